@@ -1,0 +1,1 @@
+"""Turn the corpus into cited passages, embedded and stored in a FAISS index."""

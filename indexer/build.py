@@ -1,0 +1,149 @@
+"""Build the index: read the corpus, parse, group duplicates, embed what changed, write atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from indexer.corpus import CorpusFileError, default_info, list_corpus_files, load_metadata, read_source
+from indexer.duplicates import find_groups
+from indexer.embedding import MODEL_NAME, Embedder
+from indexer.models import DocumentInfo, FileProblem, Passage
+from indexer.parsers import parse_document
+from indexer.store import (
+    SCHEMA_VERSION,
+    IndexProblem,
+    build_lock,
+    library_versions,
+    load_index,
+    write_index,
+)
+
+
+class BuildFailed(Exception):
+    """Nothing at all could be indexed."""
+
+
+@dataclass
+class BuildReport:
+    index_path: Path
+    documents: list[DocumentInfo]
+    passages_per_document: Counter
+    passages_per_kind: Counter
+    figures: int
+    groups: int
+    embedded: int
+    reused: int
+    seconds: float
+    problems: list[FileProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Indexed {len(self.documents)} documents, "
+                 f"{sum(self.passages_per_document.values())} passages in {self.seconds:.1f} s -> {self.index_path}"]
+        for doc in self.documents:
+            lines.append(f"  {doc.label:<24} {self.passages_per_document[doc.id]:>5} passages  ({doc.file})")
+        kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.passages_per_kind.items()))
+        lines.append(f"  passages by kind: {kinds}")
+        lines.append(f"  figures (numbers): {self.figures}; duplicate groups: {self.groups}")
+        lines.append(f"  embedded {self.embedded} passages, reused {self.reused} unchanged embeddings")
+        for problem in self.problems:
+            lines.append(f"  WARNING skipped {problem}")
+        return "\n".join(lines)
+
+
+def embedding_key(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
+
+
+def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+    """Embeddings of the current index by text hash, so unchanged passages are not embedded again."""
+    try:
+        old = load_index(index_dir, MODEL_NAME, with_faiss=False)
+    except IndexProblem:
+        return {}
+    return {embedding_key(p.search_text): old.vectors[i] for i, p in enumerate(old.passages)}
+
+
+def _unique_id(info: DocumentInfo, taken: set[str]) -> DocumentInfo:
+    doc_id, n = info.id, 2
+    while doc_id in taken:
+        doc_id, n = f"{info.id}-{n}", n + 1
+    return info if doc_id == info.id else replace(info, id=doc_id)
+
+
+def build_index(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, progress: bool = True,
+) -> BuildReport:
+    """Build (or rebuild) the index of `corpus_dir` into `index_dir`; bad files are skipped and reported."""
+    started = time.perf_counter()
+    embedder = embedder or Embedder()
+    with build_lock(index_dir):
+        files, problems = list_corpus_files(corpus_dir)
+        metadata = load_metadata(corpus_dir)
+        documents: list[DocumentInfo] = []
+        sources: dict[str, str] = {}
+        passages: list[Passage] = []
+        for path in tqdm(files, desc="Parsing", unit="file", disable=not progress):
+            info = _unique_id(metadata.get(path.name) or default_info(path), {d.id for d in documents})
+            try:
+                source = read_source(path, info)
+                parsed = parse_document(source)
+                if not parsed:
+                    raise CorpusFileError("no passages found in it")
+            except CorpusFileError as err:
+                problems.append(FileProblem(path.name, str(err)))
+                continue
+            except Exception as err:  # a parser bug on one file must not lose the others
+                problems.append(FileProblem(path.name, f"could not be parsed ({type(err).__name__}: {err})"))
+                continue
+            documents.append(source.doc)
+            sources[source.doc.id] = source.text
+            passages += parsed
+        if not passages:
+            reasons = "; ".join(str(p) for p in problems) or "the corpus folder has no .txt, .md or .pdf file"
+            raise BuildFailed(f"nothing could be indexed from {corpus_dir}: {reasons}")
+
+        docs_by_id = {d.id: d for d in documents}
+        groups = find_groups(passages, docs_by_id)
+
+        previous = _previous_vectors(index_dir)
+        keys = [embedding_key(p.search_text) for p in passages]
+        todo = [i for i, k in enumerate(keys) if k not in previous]
+        fresh = embedder.encode([passages[i].search_text for i in todo], progress=progress)
+        dimension = fresh.shape[1] if len(todo) else next(iter(previous.values())).shape[0]
+        vectors = np.zeros((len(passages), dimension), dtype=np.float32)
+        for row, i in enumerate(todo):
+            vectors[i] = fresh[row]
+        for i, key in enumerate(keys):
+            if key in previous:
+                vectors[i] = previous[key]
+
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "model": {"name": MODEL_NAME, "dimension": int(dimension)},
+            "faiss_index": "IndexFlatIP",
+            "libraries": library_versions(),
+            "corpus": {d.file: d.sha256 for d in documents},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "skipped": [{"file": p.file, "reason": p.reason} for p in problems],
+        }
+        path = write_index(index_dir, manifest=manifest, documents=documents, sources=sources,
+                           passages=passages, groups=groups, vectors=vectors)
+    return BuildReport(
+        index_path=path,
+        documents=documents,
+        passages_per_document=Counter(p.doc_id for p in passages),
+        passages_per_kind=Counter(p.kind for p in passages),
+        figures=sum(len(p.quantities) for p in passages),
+        groups=len(groups),
+        embedded=len(todo),
+        reused=len(passages) - len(todo),
+        seconds=time.perf_counter() - started,
+        problems=problems,
+    )

@@ -1,0 +1,260 @@
+"""Parser for OCR text of a report PDF (the Nuffield Trust comparison).
+
+What OCR leaves: hard line breaks, paragraphs split across page breaks, bullets read as "e", "o",
+"»", footnote numbers glued to words, page footers on some pages only, chapter headings on lines
+starting with one space. Paragraphs are cited by chapter, section and order; a page only where
+the footers make it certain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.models import BOX, FIGURE, KEY_POINT, PARAGRAPH, TABLE, DocumentInfo, Passage
+from indexer.parsers.common import Block, iter_lines, make_passage, merge_segments, segments_text
+
+_FOOTER = re.compile(r"^Integrating health and social care(?:\s+(\d{1,3}))?\s*$")
+_UNIT = re.compile(r"^\s?(Box|Figure|Table)\s+([A-Z]?\d+):\s*(.*)$")
+_OCR_BULLET = re.compile(r"^\s*(?:[eo»«•¢*]|M-BM-;)\s+(?=\S)")
+_SOURCE = re.compile(r"^\s?(?:Source|Sources|Note|Notes)\b")
+_TERMINAL = re.compile(r"[.!?”\"’:;)]$")
+# A chapter title broken over lines goes on when a line ends with one of these words.
+_OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
+_UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
+
+
+def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
+    """Blocks of non-blank lines, with footer lines removed; and (offset, page) of every numbered footer."""
+    blocks, footers = [], []
+    start = end = None
+    for line_start, line_end, line in iter_lines(source):
+        footer = _FOOTER.match(line)
+        if footer or not line.strip():
+            if start is not None:
+                blocks.append(Block(start, end, source[start:end]))
+                start = None
+            if footer and footer.group(1):
+                footers.append((line_start, int(footer.group(1))))
+            continue
+        # A heading or a Box/Figure/Table title starts a block even with no blank line before it.
+        if start is not None and (_UNIT.match(line) or _looks_like_heading(line)):
+            blocks.append(Block(start, end, source[start:end]))
+            start = None
+        if start is None:
+            start = line_start
+        end = line_start + len(line.rstrip())
+    if start is not None:
+        blocks.append(Block(start, end, source[start:end]))
+    return blocks, footers
+
+
+def _looks_like_heading(line: str) -> bool:
+    """OCR puts a chapter or section heading on a line starting with one space."""
+    return (
+        line.startswith(" ") and not line.startswith("  ") and line[1:2].isupper()
+        and not _UNIT.match(line) and len(line.strip()) < 60 and not _TERMINAL.search(line.strip())
+        and not _SOURCE.match(line)
+    )
+
+
+def repair_ocr(text: str, vocabulary: set[str]) -> str:
+    """Search text: lines re-joined, hyphenation repaired where the joined word exists elsewhere in
+    the document, OCR bullets as "•", glued footnote numbers dropped."""
+    text = re.sub(r"^\s*(?:[eo»«•¢*])\s+(?=\S)", "• ", text, flags=re.MULTILINE)
+
+    def dehyphenate(m: re.Match) -> str:
+        joined = m.group(1) + m.group(2)
+        return joined if joined.lower() in vocabulary else f"{m.group(1)}-{m.group(2)}"
+
+    text = re.sub(r"(\w+)-\s*\n\s*(\w+)", dehyphenate, text)
+    text = re.sub(r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)", "", text)  # "integration,59,60 these"
+    text = re.sub(r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)", "", text)  # "Foundation3", "care.23"
+    text = re.sub(r"(?<=[a-z][.,])\d{1,3}(?=\s|$)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _glued_footnote_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in re.finditer(r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)", text)]
+    spans += [m.span() for m in re.finditer(r"(?<=[a-z][.,])\d{1,3}(?=\s|$)", text)]
+    spans += [m.span() for m in re.finditer(r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)", text)]
+    return spans
+
+
+def _is_heading_start(block: Block) -> bool:
+    lines = block.lines
+    return _looks_like_heading(lines[0]) and len(lines) <= 4 and all(len(line) < 60 for line in lines)
+
+
+def _is_junk(block: Block) -> bool:
+    """Chart residue and bare URLs that OCR left between paragraphs."""
+    text = block.text
+    letters = sum(c.isalpha() for c in text)
+    return text.lstrip().startswith("http") or letters < 0.55 * len(text.replace(" ", "").replace("\n", ""))
+
+
+@dataclass
+class _Paragraph:
+    blocks: list[Block]
+    kind: str
+    label: str = ""  # for units: "Box 1"
+    title: str = ""
+
+
+class _NuffieldParser:
+    def __init__(self, doc: DocumentInfo, source: str):
+        self.doc, self.source = doc, source
+        self.blocks, self.footers = _blocks(source)
+        self.vocabulary = {w.lower() for w in re.findall(r"[A-Za-z]+", source)}
+        self.chapter_number = 0
+        self.chapter = ""
+        self.section = ""
+        self.passages: list[Passage] = []
+        self.counters: dict[tuple[str, str], int] = {}
+        self.key_point = 0
+
+    def chapter_label(self) -> str:
+        if self.chapter in ("Key points",) or self.chapter.startswith("Appendix"):
+            return self.chapter.split(":")[0]
+        return f"Chapter {self.chapter_number}" if self.chapter_number else ""
+
+    def emit(self, para: _Paragraph) -> None:
+        segments = merge_segments(self.source, [(b.start, b.end) for b in para.blocks])
+        text = segments_text(self.source, segments)
+        label = self.chapter_label()
+        chapter = self.chapter if self.chapter.startswith(label) else f"{label}: {self.chapter}"
+        section_path = (chapter, self.section)
+        if para.kind in (BOX, FIGURE, TABLE):
+            locator, title = para.label, para.title
+        elif self.chapter == "Key points":
+            self.key_point += 1
+            locator, title = f"Key points, point {self.key_point}", ""
+            para.kind = KEY_POINT
+        else:
+            key = (self.chapter_label(), self.section)
+            self.counters[key] = self.counters.get(key, 0) + 1
+            parts = [p for p in (self.chapter_label(), self.section) if p]
+            locator, title = ", ".join(parts + [f"para {self.counters[key]}"]), ""
+        search = repair_ocr(text, self.vocabulary)
+        self.passages.append(
+            make_passage(
+                self.doc, self.source, kind=para.kind, locator=locator, section=section_path,
+                segments=segments, search_text=search, order=len(self.passages), title=title,
+                ignore_spans=_glued_footnote_spans(text),
+            )
+        )
+
+    def take_heading(self, i: int) -> int:
+        """Read a heading starting at block i; a chapter title may run over several short blocks."""
+        lines = [line.strip() for line in self.blocks[i].lines]
+        i += 1
+        while (
+            i < len(self.blocks) and len(self.blocks[i].lines) == 1 and len(self.blocks[i].first) < 30
+            and all(len(line) < 30 for line in lines) and lines[-1].split()[-1].lower() in _OPEN_ENDINGS
+        ):
+            lines.append(self.blocks[i].first)
+            i += 1
+        title = " ".join(lines)
+        if len(lines) >= 2 and all(len(line) < 30 for line in lines) or title in ("Introduction", "Key points"):
+            self.chapter, self.section = title, ""
+            if title != "Key points" and not title.startswith("Appendix"):
+                self.chapter_number += 1
+        else:
+            self.section = title
+        return i
+
+    def take_unit(self, i: int) -> tuple[_Paragraph, int]:
+        """A Box, Figure or Table: its title up to and including its Source lines."""
+        m = _UNIT.match(self.blocks[i].first)
+        label, title = f"{m.group(1)} {m.group(2)}", m.group(3).strip()
+        end = i
+        for j in range(i + 1, min(i + 40, len(self.blocks))):
+            block = self.blocks[j]
+            if _UNIT.match(block.first) or _is_heading_start(block):
+                break
+            if block.first.startswith(("Source", "Sources")):
+                end = j
+                while end + 1 < len(self.blocks) and self.blocks[end + 1].first[:1].islower():
+                    end += 1
+                break
+        if end == i:  # no source line: the title and any notes right after it
+            while end + 1 < len(self.blocks) and _SOURCE.match(self.blocks[end + 1].first):
+                end += 1
+        return _Paragraph(self.blocks[i : end + 1], _UNIT_KINDS[m.group(1)], label, title), end + 1
+
+    def parse(self) -> list[Passage]:
+        current: _Paragraph | None = None
+        i = 0
+        while i < len(self.blocks):
+            block = self.blocks[i]
+            if _is_heading_start(block) or (i == 0 and block.first == "Key points"):
+                if current:
+                    self.emit(current)
+                    current = None
+                i = self.take_heading(i)
+                continue
+            if _UNIT.match(block.first):
+                if current:
+                    self.emit(current)
+                    current = None
+                unit, i = self.take_unit(i)
+                self.emit(unit)
+                continue
+            i += 1
+            if _is_junk(block):
+                continue
+            if self._is_subheading(block):
+                if current:
+                    self.emit(current)
+                    current = None
+                self.section = block.first
+                continue
+            if current and self._continues(current, block):
+                current.blocks.append(block)
+                continue
+            if current:
+                self.emit(current)
+            current = _Paragraph([block], PARAGRAPH)
+        if current:
+            self.emit(current)
+        self._assign_pages()
+        return self.passages
+
+    def _is_subheading(self, block: Block) -> bool:
+        """A short title-like line on its own ("Population health") heads a section."""
+        line = block.first
+        return (
+            self.chapter != "Key points" and len(block.lines) == 1 and len(line) < 40 and line[:1].isupper()
+            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text) and len(line.split()) <= 6
+        )
+
+    def _continues(self, current: _Paragraph, block: Block) -> bool:
+        previous = current.blocks[-1].text.rstrip()
+        first = block.text.lstrip()
+        if self.chapter == "Key points":
+            return not _OCR_BULLET.match(block.text)
+        if previous.endswith((":",)):
+            return True
+        ends_open = not _TERMINAL.search(previous) or previous.endswith((",", "-", "–"))
+        return ends_open and (first[:1].islower() or first[:1].isdigit())
+
+    def _assign_pages(self) -> None:
+        """Pages only where certain: a passage between the footers of consecutive pages, or one that
+        runs into a footer (its text is on that page)."""
+        previous_footer: tuple[int, int] | None = None
+        for offset, page in self.footers:
+            for p in self.passages:
+                start, end = p.span
+                between = previous_footer and previous_footer[1] == page - 1 and previous_footer[0] < start
+                if (between and end < offset) or (start < offset < end):
+                    p.page = page
+            before = [p for p in self.passages if p.span[1] < offset]
+            if before:
+                last = max(before, key=lambda p: p.span[1])
+                if not self.source[last.span[1] : offset].strip():
+                    last.page = page
+            previous_footer = (offset, page)
+
+
+def parse_nuffield(source: str, doc: DocumentInfo) -> list[Passage]:
+    return _NuffieldParser(doc, source).parse()

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite on the real corpus, model and index.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1
+.venv/bin/python -m pytest "$@"
