@@ -1,0 +1,49 @@
+"""Shared fixtures: one real index of the real corpus, built once for the whole suite."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.embedding import MODEL_NAME, Embedder
+from indexer.store import load_index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("index")
+    build_index(CORPUS, index_dir, embedder=embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_index(real_index_dir):
+    return load_index(real_index_dir, MODEL_NAME)
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """A corpus folder with the two short web pages and the PAC report, for build tests."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("001_272a00314b1a663e.txt", "002_282096d727e53690.txt", "003_18b764bb404e6bab.txt"):
+        shutil.copy(CORPUS / name, corpus / name)
+    shutil.copy(CORPUS / "metadata.toml", corpus / "metadata.toml")
+    return corpus
+
+
+def find(index, doc_id: str, locator: str):
+    hits = [p for p in index.passages if p.doc_id == doc_id and p.locator == locator]
+    assert len(hits) == 1, f"{doc_id} {locator}: {len(hits)} passages"
+    return hits[0]

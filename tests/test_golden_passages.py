@@ -1,0 +1,151 @@
+"""Golden tests on the five real documents, through the real built index."""
+
+from __future__ import annotations
+
+from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE
+from indexer.parsers.common import segments_text
+from tests.conftest import find
+
+
+def test_nao_para_2_7_holds_the_511_million_savings_estimate(real_index):
+    p = find(real_index, "nao2017", "para 2.7")
+    assert "savings of £511 million in 2015-16" in p.text
+    assert p.section[0] == "Part Two"
+    assert any(q.printed == "£511 million" and q.value == 511e6 for q in p.quantities)
+    assert 20 in p.footnote_refs
+
+
+def test_bare_paragraph_numbers_are_distinct_passages_by_section(real_index):
+    summary = find(real_index, "nao2017", "Summary para 13")
+    part_one = find(real_index, "nao2017", "para 1.3")
+    appendix = find(real_index, "nao2017", "Appendix Two para 4")
+    assert len({summary.id, part_one.id, appendix.id}) == 3
+    assert summary.text.startswith("**13 Nationally, the Better Care Fund")
+    assert part_one.text.startswith("**1.3** People generally are living later")
+    assert appendix.text.startswith("**4 We interviewed representatives")
+
+
+def test_nao_footnote_20_is_a_passage_of_its_own(real_index):
+    p = find(real_index, "nao2017", "footnote 20")
+    assert p.kind == FOOTNOTE
+    assert p.search_text.startswith("The original planning assumption")
+    assert "footnote 20" not in find(real_index, "nao2017", "para 2.7").search_text
+
+
+def test_nao_figure_7_has_its_title_and_source(real_index):
+    p = find(real_index, "nao2017", "Figure 7")
+    assert p.kind == FIGURE
+    assert p.title == "Better Care Fund 2015-16 performance"
+    assert "Source: National Audit Office analysis" in p.text
+
+
+def test_nao_figure_13_keeps_its_table(real_index):
+    p = find(real_index, "nao2017", "Figure 13")
+    assert p.title == "Draft integration standard"
+    assert "Digital interoperability" in p.text and "Source: Department of Health" in p.text
+
+
+def test_nao_key_facts_and_no_front_matter(real_index):
+    facts = [p for p in real_index.passages if p.doc_id == "nao2017" and p.kind == KEY_FACT]
+    assert len(facts) == 10
+    assert any("87,000" in p.text for p in facts)
+    nao_text = " ".join(p.text for p in real_index.passages if p.doc_id == "nao2017")
+    assert "Our vision is to help the nation spend wisely" not in nao_text
+    assert "Evolution Digital Satin" not in nao_text
+    assert "James Beveridge" not in nao_text
+
+
+def test_nao_paragraph_interrupted_by_footnotes_keeps_its_bullets(real_index):
+    p = find(real_index, "nao2017", "para 1.12")
+    assert len(p.segments) == 2
+    assert "Nuffield Trust published a summary of more than 30" in p.text
+    assert "RAND Europe" not in p.text  # footnote 9 printed in the middle is not part of it
+
+
+def test_pac_para_10_figures_and_footnote_digit(real_index):
+    p = find(real_index, "pac2018", "para 10")
+    printed = [q.printed for q in p.quantities]
+    assert "£329 million" in printed
+    assert "20" not in printed
+    assert p.footnote_refs == (20,)
+    assert not p.search_text.endswith("20")
+    assert p.search_text.startswith("One way in which the NHS")
+
+
+def test_pac_footnotes_2_to_26(real_index):
+    notes = [p for p in real_index.passages if p.doc_id == "pac2018" and p.kind == FOOTNOTE]
+    assert [p.locator for p in notes] == [f"footnote {n}" for n in range(2, 27)]
+    refs = [r for p in real_index.passages if p.doc_id == "pac2018" for r in p.footnote_refs]
+    assert refs == list(range(2, 27))
+
+
+def test_nuffield_units(real_index):
+    box = find(real_index, "nuffield2022", "Box 1")
+    assert box.kind == BOX and box.title == "What is meant by integration?"
+    table = find(real_index, "nuffield2022", "Table 5")
+    assert table.kind == TABLE and "Pooled budgets" in table.text
+    assert find(real_index, "nuffield2022", "Figure 15").title.startswith("Age- and sex-standardised")
+    points = [p for p in real_index.passages if p.doc_id == "nuffield2022" and p.kind == "key point"]
+    assert len(points) == 9
+
+
+def test_nuffield_pages_only_from_footers(real_index):
+    pages = {p.page for p in real_index.passages if p.doc_id == "nuffield2022" and p.page}
+    assert pages <= {5, 7, 8, 9, 60, 66}
+    assert {8, 9, 60} <= pages
+
+
+def test_nuffield_search_text_repairs_ocr(real_index):
+    p = find(real_index, "nuffield2022", "Key points, point 2")
+    assert p.text.startswith("e Across countries")
+    assert p.search_text.startswith("• Across countries")
+    intro = [p for p in real_index.passages if "King'’s" in p.text][0]
+    assert "Foundation3" in intro.text and "Foundation3" not in intro.search_text
+
+
+def test_web_pages_drop_site_furniture(real_index):
+    for doc_id in ("nhsconfed2017", "naosummary2017"):
+        text = " ".join(p.text for p in real_index.passages if p.doc_id == doc_id)
+        assert "Why Register?" not in text and "Skip to main content" not in text
+        assert "Latest Tweets" not in text
+
+
+def test_summary_page_paragraphs_grouped_with_nao_summary(real_index):
+    page = [p for p in real_index.passages if p.doc_id == "naosummary2017"]
+    assert len(page) == 8
+    for p in page:
+        group = real_index.groups[p.group]
+        primary = real_index.passage(group.primary)
+        assert primary.doc_id == "nao2017" and primary.kind == "summary paragraph", p.id
+
+
+def test_key_facts_grouped_with_the_paragraphs_that_state_them(real_index):
+    fact = find(real_index, "nao2017", "Key facts, £5.3bn")
+    assert real_index.groups[fact.group].primary == "nao2017/summary-para-5"
+
+
+def test_every_span_gives_back_the_printed_text(real_index):
+    for p in real_index.passages:
+        assert segments_text(real_index.sources[p.doc_id], p.segments) == p.text, p.id
+
+
+def test_every_figure_span_is_verbatim(real_index):
+    for p in real_index.passages:
+        for q in p.quantities:
+            assert p.text[q.start : q.end] == q.printed, (p.id, q)
+
+
+def test_passage_ids_are_unique_and_stable(real_index):
+    ids = [p.id for p in real_index.passages]
+    assert len(ids) == len(set(ids))
+    assert "nao2017/para-2-7" in ids and "pac2018/footnote-20" in ids
+
+
+def test_cli_show_prints_the_passage_with_its_citation(real_index_dir, capsys):
+    from indexer.cli import main
+
+    assert main(["--index", str(real_index_dir), "show", "NAO 2017", "para 2.7"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("NAO 2017, para 2.7") and "£511 million" in out
+    assert main(["--index", str(real_index_dir), "show", "PAC", "para 99"]) == 1
+    assert "no passage 'para 99' in PAC 2018" in capsys.readouterr().err
