@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
 .venv/bin/python -m pytest "$@"
+# The retrieval regression gate on the real index (built on first use).
+.venv/bin/python -m eval --check

@@ -51,7 +51,10 @@ def test_same_value_across_forms():
     assert not same_value(only("£5.3bn"), only("5.3%"))
 
 
-@given(st.decimals(min_value=1, max_value=999, places=1).map(str), st.sampled_from(["£{} million", "{}%", "{} per 100,000"]))
+@given(
+    st.decimals(min_value=1, max_value=999, places=1).map(str),
+    st.sampled_from(["£{} million", "{}%", "{} per 100,000"]),
+)
 def test_printed_form_round_trips(number, template):
     q = only(f"of {template.format(number)} in")
     again = only(f"of {format_quantity(q)} in")

@@ -39,7 +39,7 @@ def iter_blocks(text: str) -> Iterator[Block]:
     """Blocks separated by blank (or whitespace-only) lines, trailing spaces trimmed off the span."""
     start = None
     end = 0
-    for line_start, line_end, line in iter_lines(text):
+    for line_start, _line_end, line in iter_lines(text):
         if line.strip():
             if start is None:
                 start = line_start

@@ -28,7 +28,7 @@ def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
     """Blocks of non-blank lines, with footer lines removed; and (offset, page) of every numbered footer."""
     blocks, footers = [], []
     start = end = None
-    for line_start, line_end, line in iter_lines(source):
+    for line_start, _line_end, line in iter_lines(source):
         footer = _FOOTER.match(line)
         if footer or not line.strip():
             if start is not None:

@@ -1,0 +1,103 @@
+"""Run retrievers over the known facts and lookups, and score them with ranx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ranx import Qrels, Run, compare, evaluate
+
+from eval.data import Fact, Lookup, contains
+from eval.retrievers import Retriever
+from indexer.store import LoadedIndex
+
+# hit_rate@k: a fact is found when any passage holding it (primary or "also" place) is in the top k;
+# this is what Recall@k means for a fact with several alternative places. Reported as recall@k.
+METRICS = ["hit_rate@1", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10"]
+K = 10
+# ranx needs one judged document per query; a fact whose support no passage contains gets this
+# placeholder, so it still counts, as a miss.
+MISSING = "__no_passage_contains_the_support__"
+
+
+@dataclass
+class RetrieverResult:
+    name: str
+    run: dict[str, dict[str, float]]
+    lookup_hits: dict[str, bool]
+    metrics: dict[str, float] = field(default_factory=dict)
+    breakdown: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def relevant_passages(index: LoadedIndex, fact: Fact) -> set[str]:
+    """Passages of the right document containing a support quote (after light normalisation)."""
+    ids = set()
+    for support in fact.supports:
+        ids |= {p.id for p in index.passages if p.doc_id == support.doc and contains(p.text, support.quote)}
+    return ids
+
+
+def build_qrels(index: LoadedIndex, facts: list[Fact]) -> dict[str, dict[str, int]]:
+    return {f.id: {pid: 1 for pid in relevant_passages(index, f)} or {MISSING: 1} for f in facts}
+
+
+def _ranx_run(run: dict[str, dict[str, float]], name: str) -> Run:
+    # ranx rejects an empty ranking; an unmatched placeholder keeps the query as a miss.
+    return Run({q: (r or {"__empty__": 0.0}) for q, r in run.items()}, name=name)
+
+
+def score(qrels: dict, run: dict, query_ids: list[str]) -> dict[str, float]:
+    subset_q = Qrels({q: qrels[q] for q in query_ids})
+    subset_r = _ranx_run({q: run[q] for q in query_ids}, "subset")
+    values = evaluate(subset_q, subset_r, METRICS, make_comparable=True)
+    return {m: float(values[m]) for m in METRICS}
+
+
+def groups_of(facts: list[Fact]) -> dict[str, list[str]]:
+    """Query ids per question kind, document, paraphrase and multi-document flag."""
+    groups: dict[str, list[str]] = {"all": [f.id for f in facts]}
+    for f in facts:
+        groups.setdefault(f"kind={f.qtype}", []).append(f.id)
+        groups.setdefault(f"doc={f.doc}", []).append(f.id)
+        if f.paraphrased:
+            groups.setdefault("paraphrased", []).append(f.id)
+        if f.multi_document:
+            groups.setdefault("multi-document", []).append(f.id)
+    return groups
+
+
+def run_retriever(
+    retriever: Retriever, index: LoadedIndex, facts: list[Fact], lookups: list[Lookup], qrels: dict,
+    progress: Callable[[str], None] | None = None,
+) -> RetrieverResult:
+    run = {}
+    for fact in facts:
+        run[fact.id] = {pid: s for pid, s in retriever.search(fact.question, K)}
+    by_id = {p.id: p for p in index.passages}
+    lookup_hits = {}
+    for lookup in lookups:
+        top = retriever.search(lookup.query, 1)
+        hit = bool(top) and by_id[top[0][0]].doc_id == lookup.doc and contains(by_id[top[0][0]].text,
+                                                                               lookup.support.quote)
+        lookup_hits[lookup.id] = hit
+    result = RetrieverResult(retriever.name, run, lookup_hits)
+    for group, ids in groups_of(facts).items():
+        result.breakdown[group] = score(qrels, run, ids)
+    result.metrics = dict(result.breakdown["all"])
+    for kind in ("reference", "quote"):
+        ids = [lk.id for lk in lookups if lk.lookup == kind]
+        result.metrics[f"lookup_{kind}"] = sum(lookup_hits[i] for i in ids) / max(len(ids), 1)
+    if progress:
+        progress(retriever.name)
+    return result
+
+
+def significance(qrels: dict, results: list[RetrieverResult]) -> str:
+    """ranx's comparison table with a paired t-test (p < 0.05) between every pair of retrievers."""
+    if len(results) < 2:
+        return ""
+    report = compare(
+        Qrels(qrels), runs=[_ranx_run(r.run, r.name) for r in results],
+        metrics=["hit_rate@5", "mrr@10", "ndcg@10"], max_p=0.05, stat_test="student", make_comparable=True,
+    )
+    return str(report)

@@ -1,0 +1,57 @@
+"""The evaluation set is sound, and the regression gate fails when retrieval falls below a threshold."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from eval.cli import main as eval_main
+from eval.data import load_facts, load_lookups
+from tests.conftest import CORPUS
+
+FILES = {"nao2017": "000_779831481fbdf190.txt", "nhsconfed2017": "001_272a00314b1a663e.txt",
+         "naosummary2017": "002_282096d727e53690.txt", "pac2018": "003_18b764bb404e6bab.txt",
+         "nuffield2022": "004_35ae522ddee80caa.txt"}
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return {doc: (CORPUS / name).read_text(encoding="utf-8") for doc, name in FILES.items()}
+
+
+def test_every_support_quote_is_verbatim_in_its_file(texts):
+    for fact in load_facts():
+        for support in fact.supports:
+            assert support.quote in texts[support.doc], (fact.id, support.quote[:60])
+        if fact.qtype == "figure":
+            assert fact.answer in fact.supports[0].quote, fact.id
+    for lookup in load_lookups():
+        assert lookup.support.quote in texts[lookup.doc], lookup.id
+
+
+def test_evaluation_set_size_and_mix():
+    facts, lookups = load_facts(), load_lookups()
+    assert len(facts) >= 150 and len({f.id for f in facts}) == len(facts)
+    assert len(lookups) >= 40 and len({lk.id for lk in lookups}) == len(lookups)
+    assert sum(f.paraphrased for f in facts) >= len(facts) / 4
+    per_doc = Counter(f.doc for f in facts)
+    assert 0.40 <= per_doc["nao2017"] / len(facts) <= 0.50
+    assert Counter(lk.lookup for lk in lookups)["quote"] >= 20
+    assert sum(f.multi_document for f in facts) >= 10
+
+
+def test_gate_passes_at_and_fails_above_the_score(tmp_path, real_index_dir, capsys):
+    passing = tmp_path / "pass.toml"
+    passing.write_text('default_retriever = "bm25"\n[minimum]\n"hit_rate@5" = 0.30\n')
+    out = tmp_path / "results"
+    assert eval_main(["--retrievers", "bm25", "--index", str(real_index_dir), "--check",
+                      "--thresholds", str(passing), "--out", str(out)]) == 0
+    assert (out / "report.md").exists() and (out / "recall_at_k.png").stat().st_size > 1000
+    failing = tmp_path / "fail.toml"
+    failing.write_text('default_retriever = "bm25"\n[minimum]\n"hit_rate@5" = 0.999\n"mrr@10" = 0.0\n')
+    assert eval_main(["--retrievers", "bm25", "--index", str(real_index_dir), "--check",
+                      "--thresholds", str(failing), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "bm25: hit_rate@5 = " in err and "is below the threshold 0.999" in err
+    assert "mrr@10" not in err
