@@ -22,7 +22,7 @@ def check(metrics: dict[str, float], minimum: dict[str, float], retriever: str) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from eval.retrievers import RETRIEVERS
+    from evidence.retrieval import RETRIEVERS
 
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
     parser.add_argument("--retrievers", default=",".join(RETRIEVERS),
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.data import load_facts, load_lookups
     from eval.harness import build_qrels, run_retriever, significance
     from eval.report import RESULTS_DIR, table, write_report
-    from eval.retrievers import make_retriever
+    from evidence.retrieval import make_retriever
     from indexer.build import build_index
     from indexer.embedding import MODEL_NAME, Embedder
     from indexer.store import IndexMissing, load_index

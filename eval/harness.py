@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ranx import Qrels, Run, compare, evaluate
 
 from eval.data import Fact, Lookup, contains
-from eval.retrievers import Retriever
+from evidence.retrieval import Retriever
 from indexer.store import LoadedIndex
 
 # hit_rate@k: a fact is found when any passage holding it (primary or "also" place) is in the top k;

@@ -1,4 +1,7 @@
-"""Retrievers the evaluation can run by name. Each returns passage ids with scores, best first."""
+"""Retrievers, swappable by name: lexical (BM25), dense (MiniLM + FAISS) and their rank fusion.
+
+Each returns passage ids with scores, best first; the evaluation runs any of them by name.
+"""
 
 from __future__ import annotations
 
@@ -60,10 +63,32 @@ class DenseRetriever:
         return [(self._ids[int(r)], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
 
+class HybridRetriever:
+    """BM25 and dense fused by reciprocal rank (Cormack et al. 2009): score = sum of 1 / (k + rank).
+
+    Rank fusion needs no score calibration between the two halves; k = 60 is the paper's value.
+    """
+
+    name = "hybrid"
+
+    def __init__(self, lexical: Retriever, dense: Retriever, k: int = 60, depth: int = 50):
+        self._parts = (lexical, dense)
+        self._k = k
+        self._depth = depth
+
+    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        fused: dict[str, float] = {}
+        for part in self._parts:
+            for rank, (pid, _) in enumerate(part.search(query, self._depth), start=1):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (self._k + rank)
+        return sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+
+
 RetrieverFactory = Callable[[LoadedIndex, Embedder], Retriever]
 RETRIEVERS: dict[str, RetrieverFactory] = {
     "bm25": lambda index, embedder: BM25Retriever(index),
     "dense": lambda index, embedder: DenseRetriever(index, embedder),
+    "hybrid": lambda index, embedder: HybridRetriever(BM25Retriever(index), DenseRetriever(index, embedder)),
 }
 
 
