@@ -25,8 +25,16 @@ class RetrieverResult:
     name: str
     run: dict[str, dict[str, float]]
     lookup_hits: dict[str, bool]
+    figure_hits: dict[str, bool] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     breakdown: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def figure_in_answer(expected: str, answer) -> bool:
+    """The expected figure, as printed, is among the answer's figures or in its answer sentence."""
+    want = " ".join(expected.split())
+    shown = [" ".join(f.printed.split()) for f in answer.figures]
+    return want in shown or want in " ".join(answer.text.split())
 
 
 def relevant_passages(index: LoadedIndex, fact: Fact) -> set[str]:
@@ -76,17 +84,29 @@ def run_retriever(
     by_id = {p.id: p for p in index.passages}
     lookup_hits = {}
     for lookup in lookups:
-        top = retriever.search(lookup.query, 1)
-        hit = bool(top) and by_id[top[0][0]].doc_id == lookup.doc and contains(by_id[top[0][0]].text,
-                                                                               lookup.support.quote)
-        lookup_hits[lookup.id] = hit
-    result = RetrieverResult(retriever.name, run, lookup_hits)
+        if hasattr(retriever, "lookup"):  # the engine resolves citations and quotes itself
+            found = retriever.lookup(lookup.query)
+            top_ids = [sp.passage.id for sp in found.passages[:1]] if found.status in (
+                "found", "verbatim", "altered") else []
+        else:
+            top_ids = [pid for pid, _ in retriever.search(lookup.query, 1)]
+        lookup_hits[lookup.id] = bool(top_ids) and by_id[top_ids[0]].doc_id == lookup.doc and contains(
+            by_id[top_ids[0]].text, lookup.support.quote)
+    figure_hits = {}
+    if hasattr(retriever, "answer"):
+        for fact in facts:
+            if fact.qtype == "figure":
+                answer = retriever.answer(fact.question)
+                figure_hits[fact.id] = answer.found and figure_in_answer(fact.answer, answer)
+    result = RetrieverResult(retriever.name, run, lookup_hits, figure_hits=figure_hits)
     for group, ids in groups_of(facts).items():
         result.breakdown[group] = score(qrels, run, ids)
     result.metrics = dict(result.breakdown["all"])
     for kind in ("reference", "quote"):
         ids = [lk.id for lk in lookups if lk.lookup == kind]
         result.metrics[f"lookup_{kind}"] = sum(lookup_hits[i] for i in ids) / max(len(ids), 1)
+    result.metrics["figure_accuracy"] = (
+        sum(figure_hits.values()) / len(figure_hits) if figure_hits else float("nan"))
     if progress:
         progress(retriever.name)
     return result

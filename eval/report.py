@@ -11,7 +11,7 @@ from eval.harness import METRICS, RetrieverResult
 from indexer.store import LoadedIndex
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-COLUMNS = METRICS + ["lookup_reference", "lookup_quote"]
+COLUMNS = METRICS + ["lookup_reference", "lookup_quote", "figure_accuracy"]
 # hit_rate@k is shown as recall@k: see eval/harness.py.
 HEADERS = {m: m.replace("hit_rate", "recall") for m in COLUMNS}
 
@@ -22,8 +22,12 @@ def table(results: list[RetrieverResult], group: str = "all") -> str:
     for r in results:
         values = r.metrics if group == "all" else r.breakdown[group]
         cols = COLUMNS if group == "all" else METRICS
-        lines.append(f"| {r.name} | " + " | ".join(f"{values[c]:.3f}" for c in cols) + " |")
+        lines.append(f"| {r.name} | " + " | ".join(_cell(values[c]) for c in cols) + " |")
     return "\n".join(lines)
+
+
+def _cell(value: float) -> str:
+    return "n/a" if value != value else f"{value:.3f}"  # NaN: the retriever gives no answers
 
 
 def failures(result: RetrieverResult, facts: list[Fact], qrels: dict, index: LoadedIndex, k: int = 5) -> list[dict]:
@@ -91,6 +95,11 @@ def write_report(
         for f in fails:
             md.append(f"- **{f['id']}** {f['question']} — expected {f['expected']}; got: {'; '.join(f['returned'])}")
     (out_dir / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    for r in results:
+        missed = [f for f in facts if f.id in r.figure_hits and not r.figure_hits[f.id]]
+        if r.figure_hits:
+            md.append(f"\n## Figure questions without the expected figure: {r.name} ({len(missed)})\n")
+            md += [f"- **{f.id}** {f.question} — expected {f.answer}" for f in missed]
     payload = {
         "facts": len(facts), "group_sizes": counts,
         "retrievers": {r.name: {"metrics": r.metrics, "breakdown": r.breakdown} for r in results},

@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from evidence.lexical import LexicalIndex
 from indexer.embedding import Embedder
 from indexer.store import LoadedIndex
 
@@ -26,25 +27,11 @@ class BM25Retriever:
     name = "bm25"
 
     def __init__(self, index: LoadedIndex):
-        import bm25s
-        import Stemmer
-
         self._ids = [p.id for p in index.passages]
-        self._stemmer = Stemmer.Stemmer("english")
-        self._bm25 = bm25s.BM25()
-        tokens = bm25s.tokenize([p.search_text for p in index.passages], stopwords="en",
-                                stemmer=self._stemmer, show_progress=False)
-        self._bm25.index(tokens, show_progress=False)
+        self._lexical = LexicalIndex([p.search_text for p in index.passages])
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        import bm25s
-
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
-        if not tokens.vocab:
-            return []
-        k = min(k, len(self._ids))
-        docs, scores = self._bm25.retrieve(tokens, k=k, show_progress=False)
-        return [(self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        return [(self._ids[row], score) for row, score in self._lexical.search(query, k)]
 
 
 class DenseRetriever:
@@ -84,11 +71,39 @@ class HybridRetriever:
         return sorted(fused.items(), key=lambda kv: -kv[1])[:k]
 
 
+class EngineRetriever:
+    """The full query engine: hybrid retrieval, re-ranking, duplicates folded, answers and lookups.
+
+    A folded duplicate group counts at its rank through every member ("also in" is shown with it).
+    """
+
+    name = "engine"
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder):
+        from evidence.engine import Engine
+
+        self.engine = Engine(index, embedder)
+
+    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        out: list[tuple[str, float]] = []
+        for sp in self.engine.rank(query, k):
+            out.append((sp.passage.id, sp.score))
+            out += [(c.passage_id, sp.score - 1e-6 * (i + 1)) for i, c in enumerate(sp.also_in)]
+        return out
+
+    def answer(self, query: str):
+        return self.engine.ask(query)
+
+    def lookup(self, query: str):
+        return self.engine.lookup(query)
+
+
 RetrieverFactory = Callable[[LoadedIndex, Embedder], Retriever]
 RETRIEVERS: dict[str, RetrieverFactory] = {
     "bm25": lambda index, embedder: BM25Retriever(index),
     "dense": lambda index, embedder: DenseRetriever(index, embedder),
     "hybrid": lambda index, embedder: HybridRetriever(BM25Retriever(index), DenseRetriever(index, embedder)),
+    "engine": lambda index, embedder: EngineRetriever(index, embedder),
 }
 
 

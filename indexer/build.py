@@ -16,6 +16,7 @@ from indexer.duplicates import find_groups
 from indexer.embedding import MODEL_NAME, Embedder
 from indexer.models import DocumentInfo, FileProblem, Passage
 from indexer.parsers import parse_document
+from indexer.sentences import sentence_spans
 from indexer.store import (
     SCHEMA_VERSION,
     IndexProblem,
@@ -62,12 +63,32 @@ def embedding_key(text: str) -> str:
 
 
 def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
-    """Embeddings of the current index by text hash, so unchanged passages are not embedded again."""
+    """Embeddings of the current index (passages and sentences) by text hash, so unchanged text is
+    not embedded again."""
     try:
         old = load_index(index_dir, MODEL_NAME, with_faiss=False)
     except IndexProblem:
         return {}
-    return {embedding_key(p.search_text): old.vectors[i] for i, p in enumerate(old.passages)}
+    cache = {embedding_key(p.search_text): old.vectors[i] for i, p in enumerate(old.passages)}
+    for row, (passage, start, end) in enumerate(old.sentences):
+        text = old.passages[int(passage)].search_text[int(start) : int(end)]
+        cache[embedding_key(text)] = old.sentence_vectors[row]
+    return cache
+
+
+def embed_with_cache(
+    texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder, progress: bool
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts`, embedding only those not in `cache`; returns them and how many were new."""
+    keys = [embedding_key(t) for t in texts]
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    todo_texts = list(dict.fromkeys(texts[i] for i in todo))
+    fresh = embedder.encode(todo_texts, progress=progress)
+    for text, vector in zip(todo_texts, fresh, strict=True):
+        cache[embedding_key(text)] = vector
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32), 0
+    return np.stack([cache[k] for k in keys]).astype(np.float32), len(todo_texts)
 
 
 def _unique_id(info: DocumentInfo, taken: set[str]) -> DocumentInfo:
@@ -112,17 +133,15 @@ def build_index(
         docs_by_id = {d.id: d for d in documents}
         groups = find_groups(passages, docs_by_id)
 
-        previous = _previous_vectors(index_dir)
-        keys = [embedding_key(p.search_text) for p in passages]
-        todo = [i for i, k in enumerate(keys) if k not in previous]
-        fresh = embedder.encode([passages[i].search_text for i in todo], progress=progress)
-        dimension = fresh.shape[1] if len(todo) else next(iter(previous.values())).shape[0]
-        vectors = np.zeros((len(passages), dimension), dtype=np.float32)
-        for row, i in enumerate(todo):
-            vectors[i] = fresh[row]
-        for i, key in enumerate(keys):
-            if key in previous:
-                vectors[i] = previous[key]
+        cache = _previous_vectors(index_dir)
+        vectors, embedded = embed_with_cache([p.search_text for p in passages], cache, embedder, progress)
+        sentences = np.array(
+            [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
+            dtype=np.int32,
+        ).reshape(-1, 3)
+        sentence_texts = [passages[r].search_text[s:e] for r, s, e in sentences]
+        sentence_vectors, _ = embed_with_cache(sentence_texts, cache, embedder, progress)
+        dimension = vectors.shape[1]
 
         manifest = {
             "schema_version": SCHEMA_VERSION,
@@ -134,7 +153,8 @@ def build_index(
             "skipped": [{"file": p.file, "reason": p.reason} for p in problems],
         }
         path = write_index(index_dir, manifest=manifest, documents=documents, sources=sources,
-                           passages=passages, groups=groups, vectors=vectors)
+                           passages=passages, groups=groups, vectors=vectors, sentences=sentences,
+                           sentence_vectors=sentence_vectors)
     return BuildReport(
         index_path=path,
         documents=documents,
@@ -142,8 +162,8 @@ def build_index(
         passages_per_kind=Counter(p.kind for p in passages),
         figures=sum(len(p.quantities) for p in passages),
         groups=len(groups),
-        embedded=len(todo),
-        reused=len(passages) - len(todo),
+        embedded=embedded,
+        reused=len(passages) - embedded,
         seconds=time.perf_counter() - started,
         problems=problems,
     )

@@ -1,8 +1,8 @@
 """The index on disk: a folder of plain files with a manifest, replaced atomically.
 
 Layout: <root>/CURRENT names the live build folder <root>/builds/<name>/, which holds
-manifest.json, passages.jsonl, groups.json, documents.json, sources/<doc>.txt, vectors.npy and
-faiss.index. A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a
+manifest.json, passages.jsonl, groups.json, documents.json, sources/<doc>.txt, vectors.npy,
+faiss.index, sentences.npy (passage row, start, end in its search text) and sentence_vectors.npy. A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a
 build killed at any point leaves the previous index loadable.
 """
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from indexer.models import DocumentInfo, DuplicateGroup, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sentence table and sentence embeddings for re-ranking
 KEEP_BUILDS = 2
 
 
@@ -63,6 +63,8 @@ class LoadedIndex:
     vectors: np.ndarray
     sources: dict[str, str] = field(default_factory=dict)
     faiss_index: object = None
+    sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     def passage(self, passage_id: str) -> Passage:
         return self._by_id[passage_id]
@@ -107,6 +109,7 @@ def build_lock(root: Path):
 def write_index(
     root: Path, *, manifest: dict, documents: list[DocumentInfo], sources: dict[str, str],
     passages: list[Passage], groups: list[DuplicateGroup], vectors: np.ndarray,
+    sentences: np.ndarray, sentence_vectors: np.ndarray,
 ) -> Path:
     """Write a complete build to a new folder, then make it current in one atomic step."""
     import faiss
@@ -128,6 +131,8 @@ def write_index(
         (tmp / "groups.json").write_text(
             json.dumps([g.to_dict() for g in groups], indent=1, ensure_ascii=False), encoding="utf-8")
         np.save(tmp / "vectors.npy", vectors)
+        np.save(tmp / "sentences.npy", sentences.astype(np.int32))
+        np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float32))
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(vectors)
         faiss.write_index(index, str(tmp / "faiss.index"))
@@ -194,6 +199,8 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
             for g in json.loads((build / "groups.json").read_text(encoding="utf-8"))
         }
         vectors = np.load(build / "vectors.npy")
+        sentences = np.load(build / "sentences.npy")
+        sentence_vectors = np.load(build / "sentence_vectors.npy")
         sources = {d: (build / "sources" / f"{d}.txt").read_text(encoding="utf-8") for d in documents}
         faiss_index = None
         if with_faiss:
@@ -208,4 +215,8 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
         raise IndexCorrupt(
             f"index in {build} is inconsistent ({len(passages)} passages, {vectors.shape[0]} vectors, "
             f"manifest says {manifest.get('passages')}); {REBUILD_HINT}")
-    return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index)
+    if sentence_vectors.shape[0] != sentences.shape[0]:
+        raise IndexCorrupt(f"index in {build} has {sentences.shape[0]} sentences but "
+                           f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
+    return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
+                       sentences, sentence_vectors)

@@ -1,0 +1,320 @@
+"""The query engine: load an index once, then answer questions and look citations up.
+
+ask():    hybrid retrieval (BM25 + dense, fused by rank) of the question expanded with the reports'
+          own words, re-ranked with sentence-level similarity (sentence embeddings made at build
+          time), figure, document and kind cues; duplicates folded into their primary passage; the
+          answer is the best sentence, with the figures the question asks for taken from the passage.
+lookup(): a typed reference resolved to its passage, or a pasted quote matched to its source.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from evidence.glossary import expand
+from evidence.intent import COMPATIBLE, asked_figure_kinds
+from evidence.lexical import LexicalIndex
+from evidence.models import (
+    Answer,
+    AnswerSentence,
+    Citation,
+    FigureMention,
+    Filters,
+    LookupResult,
+    ScoredPassage,
+)
+from evidence.query import clean_query
+from evidence.quotes import VERBATIM, QuoteMatcher
+from evidence.references import Reference, find_documents, parse_reference
+from indexer.embedding import MODEL_NAME, Embedder
+from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, Passage
+from indexer.quantities import extract_quantities
+from indexer.store import LoadedIndex, load_index
+
+RRF_K = 60
+DEPTH = 50
+NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
+
+# Re-ranking weights. Measured with `python -m eval`; see docs/retrieval.md.
+W_RRF, W_SENTENCE, W_PASSAGE, W_FIGURE, W_DOCUMENT, W_KIND = 1.0, 1.0, 0.5, 0.08, 0.25, 0.3
+FOOTNOTE_PENALTY = 0.15
+_KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
+               (FOOTNOTE, r"\b(footnote|source|sources|cited|HC \d+)\b"), (KEY_FACT, r"\bkey facts?\b"))
+
+
+@dataclass
+class _Candidate:
+    row: int
+    score: float
+    sentence_row: int | None
+
+
+class Engine:
+    """Loaded once per process; every method is safe to call from several threads."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self.passages = index.passages
+        self.documents = index.documents
+        self._row = {p.id: i for i, p in enumerate(self.passages)}
+        self._lexical = LexicalIndex([p.search_text for p in self.passages])
+        self._quotes = QuoteMatcher([p.search_text for p in self.passages])
+        # Sentences are stored passage by passage; remember each passage's slice of the table.
+        starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
+        self._sentence_slices = [(int(starts[i]), int(starts[i + 1])) for i in range(len(self.passages))]
+        self._lock = threading.Lock()  # the torch model is shared between threads
+
+    @classmethod
+    def load(cls, index_dir: Path, embedder: Embedder | None = None) -> Engine:
+        return cls(load_index(index_dir, MODEL_NAME), embedder or Embedder())
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def citation(self, passage: Passage) -> Citation:
+        doc = self.documents[passage.doc_id]
+        return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page)
+
+    def passage(self, passage_id: str) -> Passage:
+        return self.passages[self._row[passage_id]]
+
+    def context(self, passage_id: str, before: int = 2, after: int = 2) -> list[Passage]:
+        """The passage with its neighbours in the same section, in document order."""
+        p = self.passage(passage_id)
+        same = [q for q in self.passages if q.doc_id == p.doc_id and q.section == p.section]
+        i = same.index(p)
+        return same[max(0, i - before) : i + after + 1]
+
+    def _embed(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self.embedder.encode([text])[0]
+
+    def _sentence_text(self, sentence_row: int) -> str:
+        passage_row, start, end = self.index.sentences[sentence_row]
+        return self.passages[int(passage_row)].search_text[int(start) : int(end)]
+
+    # --- retrieval ---------------------------------------------------------------------------------
+    def _candidates(self, question: str, filters: Filters, depth: int) -> tuple[list[_Candidate], np.ndarray]:
+        expanded = expand(question)
+        vector = self._embed(expanded)
+        allowed = None
+        if filters.active:
+            allowed = {i for i, p in enumerate(self.passages) if filters.allows(p, self.documents[p.doc_id])}
+            depth = len(self.passages)
+        lexical = self._lexical.search(expanded, depth)
+        scores, rows = self.index.faiss_index.search(vector[None, :].astype(np.float32), min(depth, len(self.passages)))
+        dense = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        fused: dict[int, float] = {}
+        for ranking in (lexical, dense):
+            ranked = [r for r, _ in ranking if allowed is None or r in allowed]
+            for rank, row in enumerate(ranked[:DEPTH], start=1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
+        if not fused:
+            return [], vector
+        top_rrf = max(fused.values())
+        named_docs, _ = find_documents(question, self.documents)
+        kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
+        asked = asked_figure_kinds(question)
+        wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
+        out = []
+        for row, rrf in fused.items():
+            p = self.passages[row]
+            passage_sim = float(self.index.vectors[row] @ vector)
+            start, end = self._sentence_slices[row]
+            sentence_row, sentence_sim = None, passage_sim
+            if end > start:
+                sims = self.index.sentence_vectors[start:end] @ vector
+                best = int(np.argmax(sims))
+                sentence_row, sentence_sim = start + best, float(sims[best])
+            score = W_RRF * rrf / top_rrf + W_SENTENCE * sentence_sim + W_PASSAGE * passage_sim
+            if wanted_figures and any(q.kind in wanted_figures for q in p.quantities):
+                score += W_FIGURE
+            if p.doc_id in named_docs:
+                score += W_DOCUMENT
+            if p.kind in kinds:
+                score += W_KIND
+            if p.kind == FOOTNOTE and FOOTNOTE not in kinds:
+                score -= FOOTNOTE_PENALTY
+            out.append(_Candidate(row, score, sentence_row))
+        out.sort(key=lambda c: -c.score)
+        return out, vector
+
+    def _fold_duplicates(self, candidates: list[_Candidate], k: int) -> list[ScoredPassage]:
+        """One entry per fact: a group is shown at its best rank as its primary passage, with the
+        other members as "also in"."""
+        shown: dict[str, ScoredPassage] = {}
+        results: list[ScoredPassage] = []
+        for c in candidates:
+            p = self.passages[c.row]
+            group = self.index.groups.get(p.group) if p.group else None
+            key = group.id if group else p.id
+            if key in shown:
+                continue
+            if group and group.primary != p.id:
+                primary = self.passage(group.primary)
+                sentence = self._best_sentence_span(primary, c)
+                entry = ScoredPassage(primary, self.citation(primary), c.score, sentence)
+            else:
+                entry = ScoredPassage(p, self.citation(p), c.score, self._span(c.sentence_row))
+            if group:
+                entry.also_in = [self.citation(self.passage(m)) for m in group.members if m != entry.passage.id]
+            shown[key] = entry
+            results.append(entry)
+            if len(results) >= k:
+                break
+        return results
+
+    def _span(self, sentence_row: int | None) -> tuple[int, int] | None:
+        if sentence_row is None:
+            return None
+        _, start, end = self.index.sentences[sentence_row]
+        return int(start), int(end)
+
+    def _best_sentence_span(self, passage: Passage, c: _Candidate) -> tuple[int, int] | None:
+        """The primary's sentence closest to the sentence that matched in the secondary passage."""
+        if c.sentence_row is None:
+            return None
+        start, end = self._sentence_slices[self._row[passage.id]]
+        if end <= start:
+            return None
+        sims = self.index.sentence_vectors[start:end] @ self.index.sentence_vectors[c.sentence_row]
+        return self._span(start + int(np.argmax(sims)))
+
+    def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
+        """Ranked passages for a question, duplicates folded."""
+        question = clean_query(question)
+        candidates, _ = self._candidates(question, filters or Filters(), DEPTH)
+        return self._fold_duplicates(candidates, k)
+
+    # --- answers ---------------------------------------------------------------------------------
+    def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+        """The sentence that answers the question, its figures and citation, and the passages behind it."""
+        question = clean_query(question)
+        filters = filters or Filters()
+        candidates, vector = self._candidates(question, filters, DEPTH)
+        passages = self._fold_duplicates(candidates, k)
+        asked = asked_figure_kinds(question)
+        if not passages:
+            return Answer(question, False, "Not found in the corpus: no passage matches the question"
+                          + (" with these filters." if filters.active else "."), asked_for=asked)
+        best_similarity = max(self._sentence_similarity(p, vector) for p in passages[:3])
+        if best_similarity < NOT_FOUND_SIMILARITY:
+            return Answer(question, False, "Not found in the corpus: nothing in these reports answers this "
+                          "question. The closest passages are listed below, but they do not answer it.",
+                          passages=passages, asked_for=asked)
+        sentence = self._answer_sentence(passages[:3], vector, asked)
+        return Answer(question, True, "", [sentence], passages, asked)
+
+    def _sentence_similarity(self, sp: ScoredPassage, vector: np.ndarray) -> float:
+        start, end = self._sentence_slices[self._row[sp.passage.id]]
+        if end <= start:
+            return float(self.index.vectors[self._row[sp.passage.id]] @ vector)
+        return float(np.max(self.index.sentence_vectors[start:end] @ vector))
+
+    def _answer_sentence(self, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]) -> AnswerSentence:
+        wanted = {k for a in asked for k in COMPATIBLE[a]}
+        best = None
+        for rank, sp in enumerate(top):
+            start, end = self._sentence_slices[self._row[sp.passage.id]]
+            rows = range(start, end) if end > start else []
+            for row in rows:
+                text = self._sentence_text(row)
+                sim = float(self.index.sentence_vectors[row] @ vector)
+                figures = self._figures_in(sp.passage, text)
+                has_wanted = any(f.kind in wanted for f in figures)
+                score = sim + (0.12 if has_wanted else 0.0) - 0.06 * rank
+                if best is None or score > best[0]:
+                    best = (score, sp, text, figures)
+        if best is None:  # passages without sentences: quote the top passage's opening
+            sp = top[0]
+            text = sp.passage.search_text[:400]
+            return AnswerSentence(text, sp.citation, self._figures_in(sp.passage, text))
+        _, sp, text, figures = best
+        if wanted:  # the figures the question asks for first
+            figures.sort(key=lambda f: f.kind not in wanted)
+        return AnswerSentence(text, sp.citation, figures)
+
+    @staticmethod
+    def _figures_in(passage: Passage, sentence: str) -> list[FigureMention]:
+        """Figures of a sentence, each taken from the passage's own printed text (never composed)."""
+        out, used = [], set()
+        for q in extract_quantities(sentence):
+            printed = " ".join(q.printed.split())
+            for i, pq in enumerate(passage.quantities):
+                if i not in used and " ".join(pq.printed.split()) == printed:
+                    used.add(i)
+                    out.append(FigureMention(pq.printed, pq.kind, pq.value, pq.unit, passage.id, pq.start, pq.end))
+                    break
+        return out
+
+    # --- lookups ---------------------------------------------------------------------------------
+    def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
+        """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""
+        query = clean_query(text) if len(text) < 400 else text.strip()
+        reference = parse_reference(query, self.documents)
+        if reference is not None:
+            return self._resolve(query, reference)
+        return self._match_quote(text, filters or Filters())
+
+    def _resolve(self, query: str, ref: Reference) -> LookupResult:
+        docs = ref.doc_ids or tuple(self.documents)
+        scope = [p for p in self.passages if p.doc_id in docs]
+        where = " or ".join(self.documents[d].label for d in docs) if ref.doc_ids else "any document"
+        if ref.page is not None:
+            hits = [p for p in scope if p.page == ref.page]
+            noun = f"p. {ref.page}"
+        elif ref.locator == "Key facts":
+            hits = [p for p in scope if p.kind == KEY_FACT]
+            noun = "Key facts"
+        else:
+            wanted = ref.locator.lower()
+            hits = [p for p in scope if p.locator.lower() == wanted]
+            if not hits and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
+                hits = [p for p in scope if p.locator.lower().endswith(" " + wanted)]
+            noun = ref.locator
+        if not hits:
+            nearest = self._nearest(scope, ref)
+            hint = f"; nearest: {', '.join(str(c) for c in nearest)}" if nearest else ""
+            return LookupResult(query, "reference", "not found", f"No such passage: {noun} in {where}{hint}.",
+                                candidates=nearest)
+        doc_order = {d: i for i, d in enumerate(self.documents)}
+        hits.sort(key=lambda p: (self.documents[p.doc_id].kind != "report", doc_order[p.doc_id], p.order))
+        scored = [ScoredPassage(p, self.citation(p), 1.0) for p in hits]
+        is_unique_unit = len({p.doc_id for p in hits}) == 1 and (len(hits) == 1 or ref.page or ref.locator == "Key facts")
+        if is_unique_unit:
+            return LookupResult(query, "reference", "found", f"{scored[0].citation}", scored)
+        return LookupResult(query, "reference", "ambiguous",
+                            f"{noun} matches {len(hits)} passages; name the document to choose one.",
+                            scored, [s.citation for s in scored])
+
+    def _nearest(self, scope: list[Passage], ref: Reference, limit: int = 5) -> list[Citation]:
+        from rapidfuzz import fuzz, process
+
+        if ref.page is not None:
+            pages = sorted({p.page for p in scope if p.page}, key=lambda n: abs(n - ref.page))[:limit]
+            return [self.citation(next(p for p in scope if p.page == n)) for n in pages]
+        choices = {i: p.locator for i, p in enumerate(scope)}
+        hits = process.extract(ref.locator, choices, scorer=fuzz.ratio, limit=limit)
+        return [self.citation(scope[i]) for _, _, i in hits]
+
+    def _match_quote(self, text: str, filters: Filters) -> LookupResult:
+        allowed = None
+        if filters.active:
+            allowed = {i for i, p in enumerate(self.passages) if filters.allows(p, self.documents[p.doc_id])}
+        match = self._quotes.match(text, allowed)
+        if match is None:
+            return LookupResult(text, "quote", "not found",
+                                "Not found: no passage in the corpus contains this text or anything close to it.")
+        p = self.passages[match.row]
+        scored = ScoredPassage(p, self.citation(p), match.score / 100)
+        if match.verdict == VERBATIM:
+            message = f"Verbatim: the quote stands word for word in {scored.citation}."
+        else:
+            message = (f"Altered: the quote matches {scored.citation} ({match.score:.0f}% similar) with "
+                       f"{len(match.differences)} difference(s).")
+        return LookupResult(text, "quote", match.verdict, message, [scored], differences=list(match.differences),
+                            matched_text=match.matched)

@@ -1,0 +1,34 @@
+"""What kind of figure a question asks for: an amount, a share, a count, a rate or a date."""
+
+from __future__ import annotations
+
+import re
+
+_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rate", (r"\bper 100,?000\b", r"\bper (head|capita|person)\b", r"\brate\b")),
+    ("percent", (r"\bwhat (share|proportion|percentage|fraction|per ?cent)\b", r"\bhow much of\b", r"%",
+                 r"\bper ?cent(age)?\b", r"\bproportion\b", r"\bshare of\b", r"\bwhat share\b")),
+    ("money", (r"\bhow much\b", r"£", r"\bcost(s|ing)?\b", r"\bspen[dt]\b", r"\bfund(ing|s)?\b", r"\bbudget",
+               r"\bsav(e|ed|ing|ings)\b", r"\bmoney\b", r"\bamount\b", r"\binvest(ed|ment)?\b", r"\bbillion\b",
+               r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b")),
+    ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
+    ("year", (r"\bwhen\b", r"\bwhat year\b", r"\bwhich year\b", r"\bby when\b", r"\bwhat date\b", r"\bdeadline\b",
+              r"\btarget date\b", r"\bsince when\b", r"\buntil when\b", r"\bhow long\b", r"\bwhat period\b")),
+)
+# A figure of one of these kinds satisfies a question of the key's kind.
+COMPATIBLE = {
+    "money": ("money",),
+    "percent": ("percent",),
+    "rate": ("rate",),
+    "count": ("count", "rate"),
+    "year": ("year", "period"),
+}
+
+
+def asked_figure_kinds(question: str) -> tuple[str, ...]:
+    """Figure kinds the question asks for, most specific first; () for a question not about a figure."""
+    q = question.lower()
+    kinds = [kind for kind, patterns in _RULES if any(re.search(p, q) for p in patterns)]
+    if "percent" in kinds and "money" in kinds and re.search(r"\bhow much of\b|\bshare\b|\bproportion\b", q):
+        kinds.remove("money")
+    return tuple(kinds)

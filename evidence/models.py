@@ -1,0 +1,163 @@
+"""Typed objects the query engine returns: answers, citations, scored passages, lookups."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from indexer.models import DocumentInfo, Passage
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval by document (id or label), passage kind and document date (YYYY or YYYY-MM-DD)."""
+
+    documents: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    def allows(self, passage: Passage, doc: DocumentInfo) -> bool:
+        if self.documents and not {doc.id.lower(), doc.label.lower()} & {d.lower() for d in self.documents}:
+            return False
+        if self.kinds and passage.kind not in self.kinds:
+            return False
+        if self.date_from and (doc.date or "0") < self.date_from:
+            return False
+        return not (self.date_to and (doc.date or "9") > self.date_to + "~")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.documents or self.kinds or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage stands: "NAO 2017, para 2.7" (", p. 60" where the page is known)."""
+
+    passage_id: str
+    doc_id: str
+    label: str
+    locator: str
+    page: int | None = None
+
+    def __str__(self) -> str:
+        page = f", p. {self.page}" if self.page and not self.locator.startswith("p.") else ""
+        return f"{self.label}, {self.locator}{page}"
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "text": str(self)}
+
+
+@dataclass(frozen=True)
+class FigureMention:
+    """A figure shown in an answer: `printed` is verbatim in passage `passage_id` at start:end."""
+
+    printed: str
+    kind: str
+    value: float | None
+    unit: str
+    passage_id: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ScoredPassage:
+    passage: Passage
+    citation: Citation
+    score: float
+    sentence: tuple[int, int] | None = None  # best-matching sentence, as a span of passage.search_text
+    also_in: list[Citation] = field(default_factory=list)
+
+    @property
+    def sentence_text(self) -> str:
+        if not self.sentence:
+            return ""
+        return self.passage.search_text[self.sentence[0] : self.sentence[1]]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.passage.id, "document": self.citation.label, "locator": self.passage.locator,
+            "page": self.passage.page, "kind": self.passage.kind, "citation": str(self.citation),
+            "score": round(self.score, 4), "text": self.passage.text, "matched_sentence": self.sentence_text,
+            "also_in": [str(c) for c in self.also_in],
+        }
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    citation: Citation
+    figures: list[FigureMention] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "citation": str(self.citation), "figures": [f.printed for f in self.figures]}
+
+
+@dataclass
+class Answer:
+    question: str
+    found: bool
+    message: str
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    passages: list[ScoredPassage] = field(default_factory=list)
+    asked_for: tuple[str, ...] = ()  # the kinds of figure the question asks for
+
+    @property
+    def figures(self) -> list[FigureMention]:
+        return [f for s in self.sentences for f in s.figures]
+
+    @property
+    def citations(self) -> list[Citation]:
+        seen, out = set(), []
+        for c in [s.citation for s in self.sentences] + [c for p in self.passages[:1] for c in p.also_in]:
+            if c.passage_id not in seen:
+                seen.add(c.passage_id)
+                out.append(c)
+        return out
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences) if self.found else self.message
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question, "found": self.found, "answer": self.text, "message": self.message,
+            "figures": [f.to_dict() for f in self.figures], "citations": [str(c) for c in self.citations],
+            "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass
+class Difference:
+    """One change between a pasted quote and the passage text: op is replace, insert or delete."""
+
+    op: str
+    quoted: str
+    source: str
+
+
+@dataclass
+class LookupResult:
+    query: str
+    kind: str  # reference or quote
+    status: str  # found, ambiguous, not found (references); verbatim, altered, not found (quotes)
+    message: str
+    passages: list[ScoredPassage] = field(default_factory=list)
+    candidates: list[Citation] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    matched_text: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.status in ("found", "verbatim", "altered")
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query, "kind": self.kind, "status": self.status, "message": self.message,
+            "passages": [p.to_dict() for p in self.passages], "candidates": [str(c) for c in self.candidates],
+            "differences": [asdict(d) for d in self.differences], "matched_text": self.matched_text,
+        }

@@ -1,0 +1,38 @@
+"""Clean what a user typed before it reaches retrieval: markup out, control characters out, limits."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+MAX_QUERY_CHARS = 5000
+
+
+class QueryError(ValueError):
+    """The query cannot be used; the message says why."""
+
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_MD = re.compile(r"(\*\*|__|`+|^#+\s*|^>\s*|\[([^\]]*)\]\([^)]*\))", re.MULTILINE)
+
+
+def clean_query(text: str) -> str:
+    """Plain text of a query: HTML and markdown removed, control characters dropped, spaces collapsed.
+
+    Raises QueryError for a query that is empty once cleaned, or longer than MAX_QUERY_CHARS.
+    """
+    if text is None:
+        raise QueryError("the query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    text = _SCRIPT.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _MD.sub(lambda m: m.group(2) or " ", text)
+    text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise QueryError("the query is empty")
+    return text

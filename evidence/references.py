@@ -1,0 +1,80 @@
+"""Read a citation typed the way people type it ("NAO para 2.7", "paragraph 3.11 of the NAO report",
+"PAC 12", "footnote 20", "Nuffield Table 5", "p. 60") into a document and a locator."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.models import DocumentInfo
+
+_NUMBER_WORDS = {"1": "One", "2": "Two", "3": "Three", "one": "One", "two": "Two", "three": "Three"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    doc_ids: tuple[str, ...]  # empty: any document
+    locator: str = ""  # "para 2.7", "Summary para 13", "footnote 20", "Figure 7", ...
+    page: int | None = None
+    bare_number: bool = False  # "PAC 12": a number with no "para"
+
+
+_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
+    (re.compile(r"\bsummary\s*(?:para(?:graph)?s?\.?|¶)?\s*(\d{1,3})\b"), lambda m: f"Summary para {m[1]}"),
+    (re.compile(r"\bappendix\s+(one|two|three|[123])\s*,?\s*(?:para(?:graph)?\.?|¶)?\s*(\d{1,3})\b"),
+     lambda m: f"Appendix {_NUMBER_WORDS[m[1]]} para {m[2]}"),
+    (re.compile(r"\bfig(?:ure)?s?\.?\s*([a-z]?\d{1,3})\b"), lambda m: f"Figure {m[1].upper()}"),
+    (re.compile(r"\btables?\.?\s*([a-z]?\d{1,3})\b"), lambda m: f"Table {m[1].upper()}"),
+    (re.compile(r"\bbox(?:es)?\.?\s*(\d{1,3})\b"), lambda m: f"Box {m[1]}"),
+    (re.compile(r"\b(?:foot\s?notes?|fn\.?|note)\s*(\d{1,3})\b"), lambda m: f"footnote {m[1]}"),
+    (re.compile(r"\bkey points?\s*,?\s*(?:point\s*)?(\d{1,2})\b"), lambda m: f"Key points, point {m[1]}"),
+    (re.compile(r"(?:\bparagraphs?|\bparas?\.?|¶|§)\s*(\d{1,3}(?:\.\d{1,3})?)\b"), lambda m: f"para {m[1]}"),
+)
+_PAGE = re.compile(r"(?:\bpages?|\bpp?\.)\s*(\d{1,4})\b")
+_BARE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})?)\s*$")
+_FILLER = re.compile(r"\b(?:of|in|the|from|report|document|see|at|on|page)\b|[,;:()]")
+MAX_REFERENCE_WORDS = 9
+
+
+def _alias_patterns(documents: dict[str, DocumentInfo]) -> list[tuple[re.Pattern, str]]:
+    names = []
+    for doc in documents.values():
+        for name in {doc.id, doc.label, *doc.aliases}:
+            names.append((name, doc.id))
+    names.sort(key=lambda nd: -len(nd[0]))  # "NAO summary page" before "NAO"
+    return [(re.compile(rf"(?<!\w){re.escape(n.lower())}(?!\w)"), d) for n, d in names]
+
+
+def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple[str, ...], str]:
+    """Documents named in `text` (by id, label or alias) and the text with those names removed."""
+    lowered = text.lower()
+    found: list[str] = []
+    for pattern, doc_id in _alias_patterns(documents):
+        if pattern.search(lowered):
+            lowered = pattern.sub(" ", lowered)
+            if doc_id not in found:
+                found.append(doc_id)
+    return tuple(found), lowered
+
+
+def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference | None:
+    """A Reference if `text` reads as a citation, else None (then it is a question or a quote)."""
+    if len(text.split()) > MAX_REFERENCE_WORDS:
+        return None
+    doc_ids, rest = find_documents(text, documents)
+    rest = rest.replace("’", "'")
+    for pattern, locator in _PATTERNS:
+        m = pattern.search(rest)
+        if m:
+            leftover = _FILLER.sub(" ", pattern.sub(" ", rest, count=1))
+            if len(re.findall(r"[a-z]{3,}", leftover)) <= 1:
+                return Reference(doc_ids, locator(m))
+    page = _PAGE.search(rest)
+    if page and len(re.findall(r"[a-z]{3,}", _FILLER.sub(" ", _PAGE.sub(" ", rest)))) <= 1:
+        return Reference(doc_ids, page=int(page[1]))
+    bare = _BARE.match(_FILLER.sub(" ", rest))
+    if bare and doc_ids:
+        return Reference(doc_ids, f"para {bare[1]}", bare_number=True)
+    if doc_ids and re.fullmatch(r"\s*key facts?\s*", _FILLER.sub(" ", rest)):
+        return Reference(doc_ids, "Key facts")
+    return None
