@@ -18,7 +18,7 @@ import numpy as np
 
 from evidence.glossary import expand
 from evidence.intent import COMPATIBLE, asked_figure_kinds
-from evidence.lexical import LexicalIndex
+from evidence.lexical import LexicalIndex, content_terms, overlap
 from evidence.models import (
     Answer,
     AnswerSentence,
@@ -30,7 +30,7 @@ from evidence.models import (
 )
 from evidence.query import clean_query
 from evidence.quotes import VERBATIM, QuoteMatcher
-from evidence.references import Reference, find_documents, parse_reference
+from evidence.references import REFERENCE_PATTERNS, Reference, find_documents, parse_reference
 from indexer.embedding import MODEL_NAME, Embedder
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, Passage
 from indexer.quantities import extract_quantities
@@ -42,7 +42,11 @@ NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the c
 
 # Re-ranking weights. Measured with `python -m eval`; see docs/retrieval.md.
 W_RRF, W_SENTENCE, W_PASSAGE, W_FIGURE, W_DOCUMENT, W_KIND = 1.0, 1.0, 0.5, 0.08, 0.25, 0.3
+W_CITED = 0.8  # the question names the passage itself: "What does Figure 7 of the NAO report show?"
 FOOTNOTE_PENALTY = 0.15
+W_OVERLAP = 0.3  # share of the question's content words that a candidate answer sentence contains
+SECOND_SENTENCE_MARGIN = 0.12
+DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnote|source|sources|cited|HC \d+)\b"), (KEY_FACT, r"\bkey facts?\b"))
 
@@ -115,8 +119,11 @@ class Engine:
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
         if not fused:
             return [], vector
-        top_rrf = max(fused.values())
         named_docs, _ = find_documents(question, self.documents)
+        cited = self._cited_in_question(question, named_docs, allowed)
+        for row in cited:
+            fused.setdefault(row, 0.0)
+        top_rrf = max(fused.values()) or 1.0
         kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
@@ -137,11 +144,26 @@ class Engine:
                 score += W_DOCUMENT
             if p.kind in kinds:
                 score += W_KIND
+            if row in cited:
+                score += W_CITED
             if p.kind == FOOTNOTE and FOOTNOTE not in kinds:
                 score -= FOOTNOTE_PENALTY
             out.append(_Candidate(row, score, sentence_row))
         out.sort(key=lambda c: -c.score)
         return out, vector
+
+    def _cited_in_question(self, question: str, named_docs: tuple[str, ...], allowed: set[int] | None) -> set[int]:
+        """Rows of passages the question cites by locator ("Figure 7", "para 2.7"), in the named documents."""
+        rows = set()
+        lowered = question.lower()
+        for pattern, locator in REFERENCE_PATTERNS:
+            for m in pattern.finditer(lowered):
+                wanted = locator(m).lower()
+                for i, p in enumerate(self.passages):
+                    if p.locator.lower() == wanted and (not named_docs or p.doc_id in named_docs) and (
+                            allowed is None or i in allowed):
+                        rows.add(i)
+        return rows
 
     def _fold_duplicates(self, candidates: list[_Candidate], k: int) -> list[ScoredPassage]:
         """One entry per fact: a group is shown at its best rank as its primary passage, with the
@@ -206,8 +228,8 @@ class Engine:
             return Answer(question, False, "Not found in the corpus: nothing in these reports answers this "
                           "question. The closest passages are listed below, but they do not answer it.",
                           passages=passages, asked_for=asked)
-        sentence = self._answer_sentence(passages[:3], vector, asked)
-        return Answer(question, True, "", [sentence], passages, asked)
+        sentences = self._answer_sentences(question, passages[:3], vector, asked)
+        return Answer(question, True, "", sentences, passages, asked)
 
     def _sentence_similarity(self, sp: ScoredPassage, vector: np.ndarray) -> float:
         start, end = self._sentence_slices[self._row[sp.passage.id]]
@@ -215,28 +237,49 @@ class Engine:
             return float(self.index.vectors[self._row[sp.passage.id]] @ vector)
         return float(np.max(self.index.sentence_vectors[start:end] @ vector))
 
-    def _answer_sentence(self, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]) -> AnswerSentence:
+    def _answer_sentences(
+        self, question: str, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]
+    ) -> list[AnswerSentence]:
+        """The best sentence of the top passages; with a second one from the same passage when the
+        question asks for a figure and that sentence states one nearly as well."""
         wanted = {k for a in asked for k in COMPATIBLE[a]}
-        best = None
-        for rank, sp in enumerate(top):
-            start, end = self._sentence_slices[self._row[sp.passage.id]]
-            rows = range(start, end) if end > start else []
-            for row in rows:
+        terms = content_terms(question)
+        # Sentences of the top passages and of the duplicates folded into them (a Key fact often
+        # states the figure most directly); each keeps the citation of the passage it stands in.
+        sources = []
+        for sp in top:
+            sources.append((sp.passage, sp.citation, sp.score))
+            sources += [(self.passage(c.passage_id), c, sp.score - DUPLICATE_SENTENCE_PENALTY) for c in sp.also_in]
+        scored = []
+        for passage, citation, passage_score in sources:
+            start, end = self._sentence_slices[self._row[passage.id]]
+            for row in range(start, end):
                 text = self._sentence_text(row)
-                sim = float(self.index.sentence_vectors[row] @ vector)
-                figures = self._figures_in(sp.passage, text)
+                figures = self._figures_in(passage, text)
                 has_wanted = any(f.kind in wanted for f in figures)
-                score = sim + (0.12 if has_wanted else 0.0) - 0.06 * rank
-                if best is None or score > best[0]:
-                    best = (score, sp, text, figures)
-        if best is None:  # passages without sentences: quote the top passage's opening
+                # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
+                score = (float(self.index.sentence_vectors[row] @ vector) + W_OVERLAP * overlap(terms, text)
+                         + (0.12 if has_wanted else 0.0) + 0.5 * (passage_score - top[0].score))
+                scored.append((score, row, passage, citation, text, figures, has_wanted))
+        if not scored:  # passages without sentences: quote the top passage's opening
             sp = top[0]
             text = sp.passage.search_text[:400]
-            return AnswerSentence(text, sp.citation, self._figures_in(sp.passage, text))
-        _, sp, text, figures = best
-        if wanted:  # the figures the question asks for first
-            figures.sort(key=lambda f: f.kind not in wanted)
-        return AnswerSentence(text, sp.citation, figures)
+            return [AnswerSentence(text, sp.citation, self._figures_in(sp.passage, text))]
+        scored.sort(key=lambda t: -t[0])
+        best = scored[0]
+        chosen = [best]
+        if wanted:
+            for other in scored[1:]:
+                if other[2] is best[2] and other[6] and best[0] - other[0] < SECOND_SENTENCE_MARGIN:
+                    chosen.append(other)
+                    break
+        chosen.sort(key=lambda t: t[1])  # in reading order
+        sentences = []
+        for _, _, _, citation, text, figures, _ in chosen:
+            if wanted:  # the figures the question asks for first
+                figures.sort(key=lambda f: f.kind not in wanted)
+            sentences.append(AnswerSentence(text, citation, figures))
+        return sentences
 
     @staticmethod
     def _figures_in(passage: Passage, sentence: str) -> list[FigureMention]:
@@ -284,8 +327,9 @@ class Engine:
         doc_order = {d: i for i, d in enumerate(self.documents)}
         hits.sort(key=lambda p: (self.documents[p.doc_id].kind != "report", doc_order[p.doc_id], p.order))
         scored = [ScoredPassage(p, self.citation(p), 1.0) for p in hits]
-        is_unique_unit = len({p.doc_id for p in hits}) == 1 and (len(hits) == 1 or ref.page or ref.locator == "Key facts")
-        if is_unique_unit:
+        # A page or the Key facts are one unit even with several passages; else one passage is needed.
+        one_unit = len(hits) == 1 or ref.page is not None or ref.locator == "Key facts"
+        if one_unit and len({p.doc_id for p in hits}) == 1:
             return LookupResult(query, "reference", "found", f"{scored[0].citation}", scored)
         return LookupResult(query, "reference", "ambiguous",
                             f"{noun} matches {len(hits)} passages; name the document to choose one.",

@@ -2,6 +2,32 @@
 
 from __future__ import annotations
 
+import re
+import threading
+
+_LOCAL = threading.local()  # PyStemmer objects are not safe to share between threads
+_STOPWORDS = frozenset(
+    "a an and are as at be by did do does for from has have how in is it its of on or that the this to was "
+    "were what when which who why with much many according report say says said".split()
+)
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed content words of a text, for sentence-level word overlap."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("english")
+    words = [w for w in re.findall(r"[a-z0-9£%][a-z0-9£%.,'-]*[a-z0-9%]|[a-z0-9]", text.lower()) if w not in _STOPWORDS]
+    return frozenset(stemmer.stemWords(words))
+
+
+def overlap(question_terms: frozenset[str], sentence: str) -> float:
+    if not question_terms:
+        return 0.0
+    return len(question_terms & content_terms(sentence)) / len(question_terms)
+
 
 class LexicalIndex:
     def __init__(self, texts: list[str]):

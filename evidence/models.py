@@ -110,10 +110,21 @@ class Answer:
     def figures(self) -> list[FigureMention]:
         return [f for s in self.sentences for f in s.figures]
 
+    def also_in(self) -> list[Citation]:
+        """Other places stating what the answer's passages say (their folded duplicates)."""
+        cited = {s.citation.passage_id for s in self.sentences}
+        out = []
+        for p in self.passages:
+            members = {p.passage.id, *(c.passage_id for c in p.also_in)}
+            if members & cited:
+                out += [c for c in [p.citation, *p.also_in] if c.passage_id not in cited]
+        return out
+
     @property
     def citations(self) -> list[Citation]:
+        """The answer's citations, then the other places that state the same fact."""
         seen, out = set(), []
-        for c in [s.citation for s in self.sentences] + [c for p in self.passages[:1] for c in p.also_in]:
+        for c in [s.citation for s in self.sentences] + self.also_in():
             if c.passage_id not in seen:
                 seen.add(c.passage_id)
                 out.append(c)

@@ -13,7 +13,7 @@ from evidence.models import Difference
 VERBATIM = "verbatim"
 ALTERED = "altered"
 NOT_FOUND = "not found"
-MATCH_CUTOFF = 75.0  # partial-ratio score below which a quote is not found
+MATCH_CUTOFF = 85.0  # partial-ratio score below which a quote is not found (checked on the eval quotes)
 CANDIDATES = 5
 
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})

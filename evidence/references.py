@@ -19,7 +19,7 @@ class Reference:
     bare_number: bool = False  # "PAC 12": a number with no "para"
 
 
-_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
+REFERENCE_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
     (re.compile(r"\bsummary\s*(?:para(?:graph)?s?\.?|¶)?\s*(\d{1,3})\b"), lambda m: f"Summary para {m[1]}"),
     (re.compile(r"\bappendix\s+(one|two|three|[123])\s*,?\s*(?:para(?:graph)?\.?|¶)?\s*(\d{1,3})\b"),
      lambda m: f"Appendix {_NUMBER_WORDS[m[1]]} para {m[2]}"),
@@ -63,7 +63,7 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference 
         return None
     doc_ids, rest = find_documents(text, documents)
     rest = rest.replace("’", "'")
-    for pattern, locator in _PATTERNS:
+    for pattern, locator in REFERENCE_PATTERNS:
         m = pattern.search(rest)
         if m:
             leftover = _FILLER.sub(" ", pattern.sub(" ", rest, count=1))

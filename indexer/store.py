@@ -2,8 +2,9 @@
 
 Layout: <root>/CURRENT names the live build folder <root>/builds/<name>/, which holds
 manifest.json, passages.jsonl, groups.json, documents.json, sources/<doc>.txt, vectors.npy,
-faiss.index, sentences.npy (passage row, start, end in its search text) and sentence_vectors.npy. A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a
-build killed at any point leaves the previous index loadable.
+faiss.index, sentences.npy (passage row, start, end in its search text) and sentence_vectors.npy.
+A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a build killed
+at any point leaves the previous index loadable.
 """
 
 from __future__ import annotations

@@ -47,3 +47,10 @@ def find(index, doc_id: str, locator: str):
     hits = [p for p in index.passages if p.doc_id == doc_id and p.locator == locator]
     assert len(hits) == 1, f"{doc_id} {locator}: {len(hits)} passages"
     return hits[0]
+
+
+@pytest.fixture(scope="session")
+def engine(real_index, embedder):
+    from evidence.engine import Engine
+
+    return Engine(real_index, embedder)

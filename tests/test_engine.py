@@ -1,0 +1,134 @@
+"""The query engine on the real index: answers, figures, citations, filters, lookups."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eval.data import load_facts, load_lookups
+from evidence.models import Filters
+from evidence.query import QueryError
+
+
+def test_pooled_fund_question_answers_5_3_billion_from_nao(engine):
+    answer = engine.ask("How much was pooled in the Better Care Fund in 2015-16?")
+    assert answer.found
+    assert "£5.3bn" in [f.printed for f in answer.figures] or "£5.3 billion" in [f.printed for f in answer.figures]
+    assert answer.sentences[0].citation.label == "NAO 2017"
+    assert any(c.label == "NAO summary page" for c in answer.citations)  # "also in"
+
+
+def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
+    """Each figure in an answer stands verbatim in the passage cited for it; each citation resolves."""
+    for fact in load_facts():
+        answer = engine.ask(fact.question)
+        for sentence in answer.sentences:
+            passage = engine.passage(sentence.citation.passage_id)
+            assert sentence.citation.locator == passage.locator
+            for figure in sentence.figures:
+                assert figure.passage_id == passage.id
+                assert passage.text[figure.start : figure.end] == figure.printed, (fact.id, figure)
+        for citation in answer.citations + [p.citation for p in answer.passages]:
+            resolved = engine.lookup(f"{citation.label} {citation.locator}")
+            if resolved.status == "found":
+                assert resolved.passages[0].passage.id == citation.passage_id, (fact.id, str(citation))
+            else:  # Nuffield locators by chapter and section are not typed references; the id resolves
+                assert engine.passage(citation.passage_id).locator == citation.locator
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 1966 World Cup final?",
+                                      "How do I bake sourdough bread?"])
+def test_questions_about_nothing_in_the_corpus_are_not_found(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found and answer.message.startswith("Not found in the corpus")
+    assert answer.sentences == [] and answer.figures == []
+
+
+def test_lay_words_reach_report_words(engine):
+    top = engine.rank("How much did bed-blocking increase in the Better Care Fund's first year?", 5)
+    texts = " ".join(p.passage.search_text for p in top)
+    assert "delayed transfers of care" in texts and "185,000" in texts
+    top = engine.rank("What did the Public Accounts Committee say about money for the vanguards?", 3)
+    assert top[0].citation.label == "PAC 2018"
+
+
+def test_filters_by_document_kind_and_date(engine):
+    only_pac = engine.rank("vanguards", 10, Filters(documents=("PAC 2018",)))
+    assert only_pac and {p.passage.doc_id for p in only_pac} == {"pac2018"}
+    footnotes = engine.rank("Comptroller and Auditor General report", 10, Filters(kinds=("footnote",)))
+    assert footnotes and {p.passage.kind for p in footnotes} == {"footnote"}
+    recent = engine.rank("integration", 10, Filters(date_from="2018"))
+    assert recent and {p.passage.doc_id for p in recent} <= {"pac2018", "nuffield2022"}
+
+
+@pytest.mark.parametrize("reference,label,locator", [
+    ("NAO para 2.7", "NAO 2017", "para 2.7"),
+    ("paragraph 2.7 of the NAO report", "NAO 2017", "para 2.7"),
+    ("PAC 12", "PAC 2018", "para 12"),
+    ("Summary para 13", "NAO 2017", "Summary para 13"),
+    ("Nuffield Table 5", "Nuffield Trust 2022", "Table 5"),
+    ("NAO Figure 7", "NAO 2017", "Figure 7"),
+])
+def test_reference_lookup(engine, reference, label, locator):
+    result = engine.lookup(reference)
+    assert result.status == "found"
+    assert (result.passages[0].citation.label, result.passages[0].passage.locator) == (label, locator)
+
+
+def test_ambiguous_and_unknown_references(engine):
+    ambiguous = engine.lookup("footnote 20")
+    assert ambiguous.status == "ambiguous"
+    assert {c.label for c in ambiguous.candidates} == {"NAO 2017", "PAC 2018"}
+    assert engine.lookup("Figure 7").status == "ambiguous"
+    unknown = engine.lookup("NAO para 9.9")
+    assert unknown.status == "not found" and unknown.message.startswith("No such passage: para 9.9 in NAO 2017")
+    assert unknown.candidates
+    page = engine.lookup("p. 60")
+    assert page.status == "found" and all(p.passage.page == 60 for p in page.passages)
+
+
+def test_quote_lookups_verbatim_altered_not_found(engine):
+    verbatim = engine.lookup("the Fund would achieve savings of £511 million in 2015-16")
+    assert verbatim.status == "verbatim" and verbatim.passages[0].passage.id == "nao2017/para-2-7"
+    damaged = engine.lookup("the Fund would achieve sav-\nings of £511 milion in 2015–16, based on local plans")
+    assert damaged.status == "altered" and damaged.passages[0].passage.id == "nao2017/para-2-7"
+    assert any(d.quoted == "milion" and d.source == "million" for d in damaged.differences)
+    missing = engine.lookup("The moon is made of green cheese according to the Department of Health and Social Care")
+    assert missing.status == "not found"
+
+
+def test_eval_lookups_all_resolve(engine):
+    for lookup in load_lookups():
+        result = engine.lookup(lookup.query)
+        assert result.found, lookup.id
+        assert lookup.support.quote.split()[0] in result.passages[0].passage.text, lookup.id
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\x00\x01", "<b></b>"])
+def test_empty_queries_are_refused_clearly(engine, query):
+    with pytest.raises(QueryError, match="the query is empty"):
+        engine.ask(query)
+
+
+def test_html_and_huge_queries(engine):
+    answer = engine.ask("<script>alert(1)</script> How much was pooled in the Better Care Fund?")
+    assert "script" not in answer.question and answer.found
+    with pytest.raises(QueryError, match="100,000 characters long; the limit is 5,000"):
+        engine.ask("x" * 100_000)
+
+
+def test_cli_json_and_batch(real_index_dir, capsys, monkeypatch):
+    import io
+
+    from evidence.cli import main
+
+    assert main(["--index", str(real_index_dir), "ask", "How much was pooled in the Better Care Fund?",
+                 "--json", "-k", "3"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["found"] and len(payload["passages"]) == 3
+    assert {"id", "document", "locator", "page", "text", "score"} <= set(payload["passages"][0])
+    monkeypatch.setattr("sys.stdin", io.StringIO("NAO para 2.7\n\nPAC footnote 20\n"))
+    assert main(["--index", str(real_index_dir), "lookup", "--batch"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["passages"][0]["id"] for line in lines] == ["nao2017/para-2-7", "pac2018/footnote-20"]
