@@ -40,10 +40,16 @@ RRF_K = 60
 DEPTH = 50
 NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
 
-# Re-ranking weights. Measured with `python -m eval`; see docs/retrieval.md.
-W_RRF, W_SENTENCE, W_PASSAGE, W_FIGURE, W_DOCUMENT, W_KIND = 1.0, 1.0, 0.5, 0.08, 0.25, 0.3
-W_CITED = 0.8  # the question names the passage itself: "What does Figure 7 of the NAO report show?"
-FOOTNOTE_PENALTY = 0.15
+# Re-ranking: a weighted sum of features of each candidate. Chosen with `python -m eval` (see
+# docs/retrieval.md): rrf is the fused rank (normalised), sentence / passage the cosine of the best
+# sentence / the passage, overlap the share of the question's content words in the passage, figure
+# whether it states a figure of the kind asked for, document whether the question names its
+# document, kind whether it names its kind ("Figure", "table", "footnote"), cited whether it names
+# the passage itself ("Figure 7 of the NAO report"); footnotes count against unless asked for.
+WEIGHTS = {
+    "rrf": 1.0, "sentence": 1.0, "passage": 0.0, "overlap": 1.0, "figure": 0.15, "document": 0.25,
+    "kind": 0.3, "cited": 0.8, "footnote": -0.15,
+}
 W_OVERLAP = 0.3  # share of the question's content words that a candidate answer sentence contains
 SECOND_SENTENCE_MARGIN = 0.12
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
@@ -56,6 +62,7 @@ class _Candidate:
     row: int
     score: float
     sentence_row: int | None
+    features: dict[str, float]
 
 
 class Engine:
@@ -113,7 +120,17 @@ class Engine:
         scores, rows = self.index.faiss_index.search(vector[None, :].astype(np.float32), min(depth, len(self.passages)))
         dense = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
         fused: dict[int, float] = {}
-        for ranking in (lexical, dense):
+        # Best single sentence per passage: a long passage's one relevant sentence is not diluted.
+        sentence_sims = self.index.sentence_vectors @ vector
+        top_sentences = np.argsort(-sentence_sims)[: depth * 3]
+        by_sentence: list[tuple[int, float]] = []
+        seen_rows: set[int] = set()
+        for srow in top_sentences:
+            prow = int(self.index.sentences[srow, 0])
+            if prow not in seen_rows:
+                seen_rows.add(prow)
+                by_sentence.append((prow, float(sentence_sims[srow])))
+        for ranking in (lexical, dense, by_sentence):
             ranked = [r for r, _ in ranking if allowed is None or r in allowed]
             for rank, row in enumerate(ranked[:DEPTH], start=1):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
@@ -127,6 +144,7 @@ class Engine:
         kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
+        terms = content_terms(expanded)
         out = []
         for row, rrf in fused.items():
             p = self.passages[row]
@@ -134,21 +152,22 @@ class Engine:
             start, end = self._sentence_slices[row]
             sentence_row, sentence_sim = None, passage_sim
             if end > start:
-                sims = self.index.sentence_vectors[start:end] @ vector
+                sims = sentence_sims[start:end]
                 best = int(np.argmax(sims))
                 sentence_row, sentence_sim = start + best, float(sims[best])
-            score = W_RRF * rrf / top_rrf + W_SENTENCE * sentence_sim + W_PASSAGE * passage_sim
-            if wanted_figures and any(q.kind in wanted_figures for q in p.quantities):
-                score += W_FIGURE
-            if p.doc_id in named_docs:
-                score += W_DOCUMENT
-            if p.kind in kinds:
-                score += W_KIND
-            if row in cited:
-                score += W_CITED
-            if p.kind == FOOTNOTE and FOOTNOTE not in kinds:
-                score -= FOOTNOTE_PENALTY
-            out.append(_Candidate(row, score, sentence_row))
+            features = {
+                "rrf": rrf / top_rrf,
+                "sentence": sentence_sim,
+                "passage": passage_sim,
+                "overlap": overlap(terms, p.search_text),
+                "figure": float(bool(wanted_figures) and any(q.kind in wanted_figures for q in p.quantities)),
+                "document": float(p.doc_id in named_docs),
+                "kind": float(p.kind in kinds),
+                "cited": float(row in cited),
+                "footnote": float(p.kind == FOOTNOTE and FOOTNOTE not in kinds),
+            }
+            score = sum(WEIGHTS[name] * value for name, value in features.items())
+            out.append(_Candidate(row, score, sentence_row, features))
         out.sort(key=lambda c: -c.score)
         return out, vector
 
