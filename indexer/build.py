@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -98,11 +99,19 @@ def _unique_id(info: DocumentInfo, taken: set[str]) -> DocumentInfo:
     return info if doc_id == info.id else replace(info, id=doc_id)
 
 
+ProgressCallback = Callable[[str, float], None]
+
+
 def build_index(
     corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, progress: bool = True,
+    on_progress: ProgressCallback | None = None,
 ) -> BuildReport:
-    """Build (or rebuild) the index of `corpus_dir` into `index_dir`; bad files are skipped and reported."""
+    """Build (or rebuild) the index of `corpus_dir` into `index_dir`; bad files are skipped and reported.
+
+    `on_progress(stage, fraction)` is called as the build advances (for a progress bar in the app).
+    """
     started = time.perf_counter()
+    report_progress = on_progress or (lambda stage, fraction: None)
     embedder = embedder or Embedder()
     with build_lock(index_dir):
         files, problems = list_corpus_files(corpus_dir)
@@ -110,7 +119,8 @@ def build_index(
         documents: list[DocumentInfo] = []
         sources: dict[str, str] = {}
         passages: list[Passage] = []
-        for path in tqdm(files, desc="Parsing", unit="file", disable=not progress):
+        for number, path in enumerate(tqdm(files, desc="Parsing", unit="file", disable=not progress)):
+            report_progress(f"Parsing {path.name}", 0.1 * number / max(len(files), 1))
             info = _unique_id(metadata.get(path.name) or default_info(path), {d.id for d in documents})
             try:
                 source = read_source(path, info)
@@ -133,6 +143,7 @@ def build_index(
         docs_by_id = {d.id: d for d in documents}
         groups = find_groups(passages, docs_by_id)
 
+        report_progress("Embedding passages", 0.15)
         cache = _previous_vectors(index_dir)
         vectors, embedded = embed_with_cache([p.search_text for p in passages], cache, embedder, progress)
         sentences = np.array(
@@ -140,6 +151,7 @@ def build_index(
             dtype=np.int32,
         ).reshape(-1, 3)
         sentence_texts = [passages[r].search_text[s:e] for r, s, e in sentences]
+        report_progress("Embedding sentences", 0.5)
         sentence_vectors, _ = embed_with_cache(sentence_texts, cache, embedder, progress)
         dimension = vectors.shape[1]
 
@@ -152,9 +164,11 @@ def build_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "skipped": [{"file": p.file, "reason": p.reason} for p in problems],
         }
+        report_progress("Writing the index", 0.95)
         path = write_index(index_dir, manifest=manifest, documents=documents, sources=sources,
                            passages=passages, groups=groups, vectors=vectors, sentences=sentences,
                            sentence_vectors=sentence_vectors)
+    report_progress("Done", 1.0)
     return BuildReport(
         index_path=path,
         documents=documents,
