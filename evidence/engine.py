@@ -74,7 +74,7 @@ class Engine:
         self.passages = index.passages
         self.documents = index.documents
         self._row = {p.id: i for i, p in enumerate(self.passages)}
-        self._lexical = LexicalIndex([p.search_text for p in self.passages])
+        self._lexical = LexicalIndex([p.retrieval_text for p in self.passages])
         self._quotes = QuoteMatcher([p.search_text for p in self.passages])
         # Sentences are stored passage by passage; remember each passage's slice of the table.
         starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
@@ -159,7 +159,7 @@ class Engine:
                 "rrf": rrf / top_rrf,
                 "sentence": sentence_sim,
                 "passage": passage_sim,
-                "overlap": overlap(terms, p.search_text),
+                "overlap": overlap(terms, p.retrieval_text),
                 "figure": float(bool(wanted_figures) and any(q.kind in wanted_figures for q in p.quantities)),
                 "document": float(p.doc_id in named_docs),
                 "kind": float(p.kind in kinds),

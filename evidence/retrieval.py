@@ -74,7 +74,7 @@ class HybridRetriever:
 class EngineRetriever:
     """The full query engine: hybrid retrieval, re-ranking, duplicates folded, answers and lookups.
 
-    A folded duplicate group counts at its rank through every member ("also in" is shown with it).
+    A folded duplicate group is one entry: its primary with the others as "also in".
     """
 
     name = "engine"
@@ -85,11 +85,11 @@ class EngineRetriever:
         self.engine = Engine(index, embedder)
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = []
-        for sp in self.engine.rank(query, k):
-            out.append((sp.passage.id, sp.score))
-            out += [(c.passage_id, sp.score - 1e-6 * (i + 1)) for i, c in enumerate(sp.also_in)]
-        return out
+        return [(sp.passage.id, sp.score) for sp in self.engine.rank(query, k)]
+
+    def entries(self, query: str, k: int = 10) -> list[tuple[float, list[str]]]:
+        """Each shown entry with all the passages it stands for (primary first, then "also in")."""
+        return [(sp.score, [sp.passage.id] + [c.passage_id for c in sp.also_in]) for sp in self.engine.rank(query, k)]
 
     def answer(self, query: str):
         return self.engine.ask(query)

@@ -70,7 +70,7 @@ def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         old = load_index(index_dir, MODEL_NAME, with_faiss=False)
     except IndexProblem:
         return {}
-    cache = {embedding_key(p.search_text): old.vectors[i] for i, p in enumerate(old.passages)}
+    cache = {embedding_key(p.retrieval_text): old.vectors[i] for i, p in enumerate(old.passages)}
     for row, (passage, start, end) in enumerate(old.sentences):
         text = old.passages[int(passage)].search_text[int(start) : int(end)]
         cache[embedding_key(text)] = old.sentence_vectors[row]
@@ -145,7 +145,7 @@ def build_index(
 
         report_progress("Embedding passages", 0.15)
         cache = _previous_vectors(index_dir)
-        vectors, embedded = embed_with_cache([p.search_text for p in passages], cache, embedder, progress)
+        vectors, embedded = embed_with_cache([p.retrieval_text for p in passages], cache, embedder, progress)
         sentences = np.array(
             [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
             dtype=np.int32,

@@ -84,6 +84,12 @@ class Passage:
     footnote_refs: tuple[int, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     group: str | None = None
+    context: str = ""  # retrieval-only text, e.g. the sentence that cites a footnote
+
+    @property
+    def retrieval_text(self) -> str:
+        """What lexical and dense retrieval index: the search text and its context."""
+        return f"{self.search_text} {self.context}" if self.context else self.search_text
 
     @property
     def span(self) -> tuple[int, int]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from indexer.models import DocumentInfo, DuplicateGroup, Passage
 
-SCHEMA_VERSION = 2  # 2: sentence table and sentence embeddings for re-ranking
+SCHEMA_VERSION = 3  # 2: sentences and their embeddings; 3: passage context for retrieval
 KEEP_BUILDS = 2
 
 

@@ -1,0 +1,102 @@
+"""Safe HTML for st.markdown(unsafe_allow_html=True): escaping, highlighting, links.
+
+Every piece of text from a document or a query goes through `esc`: HTML special characters become
+entities, and so do the characters that Markdown or LaTeX would act on, so no tag, link, emphasis or
+formula can come out of the text itself. Every fragment is wrapped in one `<div>` on one line, which
+Markdown passes through as a raw HTML block.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+_MARKDOWN_CHARS = {c: f"&#{ord(c)};" for c in "\\`*_[]~$|{}"}
+_MARK_CLASSES = {"hit", "fig", "quote", "diff-old", "diff-new"}
+
+CSS = """
+<style>
+.ev { line-height: 1.55; margin-bottom: 0.35rem; }
+.ev mark.hit { background: #fff1a8; padding: 0 1px; }
+.ev mark.fig { background: #ffd666; font-weight: 600; padding: 0 2px; border-radius: 3px; }
+.ev mark.quote { background: #c9f2d0; }
+.ev mark.diff-old { background: #ffd4d4; text-decoration: line-through; }
+.ev mark.diff-new { background: #c9f2d0; font-weight: 600; }
+.ev .meta { color: #6b7280; font-size: 0.85em; }
+.ev-answer { font-size: 1.15rem; }
+.ev-context { padding: 0.25rem 0.6rem; border-left: 3px solid transparent; }
+.ev-current { border-left-color: #f59e0b; background: #fffbeb; }
+</style>
+"""
+
+
+def esc(text: str) -> str:
+    """Text as inert HTML: tags, entities, Markdown and LaTeX characters escaped, line breaks kept."""
+    out = html.escape(str(text), quote=True)
+    out = "".join(_MARKDOWN_CHARS.get(c, c) for c in out)
+    return re.sub(r"\r\n|\r|\n", "<br>", out)
+
+
+def block(inner_html: str, cls: str = "") -> str:
+    """One raw-HTML block; `inner_html` must already be escaped."""
+    classes = f"ev {cls}".strip()
+    return f'<div class="{classes}">{inner_html.replace(chr(10), " ")}</div>'
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]] = (), cls: str = "hit") -> str:
+    """Escaped `text` with the character spans wrapped in <mark>."""
+    if cls not in _MARK_CLASSES:
+        raise ValueError(f"unknown highlight class {cls!r}")
+    out, pos = [], 0
+    for start, end in merge_spans(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out += [esc(text[pos:start]), f'<mark class="{cls}">', esc(text[start:end]), "</mark>"]
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _flexible(phrase: str) -> str:
+    """A regex matching `phrase` with any run of whitespace where it has whitespace."""
+    return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
+def phrase_spans(text: str, phrases: Iterable[str], ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Spans of every occurrence of each phrase (longest first, not overlapping)."""
+    phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    if not phrases:
+        return []
+    pattern = re.compile("|".join(_flexible(p) for p in phrases), re.IGNORECASE if ignore_case else 0)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def first_span(text: str, phrase: str, ignore_case: bool = True) -> tuple[int, int] | None:
+    if not phrase.strip():
+        return None
+    m = re.search(_flexible(phrase), text, re.IGNORECASE if ignore_case else 0)
+    return m.span() if m else None
+
+
+def link(url: str, label: str) -> str:
+    """An escaped link that opens in the same tab (the URL reopens the app in that state)."""
+    return f'<a href="{html.escape(url, quote=True)}" target="_self">{esc(label)}</a>'
+
+
+def app_url(base: str = "", **params: str | list[str]) -> str:
+    """`base?key=value...`: a URL that reopens the app in a given state."""
+    pairs = [(k, v) for k, values in params.items() for v in ([values] if isinstance(values, str) else values) if v]
+    return f"{base}?{urlencode(pairs)}" if pairs else (base or "?")
