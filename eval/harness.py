@@ -9,6 +9,7 @@ from ranx import Qrels, Run, compare, evaluate
 
 from eval.data import Fact, Lookup, contains
 from evidence.retrieval import Retriever
+from indexer.quantities import extract_quantities
 from indexer.store import LoadedIndex
 
 # hit_rate@k: a fact is found when any passage holding it (primary or "also" place) is in the top k;
@@ -31,10 +32,17 @@ class RetrieverResult:
 
 
 def figure_in_answer(expected: str, answer) -> bool:
-    """The expected figure, as printed, is among the answer's figures or in its answer sentence."""
-    want = " ".join(expected.split())
-    shown = [" ".join(f.printed.split()) for f in answer.figures]
-    return want in shown or want in " ".join(answer.text.split())
+    """The expected figure is among the answer's figures (same value and unit however printed:
+    £5.3bn is £5.3 billion), or stands as printed in its answer sentence ("4 July 2018")."""
+    parsed = extract_quantities(expected)
+    if len(parsed) == 1:
+        want = parsed[0]
+        for f in answer.figures:
+            if f.kind == want.kind and f.unit == want.unit and (
+                    f.value == want.value if want.kind != "period" else f.printed.replace("–", "-") in expected):
+                return True
+    text = " ".join(expected.split())
+    return text in [" ".join(f.printed.split()) for f in answer.figures] or text in " ".join(answer.text.split())
 
 
 def relevant_passages(index: LoadedIndex, fact: Fact) -> set[str]:

@@ -50,7 +50,10 @@ WEIGHTS = {
     "rrf": 1.0, "sentence": 1.0, "passage": 0.0, "overlap": 1.0, "figure": 0.15, "document": 0.25,
     "kind": 0.3, "cited": 0.8, "footnote": -0.15,
 }
-W_OVERLAP = 0.3  # share of the question's content words that a candidate answer sentence contains
+# Choosing the answer sentence among the top passages' sentences: cosine to the question, plus
+W_OVERLAP = 0.3  # x the share of the question's content words the sentence contains,
+FIGURE_SENTENCE_BONUS = 0.12  # + this when it states a figure of the kind the question asks for,
+PASSAGE_RANK_WEIGHT = 0.5  # + this x (its passage's score - the top passage's score).
 SECOND_SENTENCE_MARGIN = 0.12
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
@@ -75,6 +78,8 @@ class Engine:
         self.documents = index.documents
         self._row = {p.id: i for i, p in enumerate(self.passages)}
         self._lexical = LexicalIndex([p.retrieval_text for p in self.passages])
+        self._sentence_lexical = LexicalIndex([self._sentence_text(i) for i in range(len(index.sentences))]) \
+            if len(index.sentences) else None
         self._quotes = QuoteMatcher([p.search_text for p in self.passages])
         # Sentences are stored passage by passage; remember each passage's slice of the table.
         starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
@@ -130,7 +135,15 @@ class Engine:
             if prow not in seen_rows:
                 seen_rows.add(prow)
                 by_sentence.append((prow, float(sentence_sims[srow])))
-        for ranking in (lexical, dense, by_sentence):
+        sentence_lexical = []
+        if self._sentence_lexical is not None:
+            seen_lex: set[int] = set()
+            for srow, score in self._sentence_lexical.search(expanded, depth * 3):
+                prow = int(self.index.sentences[srow, 0])
+                if prow not in seen_lex:
+                    seen_lex.add(prow)
+                    sentence_lexical.append((prow, score))
+        for ranking in (lexical, dense, by_sentence, sentence_lexical):
             ranked = [r for r, _ in ranking if allowed is None or r in allowed]
             for rank, row in enumerate(ranked[:DEPTH], start=1):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
@@ -278,7 +291,8 @@ class Engine:
                 has_wanted = any(f.kind in wanted for f in figures)
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
                 score = (float(self.index.sentence_vectors[row] @ vector) + W_OVERLAP * overlap(terms, text)
-                         + (0.12 if has_wanted else 0.0) + 0.5 * (passage_score - top[0].score))
+                         + (FIGURE_SENTENCE_BONUS if has_wanted else 0.0)
+                         + PASSAGE_RANK_WEIGHT * (passage_score - top[0].score))
                 scored.append((score, row, passage, citation, text, figures, has_wanted))
         if not scored:  # passages without sentences: quote the top passage's opening
             sp = top[0]
