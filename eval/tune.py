@@ -18,6 +18,7 @@ from evidence.models import Filters
 GRID = {
     "rrf": [0.5, 1.0], "sentence": [0.75, 1.0, 1.5], "passage": [0.0, 0.25], "overlap": [0.6, 1.0, 1.5],
     "figure": [0.15], "document": [0.25], "kind": [0.3], "cited": [0.8], "footnote": [-0.15, -0.3],
+    "corroborated": [0.0, 0.05, 0.1, 0.2],
 }
 
 

@@ -45,10 +45,11 @@ NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the c
 # sentence / the passage, overlap the share of the question's content words in the passage, figure
 # whether it states a figure of the kind asked for, document whether the question names its
 # document, kind whether it names its kind ("Figure", "table", "footnote"), cited whether it names
-# the passage itself ("Figure 7 of the NAO report"); footnotes count against unless asked for.
+# the passage itself ("Figure 7 of the NAO report"); footnotes count against unless asked for;
+# corroborated: the fact also stands elsewhere (a duplicate group), as headline findings do.
 WEIGHTS = {
     "rrf": 1.0, "sentence": 1.0, "passage": 0.0, "overlap": 1.0, "figure": 0.15, "document": 0.25,
-    "kind": 0.3, "cited": 0.8, "footnote": -0.15,
+    "kind": 0.3, "cited": 0.8, "footnote": -0.15, "corroborated": 0.0,
 }
 # Choosing the answer sentence among the top passages' sentences: cosine to the question, plus
 W_OVERLAP = 0.3  # x the share of the question's content words the sentence contains,
@@ -178,6 +179,7 @@ class Engine:
                 "kind": float(p.kind in kinds),
                 "cited": float(row in cited),
                 "footnote": float(p.kind == FOOTNOTE and FOOTNOTE not in kinds),
+                "corroborated": float(p.group is not None),
             }
             score = sum(WEIGHTS[name] * value for name, value in features.items())
             out.append(_Candidate(row, score, sentence_row, features))
@@ -302,11 +304,13 @@ class Engine:
         best = scored[0]
         chosen = [best]
         if wanted:
+            # A second sentence stating a figure of the kind asked for, when nearly as good: "the
+            # minimum was £3.8 billion" and "the total was £5.3 billion" both answer "how much".
             for other in scored[1:]:
-                if other[2] is best[2] and other[6] and best[0] - other[0] < SECOND_SENTENCE_MARGIN:
+                if other[6] and other[4] != best[4] and best[0] - other[0] < SECOND_SENTENCE_MARGIN:
                     chosen.append(other)
                     break
-        chosen.sort(key=lambda t: t[1])  # in reading order
+        chosen.sort(key=lambda t: (t[2].doc_id, t[2].order, t[1]))  # in reading order
         sentences = []
         for _, _, _, citation, text, figures, _ in chosen:
             if wanted:  # the figures the question asks for first

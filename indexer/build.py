@@ -59,21 +59,23 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def embedding_key(text: str) -> str:
-    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
+def embedding_key(text: str, dtype: str = "bfloat16") -> str:
+    return hashlib.sha256(f"{MODEL_NAME}:{dtype}\n{text}".encode()).hexdigest()
 
 
-def _previous_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+def _previous_vectors(index_dir: Path, dtype: str) -> dict[str, np.ndarray]:
     """Embeddings of the current index (passages and sentences) by text hash, so unchanged text is
-    not embedded again."""
+    not embedded again; none when it was embedded at another precision."""
     try:
         old = load_index(index_dir, MODEL_NAME, with_faiss=False)
     except IndexProblem:
         return {}
-    cache = {embedding_key(p.retrieval_text): old.vectors[i] for i, p in enumerate(old.passages)}
+    if old.manifest["model"].get("dtype", "float32") != dtype:
+        return {}
+    cache = {embedding_key(p.retrieval_text, dtype): old.vectors[i] for i, p in enumerate(old.passages)}
     for row, (passage, start, end) in enumerate(old.sentences):
         text = old.passages[int(passage)].search_text[int(start) : int(end)]
-        cache[embedding_key(text)] = old.sentence_vectors[row]
+        cache[embedding_key(text, dtype)] = old.sentence_vectors[row]
     return cache
 
 
@@ -81,15 +83,15 @@ def embed_with_cache(
     texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder, progress: bool
 ) -> tuple[np.ndarray, int]:
     """Vectors for `texts`, embedding only those not in `cache`; returns them and how many were new."""
-    keys = [embedding_key(t) for t in texts]
+    keys = [embedding_key(t, embedder.dtype) for t in texts]
     todo = [i for i, k in enumerate(keys) if k not in cache]
     todo_texts = list(dict.fromkeys(texts[i] for i in todo))
     fresh = embedder.encode(todo_texts, progress=progress)
     for text, vector in zip(todo_texts, fresh, strict=True):
-        cache[embedding_key(text)] = vector
+        cache[embedding_key(text, embedder.dtype)] = vector
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0
-    return np.stack([cache[k] for k in keys]).astype(np.float32), len(todo_texts)
+    return np.stack([cache[k] for k in keys]).astype(np.float32), len(todo)
 
 
 def _unique_id(info: DocumentInfo, taken: set[str]) -> DocumentInfo:
@@ -144,7 +146,7 @@ def build_index(
         groups = find_groups(passages, docs_by_id)
 
         report_progress("Embedding passages", 0.15)
-        cache = _previous_vectors(index_dir)
+        cache = _previous_vectors(index_dir, embedder.dtype)
         vectors, embedded = embed_with_cache([p.retrieval_text for p in passages], cache, embedder, progress)
         sentences = np.array(
             [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
@@ -157,7 +159,7 @@ def build_index(
 
         manifest = {
             "schema_version": SCHEMA_VERSION,
-            "model": {"name": MODEL_NAME, "dimension": int(dimension)},
+            "model": {"name": MODEL_NAME, "dimension": int(dimension), "dtype": embedder.dtype},
             "faiss_index": "IndexFlatIP",
             "libraries": library_versions(),
             "corpus": {d.file: d.sha256 for d in documents},

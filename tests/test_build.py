@@ -136,6 +136,6 @@ def test_second_build_at_once_is_refused(tmp_path, small_corpus, embedder):
 def test_real_corpus_manifest(real_index):
     manifest = real_index.manifest
     assert manifest["schema_version"] == store.SCHEMA_VERSION
-    assert manifest["model"] == {"name": MODEL_NAME, "dimension": 384}
+    assert manifest["model"] == {"name": MODEL_NAME, "dimension": 384, "dtype": "bfloat16"}
     assert set(manifest["corpus"]) == {p.name for p in CORPUS.glob("0*.txt")}
     assert "faiss-cpu" in manifest["libraries"] and manifest["built_at"]
