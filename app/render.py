@@ -70,6 +70,11 @@ def highlight(text: str, spans: Iterable[tuple[int, int]] = (), cls: str = "hit"
     return "".join(out)
 
 
+def bullets(fragment: str) -> str:
+    """Start each "•" item (how list items read in the clean passage text) on a new line."""
+    return re.sub(r"\s+•\s+", "<br>• ", fragment)
+
+
 def _flexible(phrase: str) -> str:
     """A regex matching `phrase` with any run of whitespace where it has whitespace."""
     return r"\s+".join(re.escape(word) for word in phrase.split())

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Set up, build the index if there is none (or the corpus changed), and show NAO para 2.7.
+# Set up and open the evidence explorer in the browser; the app builds the index on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-.venv/bin/python -m indexer build
-.venv/bin/python -m indexer show "NAO 2017" "para 2.7"
+exec .venv/bin/streamlit run app/main.py --browser.gatherUsageStats false "$@"

@@ -1,0 +1,96 @@
+"""Where the index and corpus are, and the engine: loaded once per process, built with progress if missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from evidence.engine import Engine
+from indexer.build import BuildFailed, build_index
+from indexer.embedding import Embedder
+from indexer.store import IndexBusy, IndexMissing, IndexProblem, IndexStale, current_build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def index_dir() -> Path:
+    return Path(os.environ.get("EVIDENCE_INDEX") or "index").resolve()
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("EVIDENCE_CORPUS") or "corpus").resolve()
+
+
+def results_dir() -> Path:
+    """The evaluation report written by `python -m eval` (EVIDENCE_EVAL_RESULTS chooses another folder)."""
+    return Path(os.environ.get("EVIDENCE_EVAL_RESULTS") or ROOT / "eval" / "results").resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def _embedder() -> Embedder:
+    return Embedder()
+
+
+@st.cache_resource(show_spinner="Loading the index and the language model (once per server)…", max_entries=2)
+def _load(index_path: str, build: str) -> Engine:
+    """One engine per index build: `build` (the live build folder) changes when the index is rebuilt."""
+    engine = Engine.load(Path(index_path), _embedder())
+    engine.embedder.encode(["warm up"])  # the model loads on first use: pay for it here, not in the first answer
+    return engine
+
+
+def get_engine() -> Engine:
+    """The engine for the current index; builds the index first (with a progress bar) when there is none.
+
+    Stops the script with a message when the index cannot be loaded or built.
+    """
+    path = index_dir()
+    try:
+        build = current_build(path)
+        if build is None:
+            raise IndexMissing(f"no index in {path}")
+        return _load(str(path), str(build))
+    except IndexMissing:
+        _build(path, corpus_dir(), first_run=True)
+    except IndexStale as err:
+        st.error(f"The index cannot be used: {err}")
+        if st.button("Rebuild the index now", type="primary"):
+            _build(path, corpus_dir(), first_run=False)
+        else:
+            st.stop()
+    except IndexProblem as err:
+        st.error(f"The index cannot be used: {err}")
+        st.stop()
+    return _load(str(path), str(current_build(path)))
+
+
+def _build(index: Path, corpus: Path, first_run: bool) -> None:
+    if not corpus.is_dir():
+        st.error(f"There is no index in `{index}` and no corpus folder at `{corpus}` to build it from. "
+                 "Set EVIDENCE_CORPUS to the folder of reports, or run `python -m indexer build`.")
+        st.stop()
+    if first_run:
+        st.info(f"First run: building the index of `{corpus}` into `{index}`. This takes a minute or two, once.")
+    bar = st.progress(0.0, text="Starting the build")
+
+    def on_progress(stage: str, fraction: float) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=stage)
+
+    try:
+        report = build_index(corpus, index, embedder=_embedder(), progress=False, on_progress=on_progress)
+    except IndexBusy as err:
+        bar.empty()
+        st.warning(f"The index is being built by another session ({err}). Reload the page in a minute.")
+        st.stop()
+    except BuildFailed as err:
+        bar.empty()
+        st.error(f"The index could not be built: {err}")
+        st.stop()
+    bar.empty()
+    passages = sum(report.passages_per_document.values())
+    st.success(f"Built the index: {len(report.documents)} documents, {passages} passages, "
+               f"{report.figures} figures in {report.seconds:.0f} s.")
+    for problem in report.problems:
+        st.warning(f"Skipped {problem}")

@@ -1,0 +1,328 @@
+"""The Streamlit app, driven in-process with AppTest on the real index (built once per session)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the app is not an installed package; `pytest` alone may not have the root
+    sys.path.insert(0, str(ROOT))
+
+from app.export import answer_markdown  # noqa: E402
+from app.figures import figures_table, filter_figures  # noqa: E402
+from app.render import esc, highlight, phrase_spans  # noqa: E402
+
+APP = str(ROOT / "app" / "main.py")
+POOLED = "How much was pooled in the Better Care Fund in 2015-16?"
+DAMAGED = "the Fund would achieve sav-\nings of £511 milion in 2015-16"
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def app(real_index_dir, monkeypatch, tmp_path) -> AppTest:
+    monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
+    monkeypatch.setenv("EVIDENCE_CORPUS", str(ROOT / "corpus"))
+    monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "no-results"))
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def shown(at: AppTest) -> str:
+    """Everything the page shows as text (raw Markdown / HTML source of each element)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [c.value for c in at.caption]
+    for kind in (at.success, at.info, at.warning, at.error):
+        parts += [e.value for e in kind]
+    return "\n".join(parts)
+
+
+def run_ok(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    run_ok(at)
+    at.radio(key="page").set_value(page)
+    return run_ok(at)
+
+
+# --- Ask ----------------------------------------------------------------------------------------
+
+def test_ask_shows_answer_figure_citation_and_passages(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input(POOLED)
+    run_ok(app)
+    text = shown(app)
+    assert "£5.3" in text
+    assert any(c.value.startswith("NAO 2017") for c in app.code), "the citation is ready to copy"
+    assert '<mark class="fig">' in text, "figures in the answer are highlighted"
+    assert '<mark class="hit">' in text, "the matching sentence of a passage is highlighted"
+    assert [s.value for s in app.subheader][:2] == ["Answer", "Supporting passages"]
+    assert "In context" in [e.label for e in app.expander]
+    assert "Also in" in text
+    assert app.query_params["q"] == POOLED
+    assert app.get("download_button"), "the answer can be downloaded as Markdown"
+
+
+def test_example_question_is_asked(app):
+    run_ok(app)
+    app.button(key="example-2").click()
+    run_ok(app)
+    assert app.text_input(key="ask_q").value.startswith("What did the Public Accounts Committee")
+    assert "PAC 2018" in shown(app)
+
+
+def test_deep_link_reopens_the_question(app):
+    app.query_params["q"] = POOLED
+    run_ok(app)
+    assert app.radio(key="page").value == "ask"
+    assert app.text_input(key="ask_q").value == POOLED
+    assert "£5.3" in shown(app)
+
+
+def test_filters_restrict_passages_and_go_into_the_url(app):
+    run_ok(app)
+    app.multiselect(key="ask_docs").set_value(["pac2018"])
+    app.text_input(key="ask_q").input("What did the Public Accounts Committee say about vanguards?")
+    run_ok(app)
+    citations = [c.value for c in app.code]
+    assert citations and all(c.startswith("PAC 2018") for c in citations)
+    assert app.query_params["doc"] == "pac2018"
+
+
+def test_question_nothing_answers(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("What is the capital of France?")
+    run_ok(app)
+    assert any("Not found in the corpus" in w.value for w in app.warning)
+    assert "Closest passages" in [s.value for s in app.subheader]
+
+
+def test_script_query_is_shown_escaped(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input(SCRIPT)
+    run_ok(app)
+    assert any("cannot be searched" in w.value for w in app.warning)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown(app)
+    for m in app.markdown:
+        if m.proto.allow_html:
+            assert "<script" not in m.value.lower()
+
+
+def test_open_in_browse_from_an_answer(app):
+    app.query_params["q"] = POOLED
+    run_ok(app)
+    app.button(key="ask-1-open").click()
+    run_ok(app)
+    assert app.radio(key="page").value == "browse"
+    assert app.selectbox(key="browse_passage").value == app.query_params["passage"]
+
+
+# --- Look up ------------------------------------------------------------------------------------
+
+def test_lookup_reference_shows_passage_in_context(app):
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input("NAO para 2.7")
+    run_ok(app)
+    assert any("NAO 2017, para 2.7" in s.value for s in app.success)
+    assert "NAO 2017, para 2.7" in [c.value for c in app.code]
+    assert "In context" in [e.label for e in app.expander]
+    assert "para 2.6" in shown(app), "a neighbouring paragraph is shown"
+    assert app.query_params["lookup"] == "NAO para 2.7"
+
+
+def test_lookup_damaged_quote_is_altered_with_differences(app):
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input(DAMAGED)
+    run_ok(app)
+    assert any(w.value.startswith("Altered") for w in app.warning)
+    differences = app.dataframe[0].value
+    assert {"milion", "million"} <= set(differences["in the quote"]) | set(differences["in the source"])
+    text = shown(app)
+    assert '<mark class="diff-old">milion</mark>' in text
+    assert '<mark class="quote">' in text
+    assert "NAO 2017, para 2.7" in [c.value for c in app.code]
+
+
+def test_lookup_ambiguous_reference_lists_candidates(app):
+    app.query_params["lookup"] = "Figure 7"
+    run_ok(app)
+    assert app.radio(key="page").value == "lookup"
+    assert any(w.value.startswith("Ambiguous") for w in app.warning)
+    codes = [c.value for c in app.code]
+    assert "NAO 2017, Figure 7" in codes and "Nuffield Trust 2022, Figure 7" in codes
+
+
+def test_lookup_quote_not_found_and_script(app):
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input("zebra crossings on the moon are painted purple every Tuesday")
+    run_ok(app)
+    assert app.error and app.error[0].value.startswith("Not found")
+    app.text_area(key="lookup_q").input(SCRIPT)
+    run_ok(app)
+    assert any("cannot be looked up" in w.value for w in app.warning)
+    assert all("<script" not in m.value for m in app.markdown if m.proto.allow_html)
+
+
+# --- Browse -------------------------------------------------------------------------------------
+
+def test_passage_link_reopens_the_passage(app):
+    app.query_params["passage"] = "nao2017/para-2-7"
+    run_ok(app)
+    assert app.radio(key="page").value == "browse"
+    assert app.selectbox(key="browse_doc").value == "nao2017"
+    assert app.selectbox(key="browse_passage").value == "nao2017/para-2-7"
+    assert "NAO 2017, para 2.7" in [c.value for c in app.code]
+    assert "£511 million" in shown(app)
+    assert app.query_params["passage"] == "nao2017/para-2-7"
+
+
+def test_browse_a_document_section_by_section(app):
+    go(app, "browse")
+    app.selectbox(key="browse_doc").set_value("pac2018")
+    run_ok(app)
+    assert app.selectbox(key="browse_passage").value == ""
+    first_section = app.selectbox(key="browse_section").value
+    assert "PAC 2018" in shown(app)
+    assert app.query_params["document"] == "pac2018"
+    app.button(key="browse-next").click()
+    run_ok(app)
+    assert app.selectbox(key="browse_section").value != first_section
+
+
+def test_unknown_passage_link_says_so(app):
+    app.query_params["passage"] = "nao2017/para-99-9"
+    run_ok(app)
+    assert any("no passage" in w.value for w in app.warning)
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+def test_figures_table_filters_sorts_and_downloads(app):
+    go(app, "figures")
+    everything = app.dataframe[0].value
+    assert len(everything) > 500
+    assert {"figure", "value", "unit", "kind", "period", "citation", "sentence"} <= set(everything.columns)
+    app.text_input(key="fig_text").input("delayed transfers")
+    run_ok(app)
+    narrowed = app.dataframe[0].value
+    assert 0 < len(narrowed) < len(everything)
+    assert app.query_params["find"] == "delayed transfers"
+    app.multiselect(key="fig_docs").set_value(["nao2017"])
+    app.selectbox(key="fig_sort").set_value("Value, largest first")
+    run_ok(app)
+    sorted_rows = app.dataframe[0].value
+    assert all(c.startswith("NAO 2017") for c in sorted_rows["citation"])
+    values = [v for v in sorted_rows["value"] if v is not None and not math.isnan(v)]
+    assert values == sorted(values, reverse=True)
+    assert app.get("download_button"), "the table can be downloaded as CSV"
+
+
+def test_figure_filter_matches_passage_text(engine):
+    table = figures_table(engine)
+    rows = filter_figures(table, "Delayed  Transfers")
+    assert len(rows)
+    for passage_id, citation in zip(rows["passage"], rows["citation"], strict=True):
+        passage = " ".join(engine.passage(passage_id).search_text.lower().split())
+        assert "delayed transfers" in passage or "delayed transfers" in citation.lower()
+
+
+# --- Quality ------------------------------------------------------------------------------------
+
+def test_quality_without_a_report_says_how_to_make_one(app):
+    go(app, "quality")
+    assert any("python -m eval" in i.value for i in app.info)
+
+
+def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):
+    results = tmp_path / "results"
+    results.mkdir()
+    report = {
+        "facts": 2, "group_sizes": {"all": 2},
+        "retrievers": {"engine": {"metrics": {"hit_rate@1": 0.5, "hit_rate@5": 1.0, "mrr@10": 0.75},
+                                  "breakdown": {"all": {"hit_rate@5": 1.0}}}},
+        "failures": {"engine": [{"id": "nao-001", "question": "How much?", "expected": "nao2017 para 2.2",
+                                 "returned": ["NAO 2017, para 2.3 (1.00)"]}]},
+    }
+    (results / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    (results / "report.md").write_text("# Retrieval evaluation\n", encoding="utf-8")
+    _tiny_png(results / "recall_at_k.png")
+    monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(results))
+    go(app, "quality")
+    metrics = app.dataframe[0].value
+    assert list(metrics["retriever"]) == ["engine"] and "recall@5" in metrics.columns
+    assert app.image, "the Recall@k plot is shown"
+    assert "engine: 1 failed" in [e.label for e in app.expander]
+    assert app.query_params["page"] == "quality"
+
+
+def _tiny_png(path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.plot([1, 2], [0.5, 1.0])
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# --- First run ----------------------------------------------------------------------------------
+
+def test_first_run_builds_the_index_then_answers(small_corpus, tmp_path, monkeypatch):
+    index = tmp_path / "new-index"
+    monkeypatch.setenv("EVIDENCE_INDEX", str(index))
+    monkeypatch.setenv("EVIDENCE_CORPUS", str(small_corpus))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params["lookup"] = "PAC 12"
+    run_ok(at)
+    assert any(s.value.startswith("Built the index") for s in at.success)
+    assert any("PAC 2018, para 12" in s.value for s in at.success)
+    assert (index / "CURRENT").exists()
+    shutil.rmtree(index)
+
+
+def test_index_from_another_schema_offers_a_rebuild(real_index_dir, tmp_path, monkeypatch):
+    index = tmp_path / "stale-index"
+    shutil.copytree(real_index_dir, index)
+    manifest_path = index / "builds" / (index / "CURRENT").read_text(encoding="utf-8").strip() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["schema_version"] = -1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_INDEX", str(index))
+    at = run_ok(AppTest.from_file(APP, default_timeout=120))
+    assert at.error and "cannot be used" in at.error[0].value
+    assert [b.label for b in at.button] == ["Rebuild the index now"]
+
+
+def test_unknown_page_falls_back_to_ask(app):
+    app.query_params["page"] = "nonsense"
+    run_ok(app)
+    assert app.radio(key="page").value == "ask"
+    assert app.query_params["page"] == "ask"
+
+
+# --- Rendering and export -----------------------------------------------------------------------
+
+def test_escaping_leaves_no_markup():
+    out = esc("<script>alert('x')</script> *bold* [a](b) $x$ `c` a_b")
+    assert "<" not in out and "*" not in out and "[" not in out and "$" not in out and "`" not in out
+    marked = highlight("cost <b>£5.3bn</b>", phrase_spans("cost <b>£5.3bn</b>", ["£5.3bn"]), "fig")
+    assert marked == 'cost &lt;b&gt;<mark class="fig">£5.3bn</mark>&lt;/b&gt;'
+
+
+def test_answer_exports_as_markdown(engine):
+    answer = engine.ask(POOLED)
+    md = answer_markdown(answer, "http://localhost:8501/")
+    assert md.startswith("# How much was pooled")
+    assert "NAO 2017" in md and "## Supporting passages" in md
+    assert "http://localhost:8501/?passage=nao2017%2F" in md
+    assert "?q=How+much+was+pooled" in md
