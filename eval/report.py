@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from eval.data import Fact
-from eval.harness import METRICS, RetrieverResult
+from eval.harness import METRICS, RetrieverResult, groups_of
 from indexer.store import LoadedIndex
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -78,13 +78,12 @@ def write_report(
 ) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     plot(results, qrels, out_dir / "recall_at_k.png")
-    groups = list(results[0].breakdown)
-    counts = {g: len([q for q in qrels if q in set(results[0].run)]) for g in groups}
+    counts = {group: len(ids) for group, ids in groups_of(facts).items()}
     md = [f"# Retrieval evaluation\n\n{len(facts)} facts, run {time.strftime('%Y-%m-%d %H:%M')}.\n",
           table(results), "\n## Recall@5 by group\n",
-          "| group | " + " | ".join(r.name for r in results) + " |", "|---|" + "---|" * len(results)]
-    for g in groups:
-        md.append(f"| {g} | " + " | ".join(f"{r.breakdown[g]['hit_rate@5']:.3f}" for r in results) + " |")
+          "| group | n | " + " | ".join(r.name for r in results) + " |", "|---|---|" + "---|" * len(results)]
+    for g in counts:
+        md.append(f"| {g} | {counts[g]} | " + " | ".join(f"{r.breakdown[g]['hit_rate@5']:.3f}" for r in results) + " |")
     md += ["\n## Significance (paired t-test, p < 0.05)\n", "```", comparison, "```",
            "\n![Recall@k](recall_at_k.png)\n"]
     all_failures = {}
@@ -94,12 +93,12 @@ def write_report(
         md.append(f"\n## Failed questions: {r.name} ({len(fails)} not in top 5)\n")
         for f in fails:
             md.append(f"- **{f['id']}** {f['question']} — expected {f['expected']}; got: {'; '.join(f['returned'])}")
-    (out_dir / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     for r in results:
         missed = [f for f in facts if f.id in r.figure_hits and not r.figure_hits[f.id]]
         if r.figure_hits:
             md.append(f"\n## Figure questions without the expected figure: {r.name} ({len(missed)})\n")
             md += [f"- **{f.id}** {f.question} — expected {f.answer}" for f in missed]
+    (out_dir / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     payload = {
         "facts": len(facts), "group_sizes": counts,
         "retrievers": {r.name: {"metrics": r.metrics, "breakdown": r.breakdown} for r in results},

@@ -49,13 +49,14 @@ NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the c
 # corroborated: the fact also stands elsewhere (a duplicate group), as headline findings do.
 WEIGHTS = {
     "rrf": 1.0, "sentence": 1.0, "passage": 0.0, "overlap": 1.0, "figure": 0.15, "document": 0.25,
-    "kind": 0.3, "cited": 0.8, "footnote": -0.15, "corroborated": 0.0,
+    "kind": 0.3, "cited": 0.8, "footnote": -0.3, "corroborated": 0.0,
 }
 # Choosing the answer sentence among the top passages' sentences: cosine to the question, plus
 W_OVERLAP = 0.3  # x the share of the question's content words the sentence contains,
 FIGURE_SENTENCE_BONUS = 0.12  # + this when it states a figure of the kind the question asks for,
 PASSAGE_RANK_WEIGHT = 0.5  # + this x (its passage's score - the top passage's score).
 SECOND_SENTENCE_MARGIN = 0.12
+UNIT_SENTENCE_PENALTY = 0.1
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnote|source|sources|cited|HC \d+)\b"), (KEY_FACT, r"\bkey facts?\b"))
@@ -67,6 +68,12 @@ class _Candidate:
     score: float
     sentence_row: int | None
     features: dict[str, float]
+
+
+def _citation_key(text: str) -> str:
+    """A printed citation reduced for exact matching: case, spacing and a trailing page ignored."""
+    text = re.sub(r",?\s*p\.\s*\d+\s*$", "", text.strip())
+    return re.sub(r"\s+", " ", text.replace("’", "'")).lower()
 
 
 class Engine:
@@ -86,6 +93,10 @@ class Engine:
         starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
         self._sentence_slices = [(int(starts[i]), int(starts[i + 1])) for i in range(len(self.passages))]
         self._lock = threading.Lock()  # the torch model is shared between threads
+        self._by_citation = {_citation_key(str(self.citation(p))): p for p in self.passages}
+        # Content words of every passage and sentence, stemmed once at load, not per question.
+        self._passage_terms = [content_terms(p.retrieval_text) for p in self.passages]
+        self._sentence_terms = [content_terms(self._sentence_text(i)) for i in range(len(index.sentences))]
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder | None = None) -> Engine:
@@ -173,7 +184,7 @@ class Engine:
                 "rrf": rrf / top_rrf,
                 "sentence": sentence_sim,
                 "passage": passage_sim,
-                "overlap": overlap(terms, p.retrieval_text),
+                "overlap": overlap(terms, self._passage_terms[row]),
                 "figure": float(bool(wanted_figures) and any(q.kind in wanted_figures for q in p.quantities)),
                 "document": float(p.doc_id in named_docs),
                 "kind": float(p.kind in kinds),
@@ -278,6 +289,7 @@ class Engine:
         question asks for a figure and that sentence states one nearly as well."""
         wanted = {k for a in asked for k in COMPATIBLE[a]}
         terms = content_terms(question)
+        asks_unit = bool(re.search(r"\b(figure|fig\.?|chart|table|graph)\b", question, re.IGNORECASE))
         # Sentences of the top passages and of the duplicates folded into them (a Key fact often
         # states the figure most directly); each keeps the citation of the passage it stands in.
         sources = []
@@ -291,10 +303,13 @@ class Engine:
                 text = self._sentence_text(row)
                 figures = self._figures_in(passage, text)
                 has_wanted = any(f.kind in wanted for f in figures)
+                # A Figure's or Table's flattened caption reads badly as an answer unless asked for.
+                unit_penalty = UNIT_SENTENCE_PENALTY if passage.kind in (FIGURE, TABLE) and not asks_unit else 0.0
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
-                score = (float(self.index.sentence_vectors[row] @ vector) + W_OVERLAP * overlap(terms, text)
+                score = (float(self.index.sentence_vectors[row] @ vector)
+                         + W_OVERLAP * overlap(terms, self._sentence_terms[row])
                          + (FIGURE_SENTENCE_BONUS if has_wanted else 0.0)
-                         + PASSAGE_RANK_WEIGHT * (passage_score - top[0].score))
+                         + PASSAGE_RANK_WEIGHT * (passage_score - top[0].score) - unit_penalty)
                 scored.append((score, row, passage, citation, text, figures, has_wanted))
         if not scored:  # passages without sentences: quote the top passage's opening
             sp = top[0]
@@ -335,6 +350,10 @@ class Engine:
     def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
         """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""
         query = clean_query(text) if len(text) < 400 else text.strip()
+        printed = self._by_citation.get(_citation_key(query))
+        if printed is not None:  # a citation exactly as this tool prints it
+            return LookupResult(query, "reference", "found", str(self.citation(printed)),
+                                [ScoredPassage(printed, self.citation(printed), 1.0)])
         reference = parse_reference(query, self.documents)
         if reference is not None:
             return self._resolve(query, reference)

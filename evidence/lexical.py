@@ -23,10 +23,11 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(stemmer.stemWords(words))
 
 
-def overlap(question_terms: frozenset[str], sentence: str) -> float:
+def overlap(question_terms: frozenset[str], text_terms: frozenset[str]) -> float:
+    """Share of the question's content words that a text (given by its content_terms) contains."""
     if not question_terms:
         return 0.0
-    return len(question_terms & content_terms(sentence)) / len(question_terms)
+    return len(question_terms & text_terms) / len(question_terms)
 
 
 class LexicalIndex:

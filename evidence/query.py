@@ -13,7 +13,8 @@ class QueryError(ValueError):
     """The query cannot be used; the message says why."""
 
 
-_TAG = re.compile(r"<[^>]{0,200}>")
+# Only real tags: "<b>", "</p>", "<a href=...>"; "spending <5% and >2%" keeps its text.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,200})?/?>")
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _MD = re.compile(r"(\*\*|__|`+|^#+\s*|^>\s*|\[([^\]]*)\]\([^)]*\))", re.MULTILINE)
 
@@ -27,6 +28,7 @@ def clean_query(text: str) -> str:
         raise QueryError("the query is empty")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    original = text
     text = _SCRIPT.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = html.unescape(text)
@@ -34,5 +36,6 @@ def clean_query(text: str) -> str:
     text = "".join(c if unicodedata.category(c)[0] != "C" or c in "\n\t" else " " for c in text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
-        raise QueryError("the query is empty")
+        raise QueryError("the query is empty" if not original.strip() else
+                         "the query is empty once HTML tags, markup and control characters are removed")
     return text
