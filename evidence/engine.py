@@ -49,7 +49,7 @@ NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the c
 # corroborated: the fact also stands elsewhere (a duplicate group), as headline findings do.
 WEIGHTS = {
     "rrf": 1.0, "sentence": 1.0, "passage": 0.0, "overlap": 1.0, "figure": 0.15, "document": 0.25,
-    "kind": 0.3, "cited": 0.8, "footnote": -0.3, "corroborated": 0.0,
+    "kind": 0.3, "cited": 0.8, "footnote": -0.15, "corroborated": 0.0,
 }
 # Choosing the answer sentence among the top passages' sentences: cosine to the question, plus
 W_OVERLAP = 0.3  # x the share of the question's content words the sentence contains,
@@ -127,7 +127,10 @@ class Engine:
 
     # --- retrieval ---------------------------------------------------------------------------------
     def _candidates(self, question: str, filters: Filters, depth: int) -> tuple[list[_Candidate], np.ndarray]:
-        expanded = expand(question)
+        # A document's name in the question chooses the document (the "document" feature below); as
+        # words to match it would favour footnotes that cite reports of that name.
+        named_docs, without_names = find_documents(question, self.documents)
+        expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
         vector = self._embed(expanded)
         allowed = None
         if filters.active:
@@ -161,7 +164,6 @@ class Engine:
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
         if not fused:
             return [], vector
-        named_docs, _ = find_documents(question, self.documents)
         cited = self._cited_in_question(question, named_docs, allowed)
         for row in cited:
             fused.setdefault(row, 0.0)
