@@ -264,6 +264,15 @@ class Engine:
         """The sentence that answers the question, its figures and citation, and the passages behind it."""
         question = clean_query(question)
         filters = filters or Filters()
+        reference = parse_reference(question, self.documents)
+        if reference is not None:  # "NAO para 2.7" typed as a question: show that passage
+            resolved = self._resolve(question, reference)
+            if resolved.status == "found":
+                top = resolved.passages[0]
+                start, end = self._sentence_slices[self._row[top.passage.id]]
+                text = self._sentence_text(start) if end > start else top.passage.search_text[:400]
+                sentence = AnswerSentence(text, top.citation, self._figures_in(top.passage, text))
+                return Answer(question, True, resolved.message, [sentence], resolved.passages[:k])
         candidates, vector = self._candidates(question, filters, DEPTH)
         passages = self._fold_duplicates(candidates, k)
         asked = asked_figure_kinds(question)
@@ -362,6 +371,10 @@ class Engine:
         return self._match_quote(text, filters or Filters())
 
     def _resolve(self, query: str, ref: Reference) -> LookupResult:
+        if ref.unknown_document:
+            labels = "; ".join(f"{d.label} ({', '.join(d.aliases[:2]) or d.id})" for d in self.documents.values())
+            return LookupResult(query, "reference", "not found",
+                                f"No such document: {ref.unknown_document!r}. Documents: {labels}.")
         docs = ref.doc_ids or tuple(self.documents)
         scope = [p for p in self.passages if p.doc_id in docs]
         where = " or ".join(self.documents[d].label for d in docs) if ref.doc_ids else "any document"

@@ -17,6 +17,7 @@ class Reference:
     locator: str = ""  # "para 2.7", "Summary para 13", "footnote 20", "Figure 7", ...
     page: int | None = None
     bare_number: bool = False  # "PAC 12": a number with no "para"
+    unknown_document: str = ""  # "XYZ para 2": a name that is no document of the corpus
 
 
 REFERENCE_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
@@ -66,9 +67,10 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference 
     for pattern, locator in REFERENCE_PATTERNS:
         m = pattern.search(rest)
         if m:
-            leftover = _FILLER.sub(" ", pattern.sub(" ", rest, count=1))
-            if len(re.findall(r"[a-z]{3,}", leftover)) <= 1:
-                return Reference(doc_ids, locator(m))
+            leftover = re.findall(r"[a-z][a-z0-9&-]{1,}", _FILLER.sub(" ", pattern.sub(" ", rest, count=1)))
+            if len([w for w in leftover if len(w) >= 3]) <= 1:
+                unknown = leftover[0] if leftover and not doc_ids and len(leftover[0]) >= 3 else ""
+                return Reference(doc_ids, locator(m), unknown_document=unknown)
     page = _PAGE.search(rest)
     if page and len(re.findall(r"[a-z]{3,}", _FILLER.sub(" ", _PAGE.sub(" ", rest)))) <= 1:
         return Reference(doc_ids, page=int(page[1]))

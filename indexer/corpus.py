@@ -11,6 +11,9 @@ from pathlib import Path
 from indexer.models import DocumentInfo, FileProblem
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+# A report is a few MB at most; a file far larger is a mistake (a log, a dump) and would take hours
+# to embed. Checked from the file size, before reading it.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 METADATA_FILE = "metadata.toml"
 IGNORED_FILES = (METADATA_FILE, "README.md", "SOURCES.md")
 
@@ -136,6 +139,10 @@ def read_pdf(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
 def read_source(path: Path, info: DocumentInfo) -> SourceText:
     """Read and decode one corpus file; raises CorpusFileError saying what is wrong with it."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusFileError(
+                f"is {size / 1024 / 1024:,.0f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB per file")
         data = path.read_bytes()
     except OSError as err:
         raise CorpusFileError(f"cannot be read ({err.strerror or err})") from err

@@ -93,8 +93,12 @@ def current_build(root: Path) -> Path | None:
 @contextlib.contextmanager
 def build_lock(root: Path):
     """Only one build at a time per index folder; a second one is refused, not queued."""
-    root.mkdir(parents=True, exist_ok=True)
-    handle = open(root / ".lock", "w")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = open(root / ".lock", "w")
+    except OSError as err:
+        raise IndexProblem(f"cannot write the index in {root} ({err.strerror or err}); "
+                           "choose a writable folder with --index or EVIDENCE_INDEX") from err
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as err:
@@ -116,10 +120,14 @@ def write_index(
     import faiss
 
     builds = root / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
     name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{name}"
-    tmp.mkdir()
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+    except OSError as err:
+        raise IndexProblem(f"cannot write the index in {root} ({err.strerror or err}); "
+                           "choose a writable folder with --index or EVIDENCE_INDEX") from err
     try:
         (tmp / "sources").mkdir()
         for doc_id, text in sources.items():

@@ -326,3 +326,19 @@ def test_answer_exports_as_markdown(engine):
     assert "NAO 2017" in md and "## Supporting passages" in md
     assert "http://localhost:8501/?passage=nao2017%2F" in md
     assert "?q=How+much+was+pooled" in md
+
+
+def test_sessions_keep_their_state_apart(real_index_dir, monkeypatch, tmp_path):
+    """Two users at once: each session shows its own question and answer, in any order of runs."""
+    monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
+    monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "no-results"))
+    first, second = AppTest.from_file(APP, default_timeout=120), AppTest.from_file(APP, default_timeout=120)
+    run_ok(first)
+    run_ok(second)
+    first.text_input(key="ask_q").input(POOLED)
+    second.text_input(key="ask_q").input("What did the Public Accounts Committee say about vanguards?")
+    run_ok(second)
+    run_ok(first)
+    assert first.text_input(key="ask_q").value == POOLED and "£5.3" in shown(first)
+    assert second.query_params["q"].startswith("What did the Public Accounts Committee")
+    assert "PAC 2018" in shown(second) and "£5.3bn" not in shown(second)
