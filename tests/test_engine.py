@@ -30,11 +30,9 @@ def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
                 assert figure.passage_id == passage.id
                 assert passage.text[figure.start : figure.end] == figure.printed, (fact.id, figure)
         for citation in answer.citations + [p.citation for p in answer.passages]:
-            resolved = engine.lookup(f"{citation.label} {citation.locator}")
-            if resolved.status == "found":
-                assert resolved.passages[0].passage.id == citation.passage_id, (fact.id, str(citation))
-            else:  # Nuffield locators by chapter and section are not typed references; the id resolves
-                assert engine.passage(citation.passage_id).locator == citation.locator
+            resolved = engine.lookup(str(citation))  # exactly as shown, page included
+            assert resolved.status == "found", (fact.id, str(citation), resolved.message)
+            assert resolved.passages[0].passage.id == citation.passage_id, (fact.id, str(citation))
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 1966 World Cup final?",
