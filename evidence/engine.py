@@ -70,6 +70,11 @@ class _Candidate:
     features: dict[str, float]
 
 
+MALFORMED_REFERENCE_WORDS = 6
+_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary)\b|¶|§",
+                           re.IGNORECASE)
+
+
 def _citation_key(text: str) -> str:
     """A printed citation reduced for exact matching: case, spacing and a trailing page ignored."""
     text = re.sub(r",?\s*p\.\s*\d+\s*$", "", text.strip())
@@ -368,7 +373,22 @@ class Engine:
         reference = parse_reference(query, self.documents)
         if reference is not None:
             return self._resolve(query, reference)
+        if len(query.split()) <= MALFORMED_REFERENCE_WORDS and _LOCATOR_WORD.search(query):
+            return self._malformed_reference(query)
         return self._match_quote(text, filters or Filters())
+
+    def _malformed_reference(self, query: str) -> LookupResult:
+        """A short text with "para", "Figure", "footnote"... that reads as no citation: say so, with
+        the citations closest to what was typed."""
+        from rapidfuzz import fuzz, process
+
+        hits = process.extract(query.lower(), {k: k for k in self._by_citation}, scorer=fuzz.WRatio, limit=5)
+        nearest = [self.citation(self._by_citation[key]) for _, _, key in hits]
+        return LookupResult(
+            query, "reference", "not found",
+            f"No such passage: {query!r} is not a citation this tool can read (try 'NAO para 2.7', "
+            f"'PAC footnote 20', 'Nuffield Table 5', 'p. 60'); nearest: {', '.join(str(c) for c in nearest)}.",
+            candidates=nearest)
 
     def _resolve(self, query: str, ref: Reference) -> LookupResult:
         if ref.unknown_document:

@@ -138,9 +138,11 @@ def test_passages_that_do_not_exist(engine, reference, message):
     assert result.status == "not found" and result.message.startswith(message)
 
 
-def test_malformed_reference_is_read_as_a_quote_and_not_found(engine):
-    result = engine.lookup("para para para ¶¶ 2.7.9.1")
-    assert result.status == "not found"
+@pytest.mark.parametrize("reference", ["para para para ¶¶ 2.7.9.1", "NAO paragraph two point seven", "figure ?"])
+def test_malformed_reference_says_so_with_nearest(engine, reference):
+    result = engine.lookup(reference)
+    assert result.status == "not found" and result.candidates
+    assert result.message.startswith(f"No such passage: {reference!r} is not a citation this tool can read")
 
 
 # --- properties ------------------------------------------------------------------------------------
