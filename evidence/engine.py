@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from evidence.glossary import expand
 from evidence.intent import COMPATIBLE, asked_figure_kinds
@@ -98,6 +99,9 @@ class Engine:
         starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
         self._sentence_slices = [(int(starts[i]), int(starts[i + 1])) for i in range(len(self.passages))]
         self._lock = threading.Lock()  # the torch model is shared between threads
+        # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
+        # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
+        threadpool_limits(limits=1, user_api="blas")
         self._by_citation = {_citation_key(str(self.citation(p))): p for p in self.passages}
         # Content words of every passage and sentence, stemmed once at load, not per question.
         self._passage_terms = [content_terms(p.retrieval_text) for p in self.passages]
