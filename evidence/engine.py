@@ -103,6 +103,11 @@ class Engine:
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
         self._by_citation = {_citation_key(str(self.citation(p))): p for p in self.passages}
+        # Rows by lower-cased locator ("figure 7" -> NAO's and Nuffield's), so citations in a question
+        # or a typed reference are found without scanning every passage.
+        self._rows_by_locator: dict[str, list[int]] = {}
+        for row, p in enumerate(self.passages):
+            self._rows_by_locator.setdefault(p.locator.lower(), []).append(row)
         # Content words of every passage and sentence, stemmed once at load, not per question.
         self._passage_terms = [content_terms(p.retrieval_text) for p in self.passages]
         self._sentence_terms = [content_terms(self._sentence_text(i)) for i in range(len(index.sentences))]
@@ -214,10 +219,8 @@ class Engine:
         lowered = question.lower()
         for pattern, locator in REFERENCE_PATTERNS:
             for m in pattern.finditer(lowered):
-                wanted = locator(m).lower()
-                for i, p in enumerate(self.passages):
-                    if p.locator.lower() == wanted and (not named_docs or p.doc_id in named_docs) and (
-                            allowed is None or i in allowed):
+                for i in self._rows_by_locator.get(locator(m).lower(), ()):
+                    if (not named_docs or self.passages[i].doc_id in named_docs) and (allowed is None or i in allowed):
                         rows.add(i)
         return rows
 
@@ -410,7 +413,7 @@ class Engine:
             noun = "Key facts"
         else:
             wanted = ref.locator.lower()
-            hits = [p for p in scope if p.locator.lower() == wanted]
+            hits = [self.passages[i] for i in self._rows_by_locator.get(wanted, ()) if self.passages[i].doc_id in docs]
             if not hits and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
                 hits = [p for p in scope if p.locator.lower().endswith(" " + wanted)]
             noun = ref.locator
