@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,6 @@ from threadpoolctl import threadpool_limits
 
 from evidence.glossary import expand
 from evidence.intent import COMPATIBLE, asked_figure_kinds
-from evidence.lexical import LexicalIndex, content_terms, overlap
 from evidence.models import (
     Answer,
     AnswerSentence,
@@ -33,12 +33,18 @@ from evidence.query import clean_query
 from evidence.quotes import VERBATIM, QuoteMatcher
 from evidence.references import REFERENCE_PATTERNS, Reference, find_documents, parse_reference
 from indexer.embedding import MODEL_NAME, Embedder
+from indexer.lexical import content_terms, overlap
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, Passage
 from indexer.quantities import extract_quantities
 from indexer.store import LoadedIndex, load_index
 
 RRF_K = 60
-DEPTH = 50
+DEPTH = 50  # ranks of each list fused
+POOL = 100  # passages taken from each of BM25 and dense, whose sentences are then ranked
+BM25_K1, BM25_B = 1.2, 0.75
+MEAN_TERMS = 15  # content words in a sentence of these reports (mean 15.6, median 15)
+TERMS_CACHE = 100_000
+CITED_MAX_DOCUMENTS = 3  # passages' and sentences' word sets kept
 NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
 
 # Re-ranking: a weighted sum of features of each candidate. Chosen with `python -m eval` (see
@@ -83,34 +89,33 @@ def _citation_key(text: str) -> str:
 
 
 class Engine:
-    """Loaded once per process; every method is safe to call from several threads."""
+    """Loaded once per process; every method is safe to call from several threads.
+
+    Nothing here is proportional to the corpus per question: passages are read from disk on demand,
+    vectors are memory-mapped, and word sets are computed for the candidates of a question only
+    (and kept), so the same code serves five reports and a million passages.
+    """
 
     def __init__(self, index: LoadedIndex, embedder: Embedder):
         self.index = index
         self.embedder = embedder
         self.passages = index.passages
         self.documents = index.documents
-        self._row = {p.id: i for i, p in enumerate(self.passages)}
-        self._lexical = LexicalIndex([p.retrieval_text for p in self.passages])
-        self._sentence_lexical = LexicalIndex([self._sentence_text(i) for i in range(len(index.sentences))]) \
-            if len(index.sentences) else None
-        self._quotes = QuoteMatcher([p.search_text for p in self.passages])
-        # Sentences are stored passage by passage; remember each passage's slice of the table.
-        starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
-        self._sentence_slices = [(int(starts[i]), int(starts[i + 1])) for i in range(len(self.passages))]
+        self._lexical = index.lexical
+        self._dense = index.dense
+        self._quotes = QuoteMatcher(self.passages, self._lexical)
+        # Sentences are stored passage by passage: passage row r owns rows starts[r]:starts[r + 1].
+        self._sentence_starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
         self._lock = threading.Lock()  # the torch model is shared between threads
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
-        self._by_citation = {_citation_key(str(self.citation(p))): p for p in self.passages}
-        # Rows by lower-cased locator ("figure 7" -> NAO's and Nuffield's), so citations in a question
-        # or a typed reference are found without scanning every passage.
-        self._rows_by_locator: dict[str, list[int]] = {}
-        for row, p in enumerate(self.passages):
-            self._rows_by_locator.setdefault(p.locator.lower(), []).append(row)
-        # Content words of every passage and sentence, stemmed once at load, not per question.
-        self._passage_terms = [content_terms(p.retrieval_text) for p in self.passages]
-        self._sentence_terms = [content_terms(self._sentence_text(i)) for i in range(len(index.sentences))]
+        self._doc_by_label = {_citation_key(d.label): d.id for d in self.documents.values()}
+        # Content words of passages and sentences, stemmed the first time they are candidates.
+        self._passage_terms = lru_cache(maxsize=TERMS_CACHE)(
+            lambda row: content_terms(self.passages[row].retrieval_text))
+        self._sentence_terms = lru_cache(maxsize=TERMS_CACHE)(
+            lambda srow: content_terms(self._sentence_text(srow)))
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder | None = None) -> Engine:
@@ -122,18 +127,30 @@ class Engine:
         return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page)
 
     def passage(self, passage_id: str) -> Passage:
-        return self.passages[self._row[passage_id]]
+        return self.passages[self._row(passage_id)]
+
+    def _row(self, passage_id: str) -> int:
+        row = self.passages.row_of(passage_id)
+        if row is None:
+            raise KeyError(f"no passage {passage_id!r} in this index")
+        return row
+
+    def _sentence_rows(self, row: int) -> range:
+        return range(int(self._sentence_starts[row]), int(self._sentence_starts[row + 1]))
 
     def context(self, passage_id: str, before: int = 2, after: int = 2) -> list[Passage]:
         """The passage with its neighbours in the same section, in document order."""
-        p = self.passage(passage_id)
-        same = [q for q in self.passages if q.doc_id == p.doc_id and q.section == p.section]
-        i = same.index(p)
-        return same[max(0, i - before) : i + after + 1]
+        return self.passages.neighbours(self.passage(passage_id), before, after)
+
+    def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active:
+            return None
+        docs = [d.id for d in self.documents.values() if filters.allows_document(d)]
+        return np.asarray(self.passages.rows_of_documents(docs, filters.kinds) if docs else [], dtype=np.int64)
 
     def _embed(self, text: str) -> np.ndarray:
         with self._lock:
-            return self.embedder.encode([text])[0]
+            return self.embedder.encode_query(text)
 
     def _sentence_text(self, sentence_row: int) -> str:
         passage_row, start, end = self.index.sentences[sentence_row]
@@ -146,61 +163,43 @@ class Engine:
         named_docs, without_names = find_documents(question, self.documents)
         expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
         vector = self._embed(expanded)
-        allowed = None
-        if filters.active:
-            allowed = {i for i, p in enumerate(self.passages) if filters.allows(p, self.documents[p.doc_id])}
-            depth = len(self.passages)
-        lexical = self._lexical.search(expanded, depth)
-        scores, rows = self.index.faiss_index.search(vector[None, :].astype(np.float32), min(depth, len(self.passages)))
-        dense = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
-        fused: dict[int, float] = {}
-        # Best single sentence per passage: a long passage's one relevant sentence is not diluted.
-        sentence_sims = self.index.sentence_vectors @ vector
-        top_sentences = np.argsort(-sentence_sims)[: depth * 3]
-        by_sentence: list[tuple[int, float]] = []
-        seen_rows: set[int] = set()
-        for srow in top_sentences:
-            prow = int(self.index.sentences[srow, 0])
-            if prow not in seen_rows:
-                seen_rows.add(prow)
-                by_sentence.append((prow, float(sentence_sims[srow])))
-        sentence_lexical = []
-        if self._sentence_lexical is not None:
-            seen_lex: set[int] = set()
-            for srow, score in self._sentence_lexical.search(expanded, depth * 3):
-                prow = int(self.index.sentences[srow, 0])
-                if prow not in seen_lex:
-                    seen_lex.add(prow)
-                    sentence_lexical.append((prow, score))
-        for ranking in (lexical, dense, by_sentence, sentence_lexical):
-            ranked = [r for r, _ in ranking if allowed is None or r in allowed]
-            for rank, row in enumerate(ranked[:DEPTH], start=1):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
-        if not fused:
+        allowed = self._allowed_rows(filters)
+        if allowed is not None and not len(allowed):
             return [], vector
+        lexical = self._lexical.search(expanded, POOL, allowed)
+        dense = self._dense.search(vector, POOL, allowed)
         cited = self._cited_in_question(question, named_docs, allowed)
+        pool = list(dict.fromkeys([r for r, _ in lexical] + [r for r, _ in dense] + sorted(cited)))
+        if not pool:
+            return [], vector
+        # Best sentence of each pooled passage, by meaning and by rare words: a long passage's one
+        # relevant sentence is not diluted by the rest of it.
+        terms = content_terms(expanded)
+        idf = self._lexical.idf(terms)
+        best_sentence = self._best_sentences(pool, vector)
+        by_sentence = sorted(((row, sim) for row, (_, sim) in best_sentence.items()), key=lambda t: -t[1])
+        by_sentence_words = sorted(((row, self._sentence_word_score(row, idf)) for row in pool), key=lambda t: -t[1])
+        by_sentence_words = [(row, score) for row, score in by_sentence_words if score > 0]
+        fused: dict[int, float] = {}
+        for ranking in (lexical, dense, by_sentence, by_sentence_words):
+            for rank, (row, _) in enumerate(ranking[:depth], start=1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank)
         for row in cited:
             fused.setdefault(row, 0.0)
         top_rrf = max(fused.values()) or 1.0
         kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
-        terms = content_terms(expanded)
+        passage_sims = self._passage_similarities(list(fused), vector)
         out = []
         for row, rrf in fused.items():
             p = self.passages[row]
-            passage_sim = float(self.index.vectors[row] @ vector)
-            start, end = self._sentence_slices[row]
-            sentence_row, sentence_sim = None, passage_sim
-            if end > start:
-                sims = sentence_sims[start:end]
-                best = int(np.argmax(sims))
-                sentence_row, sentence_sim = start + best, float(sims[best])
+            sentence_row, sentence_sim = best_sentence.get(row, (None, passage_sims[row]))
             features = {
                 "rrf": rrf / top_rrf,
                 "sentence": sentence_sim,
-                "passage": passage_sim,
-                "overlap": overlap(terms, self._passage_terms[row]),
+                "passage": passage_sims[row],
+                "overlap": overlap(terms, self._passage_terms(row)),
                 "figure": float(bool(wanted_figures) and any(q.kind in wanted_figures for q in p.quantities)),
                 "document": float(p.doc_id in named_docs),
                 "kind": float(p.kind in kinds),
@@ -213,15 +212,48 @@ class Engine:
         out.sort(key=lambda c: -c.score)
         return out, vector
 
-    def _cited_in_question(self, question: str, named_docs: tuple[str, ...], allowed: set[int] | None) -> set[int]:
+    def _passage_similarities(self, rows: list[int], vector: np.ndarray) -> dict[int, float]:
+        sims = self.index.vectors[np.asarray(rows, dtype=np.int64)].astype(np.float32) @ vector
+        return dict(zip(rows, sims.tolist(), strict=True))
+
+    def _best_sentences(self, rows: list[int], vector: np.ndarray) -> dict[int, tuple[int, float]]:
+        """For each passage row with sentences: (sentence row, cosine) of its sentence closest to `vector`."""
+        spans = [(row, self._sentence_rows(row)) for row in rows]
+        spans = [(row, span) for row, span in spans if len(span)]
+        if not spans:
+            return {}
+        sentence_rows = np.concatenate([np.arange(span.start, span.stop) for _, span in spans])
+        sims = self.index.sentence_vectors[sentence_rows].astype(np.float32) @ vector
+        out, offset = {}, 0
+        for row, span in spans:
+            best = offset + int(np.argmax(sims[offset : offset + len(span)]))
+            out[row] = (int(sentence_rows[best]), float(sims[best]))
+            offset += len(span)
+        return out
+
+    def _sentence_word_score(self, row: int, idf: dict[str, float]) -> float:
+        """The rare-word weight (summed IDF) of the question's words in the passage's best sentence."""
+        best = 0.0
+        for srow in self._sentence_rows(row):
+            terms = self._sentence_terms(srow)
+            weight = sum(idf[t] for t in terms.intersection(idf))
+            # BM25's length normalisation (k1 1.2, b 0.75) for words once in a sentence: a short
+            # sentence holding the rare words beats a long one that mentions them in passing.
+            best = max(best, weight * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * len(terms) / MEAN_TERMS)))
+        return best
+
+    def _cited_in_question(self, question: str, named_docs: tuple[str, ...], allowed: np.ndarray | None) -> set[int]:
         """Rows of passages the question cites by locator ("Figure 7", "para 2.7"), in the named documents."""
         rows = set()
         lowered = question.lower()
         for pattern, locator in REFERENCE_PATTERNS:
             for m in pattern.finditer(lowered):
-                for i in self._rows_by_locator.get(locator(m).lower(), ()):
-                    if (not named_docs or self.passages[i].doc_id in named_docs) and (allowed is None or i in allowed):
-                        rows.add(i)
+                # "Figure 7" with no document named cites the Figure 7 of a handful of reports, not
+                # of every report in a large library.
+                rows.update(self.passages.rows_with_locator(locator(m), named_docs) if named_docs
+                            else self.passages.rows_in_few_documents(locator(m), CITED_MAX_DOCUMENTS))
+        if allowed is not None:
+            rows &= set(allowed.tolist())
         return rows
 
     def _fold_duplicates(self, candidates: list[_Candidate], k: int) -> list[ScoredPassage]:
@@ -259,11 +291,12 @@ class Engine:
         """The primary's sentence closest to the sentence that matched in the secondary passage."""
         if c.sentence_row is None:
             return None
-        start, end = self._sentence_slices[self._row[passage.id]]
-        if end <= start:
+        rows = self._sentence_rows(self._row(passage.id))
+        if not len(rows):
             return None
-        sims = self.index.sentence_vectors[start:end] @ self.index.sentence_vectors[c.sentence_row]
-        return self._span(start + int(np.argmax(sims)))
+        matched = self.index.sentence_vectors[c.sentence_row].astype(np.float32)
+        sims = self.index.sentence_vectors[rows.start : rows.stop].astype(np.float32) @ matched
+        return self._span(rows.start + int(np.argmax(sims)))
 
     def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
         """Ranked passages for a question, duplicates folded."""
@@ -281,8 +314,8 @@ class Engine:
             resolved = self._resolve(question, reference)
             if resolved.status == "found":
                 top = resolved.passages[0]
-                start, end = self._sentence_slices[self._row[top.passage.id]]
-                text = self._sentence_text(start) if end > start else top.passage.search_text[:400]
+                rows = self._sentence_rows(self._row(top.passage.id))
+                text = self._sentence_text(rows.start) if len(rows) else top.passage.search_text[:400]
                 sentence = AnswerSentence(text, top.citation, self._figures_in(top.passage, text))
                 return Answer(question, True, resolved.message, [sentence], resolved.passages[:k])
         candidates, vector = self._candidates(question, filters, DEPTH)
@@ -300,10 +333,11 @@ class Engine:
         return Answer(question, True, "", sentences, passages, asked)
 
     def _sentence_similarity(self, sp: ScoredPassage, vector: np.ndarray) -> float:
-        start, end = self._sentence_slices[self._row[sp.passage.id]]
-        if end <= start:
-            return float(self.index.vectors[self._row[sp.passage.id]] @ vector)
-        return float(np.max(self.index.sentence_vectors[start:end] @ vector))
+        row = self._row(sp.passage.id)
+        rows = self._sentence_rows(row)
+        if not len(rows):
+            return float(self.index.vectors[row].astype(np.float32) @ vector)
+        return float(np.max(self.index.sentence_vectors[rows.start : rows.stop].astype(np.float32) @ vector))
 
     def _answer_sentences(
         self, question: str, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]
@@ -321,16 +355,15 @@ class Engine:
             sources += [(self.passage(c.passage_id), c, sp.score - DUPLICATE_SENTENCE_PENALTY) for c in sp.also_in]
         scored = []
         for passage, citation, passage_score in sources:
-            start, end = self._sentence_slices[self._row[passage.id]]
-            for row in range(start, end):
+            for row in self._sentence_rows(self._row(passage.id)):
                 text = self._sentence_text(row)
                 figures = self._figures_in(passage, text)
                 has_wanted = any(f.kind in wanted for f in figures)
                 # A Figure's or Table's flattened caption reads badly as an answer unless asked for.
                 unit_penalty = UNIT_SENTENCE_PENALTY if passage.kind in (FIGURE, TABLE) and not asks_unit else 0.0
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
-                score = (float(self.index.sentence_vectors[row] @ vector)
-                         + W_OVERLAP * overlap(terms, self._sentence_terms[row])
+                score = (float(self.index.sentence_vectors[row].astype(np.float32) @ vector)
+                         + W_OVERLAP * overlap(terms, self._sentence_terms(row))
                          + (FIGURE_SENTENCE_BONUS if has_wanted else 0.0)
                          + PASSAGE_RANK_WEIGHT * (passage_score - top[0].score) - unit_penalty)
                 scored.append((score, row, passage, citation, text, figures, has_wanted))
@@ -373,7 +406,7 @@ class Engine:
     def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
         """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""
         query = clean_query(text) if len(text) < 400 else text.strip()
-        printed = self._by_citation.get(_citation_key(query))
+        printed = self._printed_citation(query)
         if printed is not None:  # a citation exactly as this tool prints it
             return LookupResult(query, "reference", "found", str(self.citation(printed)),
                                 [ScoredPassage(printed, self.citation(printed), 1.0)])
@@ -384,13 +417,25 @@ class Engine:
             return self._malformed_reference(query)
         return self._match_quote(text, filters or Filters())
 
+    def _printed_citation(self, query: str) -> Passage | None:
+        """The passage of a citation exactly as this tool prints it ("NAO 2017, para 2.7, p. 60")."""
+        key = _citation_key(query)
+        for label, doc_id in self._doc_by_label.items():
+            if key.startswith(label + ", "):
+                rows = self.passages.rows_with_locator(key[len(label) + 2 :], (doc_id,))
+                if rows:
+                    return self.passages[rows[0]]
+        return None
+
     def _malformed_reference(self, query: str) -> LookupResult:
         """A short text with "para", "Figure", "footnote"... that reads as no citation: say so, with
         the citations closest to what was typed."""
         from rapidfuzz import fuzz, process
 
-        hits = process.extract(query.lower(), {k: k for k in self._by_citation}, scorer=fuzz.WRatio, limit=5)
-        nearest = [self.citation(self._by_citation[key]) for _, _, key in hits]
+        choices = {row: f"{label}, {locator}" for label, doc_id in self._doc_by_label.items()
+                   for row, locator in self.passages.locators((doc_id,))}
+        hits = process.extract(query.lower(), choices, scorer=fuzz.WRatio, limit=5)
+        nearest = [self.citation(self.passages[row]) for _, _, row in hits]
         return LookupResult(
             query, "reference", "not found",
             f"No such passage: {query!r} is not a citation this tool can read (try 'NAO para 2.7', "
@@ -403,22 +448,21 @@ class Engine:
             return LookupResult(query, "reference", "not found",
                                 f"No such document: {ref.unknown_document!r}. Documents: {labels}.")
         docs = ref.doc_ids or tuple(self.documents)
-        scope = [p for p in self.passages if p.doc_id in docs]
         where = " or ".join(self.documents[d].label for d in docs) if ref.doc_ids else "any document"
         if ref.page is not None:
-            hits = [p for p in scope if p.page == ref.page]
+            rows = self.passages.rows_on_page(ref.page, docs)
             noun = f"p. {ref.page}"
         elif ref.locator == "Key facts":
-            hits = [p for p in scope if p.kind == KEY_FACT]
+            rows = self.passages.rows_of_documents(docs, (KEY_FACT,))
             noun = "Key facts"
         else:
-            wanted = ref.locator.lower()
-            hits = [self.passages[i] for i in self._rows_by_locator.get(wanted, ()) if self.passages[i].doc_id in docs]
-            if not hits and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
-                hits = [p for p in scope if p.locator.lower().endswith(" " + wanted)]
+            rows = self.passages.rows_with_locator(ref.locator, docs)
+            if not rows and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
+                rows = self.passages.rows_with_locator_ending(ref.locator, docs)
             noun = ref.locator
+        hits = [self.passages[row] for row in rows]
         if not hits:
-            nearest = self._nearest(scope, ref)
+            nearest = self._nearest(docs, ref)
             hint = f"; nearest: {', '.join(str(c) for c in nearest)}" if nearest else ""
             return LookupResult(query, "reference", "not found", f"No such passage: {noun} in {where}{hint}.",
                                 candidates=nearest)
@@ -433,21 +477,18 @@ class Engine:
                             f"{noun} matches {len(hits)} passages; name the document to choose one.",
                             scored, [s.citation for s in scored])
 
-    def _nearest(self, scope: list[Passage], ref: Reference, limit: int = 5) -> list[Citation]:
+    def _nearest(self, docs: tuple[str, ...], ref: Reference, limit: int = 5) -> list[Citation]:
         from rapidfuzz import fuzz, process
 
         if ref.page is not None:
-            pages = sorted({p.page for p in scope if p.page}, key=lambda n: abs(n - ref.page))[:limit]
-            return [self.citation(next(p for p in scope if p.page == n)) for n in pages]
-        choices = {i: p.locator for i, p in enumerate(scope)}
-        hits = process.extract(ref.locator, choices, scorer=fuzz.ratio, limit=limit)
-        return [self.citation(scope[i]) for _, _, i in hits]
+            pages = sorted(self.passages.pages(docs), key=lambda n: abs(n - ref.page))[:limit]
+            return [self.citation(self.passages[self.passages.rows_on_page(n, docs)[0]]) for n in pages]
+        choices = dict(self.passages.locators(docs))
+        hits = process.extract(ref.locator.lower(), choices, scorer=fuzz.ratio, limit=limit)
+        return [self.citation(self.passages[row]) for _, _, row in hits]
 
     def _match_quote(self, text: str, filters: Filters) -> LookupResult:
-        allowed = None
-        if filters.active:
-            allowed = {i for i, p in enumerate(self.passages) if filters.allows(p, self.documents[p.doc_id])}
-        match = self._quotes.match(text, allowed)
+        match = self._quotes.match(text, self._allowed_rows(filters))
         if match is None:
             return LookupResult(text, "quote", "not found",
                                 "Not found: no passage in the corpus contains this text or anything close to it.")

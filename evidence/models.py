@@ -17,9 +17,10 @@ class Filters:
     date_to: str = ""
 
     def allows(self, passage: Passage, doc: DocumentInfo) -> bool:
+        return self.allows_document(doc) and (not self.kinds or passage.kind in self.kinds)
+
+    def allows_document(self, doc: DocumentInfo) -> bool:
         if self.documents and not {doc.id.lower(), doc.label.lower()} & {d.lower() for d in self.documents}:
-            return False
-        if self.kinds and passage.kind not in self.kinds:
             return False
         if self.date_from and (doc.date or "0") < self.date_from:
             return False

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from evidence.models import Difference
+from indexer.lexical import LexicalIndex
+from indexer.models import Passage
 
 VERBATIM = "verbatim"
 ALTERED = "altered"
 NOT_FOUND = "not found"
 MATCH_CUTOFF = 85.0  # partial-ratio score below which a quote is not found (checked on the eval quotes)
 CANDIDATES = 5
+CANDIDATE_POOL = 50  # passages a quote's words pick for alignment
+SCAN_ALL_BELOW = 20_000  # passages: an index this small is also scanned whole when the pool misses
+TEXT_CACHE = 50_000
 
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
@@ -48,26 +56,40 @@ def word_differences(quoted: str, source: str) -> tuple[Difference, ...]:
 
 
 class QuoteMatcher:
-    """Holds the normalised texts of all passages; matching a quote is one rapidfuzz pass over them."""
+    """Finds a quote's passage: BM25 on the quote's words picks the candidates, rapidfuzz aligns it.
 
-    def __init__(self, texts: list[str]):
-        self._texts = [normalise_for_match(t) for t in texts]
+    A damaged quote keeps most of its rare words, so its source is among the best BM25 matches; a
+    small index is also scanned whole when none of those match, in case the damage hit those words.
+    """
 
-    def match(self, quote: str, allowed: set[int] | None = None) -> QuoteMatch | None:
+    def __init__(self, passages: Sequence[Passage], lexical: LexicalIndex):
+        self._passages = passages
+        self._lexical = lexical
+        self._text = lru_cache(maxsize=TEXT_CACHE)(lambda row: normalise_for_match(passages[row].search_text))
+
+    def match(self, quote: str, allowed: np.ndarray | None = None) -> QuoteMatch | None:
         needle = normalise_for_match(quote)
         if len(needle) < 12:
             return None
-        exact = [i for i, t in enumerate(self._texts) if needle in t and (allowed is None or i in allowed)]
+        rows = [row for row, _ in self._lexical.search(needle, CANDIDATE_POOL, allowed)]
+        found = self._match_in(needle, rows)
+        if found is None and len(self._passages) <= SCAN_ALL_BELOW:
+            everything = range(len(self._passages)) if allowed is None else allowed.tolist()
+            found = self._match_in(needle, [row for row in everything if row not in set(rows)])
+        return found
+
+    def _match_in(self, needle: str, rows: list[int]) -> QuoteMatch | None:
+        exact = [row for row in rows if needle in self._text(row)]
         if exact:
-            row = min(exact, key=lambda i: len(self._texts[i]))
+            row = min(exact, key=lambda r: len(self._text(r)))
             return QuoteMatch(row, 100.0, VERBATIM, needle, ())
-        choices = {i: t for i, t in enumerate(self._texts) if allowed is None or i in allowed}
+        choices = {row: self._text(row) for row in rows}
         hits = process.extract(needle, choices, scorer=fuzz.partial_ratio, limit=CANDIDATES,
                                score_cutoff=MATCH_CUTOFF)
         if not hits:
             return None
-        _, score, row = max(hits, key=lambda h: (h[1], -len(self._texts[h[2]])))
-        text = self._texts[row]
+        _, score, row = max(hits, key=lambda h: (h[1], -len(self._text(h[2]))))
+        text = self._text(row)
         alignment = fuzz.partial_ratio_alignment(needle, text)
         matched = _widen_to_words(text, alignment.dest_start, alignment.dest_end)
         return QuoteMatch(row, float(score), ALTERED, matched, word_differences(needle, matched))

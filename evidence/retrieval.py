@@ -10,8 +10,8 @@ from typing import Protocol
 
 import numpy as np
 
-from evidence.lexical import LexicalIndex
 from indexer.embedding import Embedder
+from indexer.lexical import LexicalIndex
 from indexer.store import LoadedIndex
 
 
@@ -28,7 +28,7 @@ class BM25Retriever:
 
     def __init__(self, index: LoadedIndex):
         self._ids = [p.id for p in index.passages]
-        self._lexical = LexicalIndex([p.search_text for p in index.passages])
+        self._lexical = LexicalIndex.build([p.search_text for p in index.passages])
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         return [(self._ids[row], score) for row, score in self._lexical.search(query, k)]

@@ -160,7 +160,6 @@ def build_index(
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "model": {"name": MODEL_NAME, "dimension": int(dimension), "dtype": embedder.dtype},
-            "faiss_index": "IndexFlatIP",
             "libraries": library_versions(),
             "corpus": {d.file: d.sha256 for d in documents},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

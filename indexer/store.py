@@ -1,8 +1,10 @@
 """The index on disk: a folder of plain files with a manifest, replaced atomically.
 
 Layout: <root>/CURRENT names the live build folder <root>/builds/<name>/, which holds
-manifest.json, passages.jsonl, groups.json, documents.json, sources/<doc>.txt, vectors.npy,
-faiss.index, sentences.npy (passage row, start, end in its search text) and sentence_vectors.npy.
+manifest.json, passages.sqlite (indexer/passage_table.py), groups.json, documents.json,
+sources/<doc>.txt, vectors.npy (float16), faiss.index (chosen by size, indexer/dense.py), bm25/
+(the lexical index), sentences.npy (passage row, start, end in its search text) and
+sentence_vectors.npy (float16). Large arrays are memory-mapped when loaded, not read into memory.
 A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a build killed
 at any point leaves the previous index loadable.
 """
@@ -15,17 +17,23 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
+from indexer.dense import DenseSearcher, build_faiss, index_spec
+from indexer.lexical import LexicalIndex
 from indexer.models import DocumentInfo, DuplicateGroup, Passage
+from indexer.passage_table import FILE_NAME as PASSAGES_FILE
+from indexer.passage_table import PassageTable, write_passages
 
-SCHEMA_VERSION = 3  # 2: sentences and their embeddings; 3: passage context for retrieval
+SCHEMA_VERSION = 4  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25
 KEEP_BUILDS = 2
 
 
@@ -52,26 +60,53 @@ class IndexBusy(IndexProblem):
 REBUILD_HINT = "rebuild it with: python -m indexer build"
 
 
+class SourceTexts(Mapping[str, str]):
+    """Documents' source texts, read from the build folder when first asked for."""
+
+    def __init__(self, folder: Path, doc_ids: list[str]):
+        self._folder = folder
+        self._doc_ids = doc_ids
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._doc_ids:
+            raise KeyError(doc_id)
+        if doc_id not in self._texts:
+            self._texts[doc_id] = (self._folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+        return self._texts[doc_id]
+
+    def __iter__(self):
+        return iter(self._doc_ids)
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
+
+
 @dataclass
 class LoadedIndex:
-    """Everything a query engine needs, loaded once."""
+    """Everything a query engine needs, loaded once; the big parts stay on disk (memory-mapped)."""
 
     root: Path
     manifest: dict
     documents: dict[str, DocumentInfo]
-    passages: list[Passage]
+    passages: PassageTable
     groups: dict[str, DuplicateGroup]
-    vectors: np.ndarray
-    sources: dict[str, str] = field(default_factory=dict)
+    vectors: np.ndarray  # float16, one row per passage
+    sources: Mapping[str, str] = field(default_factory=dict)
     faiss_index: object = None
     sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
-    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
+    lexical: LexicalIndex | None = None
 
     def passage(self, passage_id: str) -> Passage:
-        return self._by_id[passage_id]
+        row = self.passages.row_of(passage_id)
+        if row is None:
+            raise KeyError(passage_id)
+        return self.passages[row]
 
-    def __post_init__(self) -> None:
-        self._by_id = {p.id: p for p in self.passages}
+    @property
+    def dense(self) -> DenseSearcher:
+        return DenseSearcher(self.faiss_index, self.vectors)
 
 
 def library_versions() -> dict[str, str]:
@@ -114,9 +149,12 @@ def build_lock(root: Path):
 def write_index(
     root: Path, *, manifest: dict, documents: list[DocumentInfo], sources: dict[str, str],
     passages: list[Passage], groups: list[DuplicateGroup], vectors: np.ndarray,
-    sentences: np.ndarray, sentence_vectors: np.ndarray,
+    sentences: np.ndarray, sentence_vectors: np.ndarray, lexical: LexicalIndex | None = None,
 ) -> Path:
-    """Write a complete build to a new folder, then make it current in one atomic step."""
+    """Write a complete build to a new folder, then make it current in one atomic step.
+
+    `lexical` is the BM25 index of the passages' retrieval text, built here when not given.
+    """
     import faiss
 
     builds = root / "builds"
@@ -134,17 +172,17 @@ def write_index(
             (tmp / "sources" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         (tmp / "documents.json").write_text(
             json.dumps([d.to_dict() for d in documents], indent=1, ensure_ascii=False), encoding="utf-8")
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as out:
-            for p in passages:
-                out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        write_passages(tmp / PASSAGES_FILE, passages)
         (tmp / "groups.json").write_text(
             json.dumps([g.to_dict() for g in groups], indent=1, ensure_ascii=False), encoding="utf-8")
-        np.save(tmp / "vectors.npy", vectors)
+        np.save(tmp / "vectors.npy", vectors.astype(np.float16))
         np.save(tmp / "sentences.npy", sentences.astype(np.int32))
-        np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float32))
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        faiss.write_index(index, str(tmp / "faiss.index"))
+        np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float16))
+        spec = index_spec(len(passages))
+        faiss.write_index(build_faiss(vectors, spec), str(tmp / "faiss.index"))
+        lexical = lexical or LexicalIndex.build([p.retrieval_text for p in passages])
+        lexical.save(tmp / "bm25")
+        manifest = {**manifest, "faiss_index": spec}
         manifest = {**manifest, "passages": len(passages), "files": sorted(os.listdir(tmp))}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         final = builds / name
@@ -201,24 +239,24 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
             d["id"]: DocumentInfo.from_dict(d)
             for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
         }
-        passages = [Passage.from_dict(json.loads(line))
-                    for line in (build / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+        passages = PassageTable(build / PASSAGES_FILE)
         groups = {
             g["id"]: DuplicateGroup(**g)
             for g in json.loads((build / "groups.json").read_text(encoding="utf-8"))
         }
-        vectors = np.load(build / "vectors.npy")
-        sentences = np.load(build / "sentences.npy")
-        sentence_vectors = np.load(build / "sentence_vectors.npy")
-        sources = {d: (build / "sources" / f"{d}.txt").read_text(encoding="utf-8") for d in documents}
-        faiss_index = None
+        vectors = np.load(build / "vectors.npy", mmap_mode="r")
+        sentences = np.load(build / "sentences.npy", mmap_mode="r")
+        sentence_vectors = np.load(build / "sentence_vectors.npy", mmap_mode="r")
+        sources = SourceTexts(build / "sources", list(documents))
+        faiss_index = lexical = None
         if with_faiss:
             import faiss
 
             faiss_index = faiss.read_index(str(build / "faiss.index"))
+            lexical = LexicalIndex.load(build / "bm25")
     except IndexProblem:
         raise
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.Error) as err:
         raise IndexCorrupt(f"index in {build} is damaged ({type(err).__name__}: {err}); {REBUILD_HINT}") from err
     if len(passages) != manifest.get("passages") or vectors.shape[0] != len(passages):
         raise IndexCorrupt(
@@ -228,4 +266,4 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
         raise IndexCorrupt(f"index in {build} has {sentences.shape[0]} sentences but "
                            f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
     return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
-                       sentences, sentence_vectors)
+                       sentences, sentence_vectors, lexical)

@@ -174,7 +174,8 @@ def built(tmp_path, small_corpus, embedder) -> Path:
     return index_dir
 
 
-@pytest.mark.parametrize("damage", ["truncate vectors.npy", "delete passages.jsonl", "truncate passages.jsonl",
+@pytest.mark.parametrize("damage", ["truncate vectors.npy", "delete passages.sqlite", "truncate passages.sqlite",
+                                    "truncate bm25/data.csc.index.npy", "truncate sentence_vectors.npy",
                                     "truncate faiss.index"])
 def test_damaged_index_is_detected_with_how_to_rebuild(built, damage):
     action, name = damage.split()

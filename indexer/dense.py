@@ -1,0 +1,80 @@
+"""The dense side of the index: FAISS chosen by size, with exact re-scoring from the stored vectors.
+
+Up to EXACT_MAX passages a flat inner-product index is exact and fast enough (bench/scale.py).
+Beyond, an inverted file with product quantisation (IVF-PQ) keeps the index small (48 bytes a
+passage) and scans only the closest lists; its approximate scores are then replaced by exact ones
+from the passage vectors (float16, memory-mapped), so quantisation costs recall only where the
+true neighbour fell outside the scanned lists.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+EXACT_MAX = 100_000
+PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
+NPROBE = 48  # inverted lists scanned per query
+REFINE_FACTOR = 4  # approximate candidates re-scored exactly per result asked for
+TRAIN_SAMPLE = 100_000
+
+
+def index_spec(passages: int) -> str:
+    """The FAISS factory string for an index of this many passages (recorded in the manifest)."""
+    if passages <= EXACT_MAX:
+        return "Flat"
+    lists = 2 ** round(math.log2(4 * math.sqrt(passages)))  # ~4 sqrt(N), the FAISS guidance
+    return f"IVF{lists},PQ{PQ_BYTES}"
+
+
+def build_faiss(vectors: np.ndarray, spec: str, seed: int = 0):
+    import faiss
+
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = faiss.index_factory(data.shape[1], spec, faiss.METRIC_INNER_PRODUCT)
+    if not index.is_trained:
+        rng = np.random.default_rng(seed)
+        sample = data
+        if len(data) > TRAIN_SAMPLE:
+            sample = data[np.sort(rng.choice(len(data), TRAIN_SAMPLE, replace=False))]
+        index.train(sample)
+    for start in range(0, len(data), 100_000):  # in chunks: adding converts to float32 copies
+        index.add(data[start : start + 100_000])
+    return index
+
+
+@dataclass
+class DenseSearcher:
+    """Top passages for a query vector, with exact cosine scores, optionally within allowed rows."""
+
+    faiss_index: object
+    vectors: np.ndarray  # (passages, dim) float16, usually memory-mapped
+
+    @property
+    def approximate(self) -> bool:
+        return not type(self.faiss_index).__name__.startswith("IndexFlat")
+
+    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        import faiss
+
+        k = min(k, len(self.vectors))
+        if k <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32)[None, :]
+        fetch = k * REFINE_FACTOR if self.approximate else k
+        params = None
+        if self.approximate:
+            params = faiss.SearchParametersIVF(nprobe=NPROBE)
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+            params = params or faiss.SearchParameters()
+            params.sel = selector
+        _, rows = self.faiss_index.search(query, fetch, params=params)
+        rows = rows[0][rows[0] >= 0]
+        if not len(rows):
+            return []
+        exact = self.vectors[rows].astype(np.float32) @ query[0]  # float16 vectors: exact enough
+        order = np.argsort(-exact, kind="stable")[:k]
+        return [(int(rows[i]), float(exact[i])) for i in order]
