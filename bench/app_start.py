@@ -1,0 +1,83 @@
+"""App cold start to first answer, in a real browser, against a fresh process answering the same question.
+
+Run: .venv/bin/python bench/app_start.py [--index index] [--repeat 3]
+
+App: from launching `streamlit run` to the answer's figure showing in headless Chromium, with the
+question in the URL (the browser itself is started beforehand and not counted). Floor: a fresh Python
+process that imports the engine, loads the model and the index, and answers the question once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+from app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "How much was pooled in the Better Care Fund in 2015-16?"
+EXPECTED = "£5.3"
+
+
+def app_cold_start(index_dir: Path, browser) -> tuple[float, float]:
+    """Seconds from launch to a healthy server, and to the first answer on the page."""
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        log = Path(tmp) / "server.log"
+        started = time.perf_counter()
+        server = start_server(port, index_dir, log)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, server, log)
+            healthy = time.perf_counter() - started
+            page = browser.new_page()
+            page.set_default_timeout(180_000)
+            page.goto(f"{url}/?{urllib.parse.urlencode({'q': QUESTION})}")
+            page.get_by_text("Supporting passages").wait_for()
+            page.get_by_text(EXPECTED).first.wait_for()
+            answered = time.perf_counter() - started
+            page.close()
+        finally:
+            stop_server(server)
+    return healthy, answered
+
+
+def fresh_process_answer(index_dir: Path) -> float:
+    code = ("from pathlib import Path; from evidence.engine import Engine; "
+            f"a = Engine.load(Path({str(index_dir)!r})).ask({QUESTION!r}); assert {EXPECTED!r} in a.text")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={"HF_HUB_OFFLINE": "1", "PATH": ""})
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", type=Path, default=ROOT / "index")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    floors = [fresh_process_answer(args.index.resolve()) for _ in range(args.repeat)]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            runs = [app_cold_start(args.index.resolve(), browser) for _ in range(args.repeat)]
+        finally:
+            browser.close()
+    floor = statistics.median(floors)
+    healthy = statistics.median(r[0] for r in runs)
+    answered = statistics.median(r[1] for r in runs)
+    print(f"index {args.index}; {args.repeat} runs each, medians in seconds")
+    print(f"floor (fresh process: import, load model and index, answer once): {floor:.2f}")
+    print(f"app: server healthy {healthy:.2f}; first answer in the browser {answered:.2f}; "
+          f"ratio to floor {answered / floor:.2f}")
+
+
+if __name__ == "__main__":
+    main()
