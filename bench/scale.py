@@ -1,0 +1,297 @@
+"""How the product holds from five reports to a million passages: build, disk, memory, latency, recall.
+
+Run (each size is built, then measured in a fresh process so memory figures are its own):
+    .venv/bin/python bench/scale.py run --sizes 10000,100000,1000000
+    .venv/bin/python bench/scale.py report        # markdown table + docs/scale.png from the results
+
+The synthetic corpus is described in bench/synthetic.py. The real passages keep their ids in every
+synthetic index and only they count as hits, so Recall@5 is the real evaluation's, among distractors.
+Results go to bench/results/scale.jsonl (one JSON object per size and run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.synthetic import DESIGNS
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
+WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; about 5 GB at a million passages)
+CALIBRATION_SAMPLE = 200
+
+
+def memory_mib() -> dict[str, float]:
+    """Resident memory now and at its peak, from /proc (Linux)."""
+    status = Path("/proc/self/status").read_text()
+    values = {line.split(":")[0]: float(line.split()[1]) / 1024 for line in status.splitlines()
+              if line.startswith(("VmRSS", "VmHWM"))}
+    return {"rss_mib": round(values["VmRSS"], 1), "peak_mib": round(values["VmHWM"], 1)}
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def calibrate(maker, real, embedder, rng) -> tuple[float, float]:
+    """Mean cosine between a real passage (and its sentences) and the model's embedding of its variant."""
+    from indexer.sentences import sentence_spans
+
+    rows = rng.choice(len(real.passages), size=min(CALIBRATION_SAMPLE, len(real.passages)), replace=False)
+    variants = [maker.make(int(r)).text for r in rows]
+    vectors = embedder.encode(variants)
+    passage_cos = float(np.mean(np.sum(vectors * real.vectors[rows].astype(np.float32), axis=1)))
+    starts = np.searchsorted(real.sentences[:, 0], np.arange(len(real.passages) + 1))
+    pairs = []
+    for r, text in zip(rows, variants, strict=True):
+        spans = sentence_spans(text)
+        source = range(int(starts[r]), int(starts[r + 1]))
+        pairs += [(text[s:e], source[i]) for i, (s, e) in enumerate(spans) if i < len(source)]
+    sentence_vectors = embedder.encode([t for t, _ in pairs])
+    sources = real.sentence_vectors[[i for _, i in pairs]].astype(np.float32)
+    return passage_cos, float(np.mean(np.sum(sentence_vectors * sources, axis=1)))
+
+
+def build(size: int, real_dir: Path, out: Path, design: str, seed: int = 7) -> dict:
+    """Write a synthetic index of `size` passages (the real ones first) into `out`."""
+    from bench.synthetic import VariantMaker, perturb, sigma_for_cosine, synthetic_passages
+    from eval.data import load_facts
+    from indexer.embedding import MODEL_NAME, Embedder
+    from indexer.store import SCHEMA_VERSION, library_versions, load_index, write_index
+
+    real = load_index(real_dir, MODEL_NAME, with_faiss=False)
+    real_passages = list(real.passages)
+    quotes = [s.quote for f in load_facts() for s in f.supports]
+    rng = np.random.default_rng(seed)
+    maker = VariantMaker(real_passages, quotes, seed, design)
+    passage_cos, sentence_cos = calibrate(maker, real, Embedder(), rng)
+    sigma_p, sigma_s = sigma_for_cosine(passage_cos), sigma_for_cosine(sentence_cos)
+
+    started = time.perf_counter()
+    sources = rng.integers(len(real_passages), size=size - len(real_passages))
+    documents, texts, passages, spans = synthetic_passages(maker, sources, first_doc=1)
+    real_vectors = real.vectors.astype(np.float32)
+    vectors = np.concatenate([real_vectors, perturb(real_vectors[sources], sigma_p, rng)])
+    starts = np.searchsorted(real.sentences[:, 0], np.arange(len(real_passages) + 1))
+    extra_sentences, sentence_sources = [], []
+    for i, (source_row, sentence_span) in enumerate(spans):
+        row = len(real_passages) + i
+        available = int(starts[source_row + 1] - starts[source_row])
+        for j, (s, e) in enumerate(sentence_span):
+            if available:
+                extra_sentences.append((row, s, e))
+                sentence_sources.append(int(starts[source_row]) + min(j, available - 1))
+    sentences = np.concatenate([np.asarray(real.sentences), np.asarray(extra_sentences, dtype=np.int32).reshape(-1, 3)])
+    sentence_vectors = np.concatenate([
+        np.asarray(real.sentence_vectors, dtype=np.float16),
+        *(perturb(real.sentence_vectors[np.asarray(sentence_sources[i : i + 200_000])], sigma_s, rng)
+          .astype(np.float16) for i in range(0, len(sentence_sources), 200_000)),
+    ])
+    generated = time.perf_counter() - started
+
+    manifest = {**real.manifest, "schema_version": SCHEMA_VERSION, "libraries": library_versions(),
+                "synthetic": {"size": size, "seed": seed, "design": design, "passage_cosine": passage_cos,
+                              "sentence_cosine": sentence_cos, "sigma_passage": sigma_p, "sigma_sentence": sigma_s}}
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    write_index(out, manifest=manifest, documents=list(real.documents.values()) + documents,
+                sources={**{d: real.sources[d] for d in real.documents}, **texts},
+                passages=real_passages + passages, groups=list(real.groups.values()), vectors=vectors,
+                sentences=sentences, sentence_vectors=sentence_vectors)
+    written = time.perf_counter() - started
+    final = load_index(out, MODEL_NAME, with_faiss=False)
+    return {"size": size, "design": design, "passages": len(final.passages), "sentences": int(len(final.sentences)),
+            "faiss_index": final.manifest["faiss_index"], "generate_s": round(generated, 1),
+            "write_s": round(written, 1), "build_passages_per_s": round(size / written, 0),
+            "disk_mib": round(folder_bytes(final.root) / 2**20, 1), "build_memory": memory_mib(),
+            "passage_cosine": round(passage_cos, 3), "sentence_cosine": round(sentence_cos, 3)}
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    return {"p50": round(statistics.median(times), 1), "p95": round(float(np.percentile(times, 95)), 1)}
+
+
+def measure(index_dir: Path, real_dir: Path) -> dict:
+    """Load the index in this process, then time questions and lookups and score Recall@5."""
+    from eval.data import load_facts, load_lookups
+    from eval.harness import relevant_passages
+    from evidence.engine import Engine
+    from indexer.embedding import MODEL_NAME, Embedder
+    from indexer.store import load_index
+
+    facts, lookups = load_facts(), load_lookups()
+    real = load_index(real_dir, MODEL_NAME, with_faiss=False)
+    relevant = {f.id: relevant_passages(real, f) for f in facts}
+    del real
+    embedder = Embedder()
+    embedder.encode(["warm up the model"])
+    before = memory_mib()
+    started = time.perf_counter()
+    engine = Engine.load(index_dir, embedder)
+    load_s = time.perf_counter() - started
+    loaded = memory_mib()
+    for warm in ("How are hospitals funded?", "What did the committee recommend?", "social care workforce"):
+        engine.ask(warm)
+
+    embed_times, exact_times, ann_times, ann_recall = [], [], [], []
+    vectors = engine.index.vectors
+    for fact in facts:  # the model compiles kernels per input shape: warm them before timing
+        embedder.encode_query(fact.question)
+    for fact in facts:
+        t0 = time.perf_counter()
+        vector = embedder.encode_query(fact.question)
+        t1 = time.perf_counter()
+        exact = _exact_top(vectors, vector, 10)
+        t2 = time.perf_counter()
+        approx = [row for row, _ in engine.index.dense.search(vector, 10)]
+        t3 = time.perf_counter()
+        embed_times.append((t1 - t0) * 1000)
+        exact_times.append((t2 - t1) * 1000)
+        ann_times.append((t3 - t2) * 1000)
+        ann_recall.append(len(set(exact) & set(approx)) / len(exact))
+
+    ask_times, hits = [], 0
+    for fact in facts:
+        started = time.perf_counter()
+        answer = engine.ask(fact.question, k=5)
+        ask_times.append((time.perf_counter() - started) * 1000)
+        shown = {p.passage.id for p in answer.passages[:5]} | {c.passage_id for p in answer.passages[:5]
+                                                                  for c in p.also_in}
+        hits += bool(shown & relevant[fact.id])
+    lookup_times = []
+    for lookup in lookups:
+        started = time.perf_counter()
+        engine.lookup(lookup.query)
+        lookup_times.append((time.perf_counter() - started) * 1000)
+    ask = percentiles(ask_times)
+    floor = statistics.median(embed_times) + statistics.median(exact_times)
+    return {"passages": len(engine.passages), "faiss_index": engine.index.manifest["faiss_index"],
+            "load_s": round(load_s, 1), "memory_before_load": before, "memory_loaded": loaded,
+            "memory_after_queries": memory_mib(), "recall@5": round(hits / len(facts), 3),
+            "ask_ms": ask, "lookup_ms": percentiles(lookup_times), "embed_ms": percentiles(embed_times),
+            "exact_search_ms": percentiles(exact_times), "index_search_ms": percentiles(ann_times),
+            "dense_recall@10_vs_exact": round(float(np.mean(ann_recall)), 3),
+            "ask_to_floor": round(ask["p50"] / floor, 2)}
+
+
+def _exact_top(vectors: np.ndarray, vector: np.ndarray, k: int, chunk: int = 200_000) -> list[int]:
+    """Brute-force inner product over all (memory-mapped float16) vectors: the exact answer."""
+    best = []
+    for start in range(0, len(vectors), chunk):
+        sims = vectors[start : start + chunk].astype(np.float32) @ vector
+        top = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
+        best += [(float(sims[i]), start + int(i)) for i in top]
+    return [row for _, row in sorted(best, reverse=True)[:k]]
+
+
+def _child(args: list[str]) -> dict:
+    """Run this script in a fresh process (its own memory) and return the JSON it prints last."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: list[int], real_dir: Path, reuse: bool, design: str) -> None:
+    """Build (or with `reuse`, keep the earlier build of) each size, then measure it in a fresh process."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{"size": "real", **_child(["measure", "--index", str(real_dir), "--real", str(real_dir)])}]
+    print(json.dumps(rows[0]), flush=True)
+    for size in sizes:
+        out = WORK / f"{design}-{size}"
+        stats = WORK / f"{design}-{size}.build.json"
+        if reuse and stats.exists():
+            built = json.loads(stats.read_text(encoding="utf-8"))
+        else:
+            built = _child(["build", "--size", str(size), "--out", str(out), "--real", str(real_dir),
+                            "--design", design])
+            stats.write_text(json.dumps(built), encoding="utf-8")
+        measured = _child(["measure", "--index", str(out), "--real", str(real_dir)])
+        rows.append({**built, **measured, "size": size})
+        print(json.dumps(rows[-1]), flush=True)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with open(RESULTS, "a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps({"run": stamp, **row}) + "\n")
+
+
+def report(plot: Path) -> None:
+    """The latest run as a markdown table, and a plot of latency, memory and recall against size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lines = [json.loads(line) for line in RESULTS.read_text(encoding="utf-8").splitlines()]
+    latest = [r for r in lines if r["run"] == lines[-1]["run"]]
+    print("| passages | index | build (s) | disk (MiB) | memory loaded (MiB) | after queries (MiB) | "
+          "ask p50 / p95 (ms) | lookup p50 / p95 (ms) | Recall@5 | dense recall@10 vs exact |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in latest:
+        print(f"| {r['passages']:,} | {r['faiss_index']} | {r.get('write_s', '—')} | {r.get('disk_mib', '—')} | "
+              f"{r['memory_loaded']['rss_mib']:.0f} | {r['memory_after_queries']['rss_mib']:.0f} | "
+              f"{r['ask_ms']['p50']} / {r['ask_ms']['p95']} | {r['lookup_ms']['p50']} / {r['lookup_ms']['p95']} | "
+              f"{r['recall@5']:.3f} | {r['dense_recall@10_vs_exact']:.3f} |")
+    sizes = [r["passages"] for r in latest]
+    figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    axes[0].plot(sizes, [r["ask_ms"]["p50"] for r in latest], "o-", label="ask p50")
+    axes[0].plot(sizes, [r["ask_ms"]["p95"] for r in latest], "o--", label="ask p95")
+    axes[0].axhline(50, color="grey", lw=0.8, ls=":", label="target p50 50 ms")
+    axes[0].set(title="Ask latency (ms)", xscale="log")
+    axes[1].plot(sizes, [r["memory_after_queries"]["rss_mib"] / 1024 for r in latest], "o-", label="after queries")
+    axes[1].plot(sizes, [r["memory_loaded"]["rss_mib"] / 1024 for r in latest], "o--", label="loaded")
+    axes[1].axhline(4, color="grey", lw=0.8, ls=":", label="target 4 GiB")
+    axes[1].set(title="Resident memory (GiB)", xscale="log")
+    axes[2].plot(sizes, [r["recall@5"] for r in latest], "o-", label="engine Recall@5 (real questions)")
+    axes[2].plot(sizes, [r["dense_recall@10_vs_exact"] for r in latest], "o--", label="dense recall@10 vs exact")
+    axes[2].set(title="Recall", xscale="log", ylim=(0.5, 1.02))
+    for ax in axes:
+        ax.set_xlabel("passages")
+        ax.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(plot, dpi=110)
+    print(f"\nplot: {plot.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_cmd = commands.add_parser("run", help="build and measure each size")
+    run_cmd.add_argument("--sizes", default="10000,100000,1000000")
+    run_cmd.add_argument("--real", type=Path, default=ROOT / "index")
+    run_cmd.add_argument("--design", choices=DESIGNS, default="markov", help="synthetic text (bench/synthetic.py)")
+    run_cmd.add_argument("--reuse", action="store_true", help="measure the sizes already built, do not rebuild")
+    build_cmd = commands.add_parser("build")
+    build_cmd.add_argument("--size", type=int, required=True)
+    build_cmd.add_argument("--out", type=Path, required=True)
+    build_cmd.add_argument("--real", type=Path, default=ROOT / "index")
+    build_cmd.add_argument("--design", choices=DESIGNS, default="markov")
+    measure_cmd = commands.add_parser("measure")
+    measure_cmd.add_argument("--index", type=Path, required=True)
+    measure_cmd.add_argument("--real", type=Path, default=ROOT / "index")
+    report_cmd = commands.add_parser("report")
+    report_cmd.add_argument("--plot", type=Path, default=ROOT / "docs" / "scale.png")
+    args = parser.parse_args()
+    if args.command == "run":
+        run([int(s) for s in args.sizes.split(",")], args.real, args.reuse, args.design)
+    elif args.command == "build":
+        print(json.dumps(build(args.size, args.real, args.out, args.design)))
+    elif args.command == "measure":
+        print(json.dumps(measure(args.index, args.real)))
+    else:
+        report(args.plot)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""A synthetic corpus grown from the real passages, for the scale benchmark (bench/scale.py).
+
+Text, two designs:
+- "markov" (the default, what the scale targets are checked on): a real passage's first words,
+  continued to the same length by a word-bigram model of all the reports. It reads like the reports
+  locally (their phrases, numbers and vocabulary, so BM25 statistics stay theirs) and is on their
+  subjects, but it does not restate any one passage: other reports on the same subject, not copies.
+- "copy" (a stress test): the real passage with one word in three replaced by a word drawn from the
+  corpus's word frequencies: about 1,800 near-copies of every real passage at a million passages.
+Either way no synthetic passage holds an evaluation support quote verbatim: none shares a run of
+QUOTE_NGRAM words with any quote (checked, and re-drawn until true).
+
+Vectors: embedding a million passages here would take eight hours, so each synthetic passage's
+vector is its source passage's vector plus Gaussian noise, normalised. The noise is calibrated so
+that the cosine between a source and its perturbed copy matches the cosine the real model gives
+between a source and its text variant (measured on a sample at each run). Sentence vectors are made
+the same way from the source's sentence vectors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from indexer.models import DocumentInfo, Passage
+from indexer.quantities import extract_quantities
+from indexer.sentences import sentence_spans
+
+QUOTE_NGRAM = 3
+REPLACE_EVERY = 3
+SEED_WORDS = 4  # markov: the source passage's opening words the text starts from
+DESIGNS = ("markov", "copy")
+PASSAGES_PER_DOCUMENT = 1000
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+def _key(word: str) -> str:
+    return re.sub(r"[^\w£%.]", "", word.lower())
+
+
+def quote_ngrams(quotes: list[str]) -> set[tuple[str, ...]]:
+    grams = set()
+    for quote in quotes:
+        words = [_key(w) for w in _words(quote)]
+        if len(words) < QUOTE_NGRAM:
+            raise ValueError(f"support quote shorter than {QUOTE_NGRAM} words: {quote!r}")
+        grams |= {tuple(words[i : i + QUOTE_NGRAM]) for i in range(len(words) - QUOTE_NGRAM + 1)}
+    return grams
+
+
+@dataclass
+class Variant:
+    source_row: int
+    text: str
+
+
+class VariantMaker:
+    """Real passage -> a passage that reads like the reports but states nothing they state verbatim."""
+
+    def __init__(self, passages: list[Passage], quotes: list[str], seed: int, design: str = "markov"):
+        if design not in DESIGNS:
+            raise ValueError(f"unknown design {design!r}; choose from {', '.join(DESIGNS)}")
+        self._passages = passages
+        self._design = design
+        self._forbidden = quote_ngrams(quotes)
+        texts = [_words(p.search_text) for p in passages]
+        self._next: dict[str, list[str]] = {}
+        for words in texts:
+            for a, b in zip(words, words[1:], strict=False):
+                self._next.setdefault(a, []).append(b)
+        counts = Counter(w for words in texts for w in words)
+        self._vocabulary = np.array(list(counts))
+        weights = np.array(list(counts.values()), dtype=np.float64)
+        self._probabilities = weights / weights.sum()
+        self._rng = np.random.default_rng(seed)
+        self._pool: list[str] = []
+
+    def _draw(self) -> str:
+        if not self._pool:
+            self._pool = self._rng.choice(self._vocabulary, size=100_000, p=self._probabilities).tolist()
+        return self._pool.pop()
+
+    def make(self, source_row: int) -> Variant:
+        words = _words(self._passages[source_row].search_text)
+        if self._design == "copy":
+            offset = int(self._rng.integers(REPLACE_EVERY))
+            for i in range(offset, len(words), REPLACE_EVERY):
+                words[i] = self._draw()
+        else:
+            length, words = len(words), words[:SEED_WORDS]
+            choices = self._rng.random(length)
+            while len(words) < length:
+                successors = self._next.get(words[-1])
+                words.append(successors[int(choices[len(words)] * len(successors))] if successors else self._draw())
+        self._break_quotes(words)
+        return Variant(source_row, " ".join(words))
+
+    def _break_quotes(self, words: list[str]) -> None:
+        for _ in range(100):
+            keys = [_key(w) for w in words]
+            clash = next((i for i in range(len(keys) - QUOTE_NGRAM + 1)
+                          if tuple(keys[i : i + QUOTE_NGRAM]) in self._forbidden), None)
+            if clash is None:
+                return
+            words[clash + 1] = self._draw()
+        raise RuntimeError("could not break a support quote out of a synthetic passage")
+
+
+def perturb(vectors: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Unit vectors at cosine ~ 1/sqrt(1 + sigma^2) from `vectors` (Gaussian noise of norm ~sigma)."""
+    noisy = vectors.astype(np.float32) + rng.standard_normal(vectors.shape, dtype=np.float32) * (
+        sigma / np.sqrt(vectors.shape[1]))
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+def sigma_for_cosine(cosine: float) -> float:
+    return float(np.sqrt(1.0 / cosine**2 - 1.0))
+
+
+def synthetic_document(number: int) -> DocumentInfo:
+    doc_id = f"syn{number:05d}"
+    return DocumentInfo(id=doc_id, label=f"Synthetic report {number:05d}", title=f"Synthetic report {number:05d}",
+                        publisher="bench/synthetic.py", date="2020", kind="report", file=f"{doc_id}.txt",
+                        sha256="", parser="generic")
+
+
+def synthetic_passages(maker: VariantMaker, sources: np.ndarray, first_doc: int) -> tuple[
+        list[DocumentInfo], dict[str, str], list[Passage], list[tuple[int, list[tuple[int, int]]]]]:
+    """Passages made from the real passages at rows `sources`, PASSAGES_PER_DOCUMENT to a document.
+
+    Returns the documents, their source texts, the passages and, per passage, (source row, sentence spans).
+    """
+    documents, texts, passages, spans = [], {}, [], []
+    for start in range(0, len(sources), PASSAGES_PER_DOCUMENT):
+        doc = synthetic_document(first_doc + start // PASSAGES_PER_DOCUMENT)
+        documents.append(doc)
+        pieces, offset = [], 0
+        for order, source_row in enumerate(sources[start : start + PASSAGES_PER_DOCUMENT]):
+            variant = maker.make(int(source_row))
+            real = maker._passages[int(source_row)]
+            text = variant.text
+            passages.append(replace(
+                real, id=f"{doc.id}/{order}", doc_id=doc.id, segments=((offset, offset + len(text)),), text=text,
+                search_text=text, page=None, order=order, footnote_refs=(), group=None, context="",
+                quantities=tuple(extract_quantities(text))))
+            spans.append((int(source_row), sentence_spans(text)))
+            pieces.append(text)
+            offset += len(text) + 2
+        texts[doc.id] = "\n\n".join(pieces)
+    return documents, texts, passages, spans
