@@ -1,12 +1,16 @@
 """Choose the engine's re-ranking weights on the known facts, with a two-fold check against overfitting.
 
-Run: .venv/bin/python -m eval.tune   (prints the current weights' scores, the best grid points, and for
-each half of the facts the held-out score of the weights chosen on the other half). Copy a choice into
-evidence/engine.py WEIGHTS only if it also wins on the held-out halves.
+Run: .venv/bin/python -m eval.tune [--index index --index bench/work/scale-100000]
+(prints the current weights' scores, the best grid points, and for each half of the facts the held-out
+score of the weights chosen on the other half). With several indexes, a choice is scored on all of them
+at once: the real one, and synthetic ones whose near-copies of the real passages test that the ranking
+holds among distractors (bench/scale.py). Copy a choice into evidence/engine.py WEIGHTS only if it
+also wins on the held-out halves.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 from pathlib import Path
 
@@ -16,18 +20,24 @@ from evidence.engine import WEIGHTS, Engine
 from evidence.models import Filters
 
 GRID = {
-    "rrf": [0.5, 1.0], "sentence": [0.75, 1.0, 1.5], "passage": [0.0, 0.25], "overlap": [0.6, 1.0, 1.5],
-    "figure": [0.15], "document": [0.25], "kind": [0.3], "cited": [0.8], "footnote": [-0.15, -0.3],
-    "corroborated": [0.0, 0.05, 0.1, 0.2],
+    "rrf": [0.5, 1.0], "sentence": [1.0, 1.5, 2.0], "passage": [0.0, 0.25, 0.5], "overlap": [0.3, 0.6, 1.0],
+    "figure": [0.15], "document": [0.25, 0.5], "kind": [0.3], "cited": [0.8], "footnote": [-0.15],
+    "corroborated": [0.0],
 }
 
 
-def main(index_dir: Path = Path("index")) -> None:
+def candidate_rows(index_dir: Path, real_dir: Path) -> list[list]:
+    """Per fact: its candidates' (features, duplicate-group key, holds the fact) on one index; only
+    real passages (those of the index at `real_dir`) count as holding it."""
+    from indexer.embedding import MODEL_NAME
+    from indexer.store import load_index
+
+    real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     engine = Engine.load(index_dir)
-    data = []  # per fact: candidates' (features, duplicate-group key, holds the fact)
+    data = []
     for fact in load_facts():
         candidates, _ = engine._candidates(fact.question, Filters(), 50)
-        relevant = relevant_passages(engine.index, fact)
+        relevant = relevant_passages(real, fact)
         rows = []
         for c in candidates:
             p = engine.passages[c.row]
@@ -35,6 +45,18 @@ def main(index_dir: Path = Path("index")) -> None:
             members = set(group.members) if group else {p.id}
             rows.append((c.features, group.id if group else p.id, bool(members & relevant)))
         data.append(rows)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m eval.tune")
+    parser.add_argument("--index", type=Path, action="append", help="index folder(s); default: index")
+    args = parser.parse_args()
+    indexes = args.index or [Path("index")]
+    per_index = [candidate_rows(index_dir, indexes[0]) for index_dir in indexes]
+    # Fact i of every index stays in the same fold, so a fold never sees a held-out question.
+    data = [rows for i in range(len(per_index[0])) for rows in (d[i] for d in per_index)]
+    fold_of = [i for i in range(len(per_index[0])) for _ in per_index]
 
     def score(weights: dict, subset: list) -> tuple[float, float]:
         hits5 = mrr = 0.0
@@ -58,12 +80,13 @@ def main(index_dir: Path = Path("index")) -> None:
     def show(scores: tuple[float, float]) -> str:
         return f"recall@5 {scores[0]:.3f} MRR@10 {scores[1]:.3f}"
 
+    print(f"{len(indexes)} index(es): {', '.join(str(i) for i in indexes)}; scores are means over all")
     print("current", WEIGHTS, show(score(WEIGHTS, data)))
     for weights in sorted(grid, key=lambda w: -sum(score(w, data)))[:3]:
         print("grid   ", weights, show(score(weights, data)))
     for fold in (0, 1):
-        train = [d for i, d in enumerate(data) if i % 2 == fold]
-        test = [d for i, d in enumerate(data) if i % 2 != fold]
+        train = [d for d, i in zip(data, fold_of, strict=True) if i % 2 == fold]
+        test = [d for d, i in zip(data, fold_of, strict=True) if i % 2 != fold]
         chosen = max(grid, key=lambda w: sum(score(w, train)))
         print(f"fold {fold} held out: current {show(score(WEIGHTS, test))}; chosen {show(score(chosen, test))}", chosen)
 
