@@ -1,6 +1,7 @@
 """The dense side of the index: FAISS chosen by size, with exact re-scoring from the stored vectors.
 
-Up to EXACT_MAX passages a flat inner-product index is exact and fast enough (bench/scale.py).
+Up to EXACT_MAX passages a flat inner-product index is exact and fast enough (a few ms; at 100k it
+was 20-40 ms a query, bench/scale.py).
 Beyond, an inverted file with product quantisation (IVF-PQ) keeps the index small (48 bytes a
 passage) and scans only the closest lists; its approximate scores are then replaced by exact ones
 from the passage vectors (float16, memory-mapped), so quantisation costs recall only where the
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EXACT_MAX = 100_000
+EXACT_MAX = 20_000
 PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
 NPROBE = 48  # inverted lists scanned per query
 REFINE_FACTOR = 4  # approximate candidates re-scored exactly per result asked for
