@@ -253,9 +253,15 @@ class _NuffieldParser:
     def _is_subheading(self, block: Block) -> bool:
         """A short title-like line on its own ("Population health") heads a section."""
         line = block.first
+        words = line.split()
+        short = len(line) < 40 and len(words) <= 6
+        # A longer title ("Patient and service user experience and satisfaction") when it cannot be
+        # the first line of a sentence broken over blocks: it does not end on a comma or an open word.
+        titled = len(line) < _PROSE_LINE and len(words) <= 9 and not line.endswith(",") \
+            and words[-1].lower() not in _OPEN_ENDINGS
         return (
-            self.chapter != "Key points" and len(block.lines) == 1 and len(line) < 40 and line[:1].isupper()
-            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text) and len(line.split()) <= 6
+            self.chapter != "Key points" and len(block.lines) == 1 and (short or titled) and line[:1].isupper()
+            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text)
         )
 
     def _continues(self, current: _Paragraph, block: Block) -> bool:
