@@ -63,10 +63,24 @@ W_OVERLAP = 0.3  # x the share of the question's content words the sentence cont
 FIGURE_SENTENCE_BONUS = 0.12  # + this when it states a figure of the kind the question asks for,
 PASSAGE_RANK_WEIGHT = 0.5  # + this x (its passage's score - the top passage's score).
 SECOND_SENTENCE_MARGIN = 0.12
+TIME_MISMATCH_PENALTY = 0.15  # - this when the question names years and the sentence states only other ones
 UNIT_SENTENCE_PENALTY = 0.1
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnote|source|sources|cited|HC \d+)\b"), (KEY_FACT, r"\bkey facts?\b"))
+
+
+def _time_key(q) -> str:
+    """A year or period (a Quantity or a FigureMention) as a comparable key: "2010–11", "2010/11" and
+    "2010-11" are the same period."""
+    if q.kind != "period":
+        return str(int(q.value))
+    start, end = re.split(r"\s?[-–/]\s?", q.printed.strip())
+    return f"{start}-{end[-2:]}"
+
+
+def _value_key(f: FigureMention) -> tuple:
+    return f.kind, f.unit, f.value
 
 
 @dataclass
@@ -346,6 +360,9 @@ class Engine:
         question asks for a figure and that sentence states one nearly as well."""
         wanted = {k for a in asked for k in COMPATIBLE[a]}
         terms = content_terms(question)
+        # "between 2010-11 and 2016-17": a sentence about other years ("between 2009-10 and 2015-16")
+        # answers another question. Compared as parsed figures: "2010–11" in the text is "2010-11" typed.
+        times = {_time_key(q) for q in extract_quantities(question) if q.kind in ("year", "period")}
         asks_unit = bool(re.search(r"\b(figure|fig\.?|chart|table|graph)\b", question, re.IGNORECASE))
         # Sentences of the top passages and of the duplicates folded into them (a Key fact often
         # states the figure most directly); each keeps the citation of the passage it stands in.
@@ -362,9 +379,12 @@ class Engine:
                 # A Figure's or Table's flattened caption reads badly as an answer unless asked for.
                 unit_penalty = UNIT_SENTENCE_PENALTY if passage.kind in (FIGURE, TABLE) and not asks_unit else 0.0
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
+                stated = {_time_key(f) for f in figures if f.kind in ("year", "period")}
+                other_times = bool(times and stated and not times & stated)
                 score = (float(self.index.sentence_vectors[row].astype(np.float32) @ vector)
                          + W_OVERLAP * overlap(terms, self._sentence_terms(row))
                          + (FIGURE_SENTENCE_BONUS if has_wanted else 0.0)
+                         - (TIME_MISMATCH_PENALTY if other_times else 0.0)
                          + PASSAGE_RANK_WEIGHT * (passage_score - top[0].score) - unit_penalty)
                 scored.append((score, row, passage, citation, text, figures, has_wanted))
         if not scored:  # passages without sentences: quote the top passage's opening
@@ -376,9 +396,14 @@ class Engine:
         chosen = [best]
         if wanted:
             # A second sentence stating a figure of the kind asked for, when nearly as good: "the
-            # minimum was £3.8 billion" and "the total was £5.3 billion" both answer "how much".
+            # minimum was £3.8 billion" and "the total was £5.3 billion" both answer "how much". One
+            # whose figures are mostly those of the first (the same breakdown restated) adds nothing.
+            stated = {_value_key(f) for f in best[5] if f.kind in wanted}
             for other in scored[1:]:
-                if other[6] and other[4] != best[4] and best[0] - other[0] < SECOND_SENTENCE_MARGIN:
+                if best[0] - other[0] >= SECOND_SENTENCE_MARGIN:
+                    break
+                its = [_value_key(f) for f in other[5] if f.kind in wanted]
+                if other[6] and other[4] != best[4] and sum(k in stated for k in its) * 2 <= len(its):
                     chosen.append(other)
                     break
         chosen.sort(key=lambda t: (t[2].doc_id, t[2].order, t[1]))  # in reading order

@@ -10,11 +10,19 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                  r"\bper ?cent(age)?\b", r"\bproportion\b", r"\bshare of\b", r"\bwhat share\b")),
     ("money", (r"\bhow much\b", r"£", r"\bcost(s|ing)?\b", r"\bspen[dt]\b", r"\bfund(ing|s)?\b", r"\bbudget",
                r"\bsav(e|ed|ing|ings)\b", r"\bmoney\b", r"\bamount\b", r"\binvest(ed|ment)?\b", r"\bbillion\b",
-               r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b")),
+               r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b", r"\bshortfall\b", r"\bgap\b",
+               r"\bdeficits?\b", r"\boverspends?\b")),
     ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
     ("year", (r"\bwhen\b", r"\bwhat year\b", r"\bwhich year\b", r"\bby when\b", r"\bwhat date\b", r"\bdeadline\b",
               r"\btarget date\b", r"\bsince when\b", r"\buntil when\b", r"\bhow long\b", r"\bwhat period\b")),
 )
+# "How much did X grow", "by how much was Y cut", "what cut in Z", "how much extra": a change, which the
+# reports state as a share, a number or an amount ("increased by 37%", "reduce admissions by 106,000",
+# "an additional precept of 2%"), whatever else the question's words suggest.
+_CHANGE_WORD = (r"\b(grow|grew|grown|growth|rise|rose|risen|increase[sd]?|fall|fell|fallen|cut|cuts|drop(ped)?|"
+                r"decline[sd]?|shr[iau]nk|reduc(e|ed|tion)|slow(ed)?|go up|went up|uplift|extra|additional)\b")
+_CHANGE_ASK = (r"\b(how (much|far|fast) (did|does|do|has|have|had|will|would|is|are)|how much (extra|more|additional)|"
+               r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift))\b")
 # A figure of one of these kinds satisfies a question of the key's kind.
 COMPATIBLE = {
     "money": ("money",),
@@ -22,6 +30,7 @@ COMPATIBLE = {
     "rate": ("rate",),
     "count": ("count", "rate"),
     "year": ("year", "period"),
+    "change": ("percent", "count", "money", "rate"),
 }
 
 
@@ -29,6 +38,8 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
     """Figure kinds the question asks for, most specific first; () for a question not about a figure."""
     q = question.lower()
     kinds = [kind for kind, patterns in _RULES if any(re.search(p, q) for p in patterns)]
+    if re.search(_CHANGE_WORD, q) and re.search(_CHANGE_ASK, q):
+        kinds.insert(0, "change")
     if "percent" in kinds and "money" in kinds and re.search(r"\bhow much of\b|\bshare\b|\bproportion\b", q):
         kinds.remove("money")
     return tuple(kinds)

@@ -22,6 +22,8 @@ _TERMINAL = re.compile(r"[.!?”\"’:;)]$")
 # A chapter title broken over lines goes on when a line ends with one of these words.
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
+_PROSE_LINE = 64  # a line this long is body text: the widest table cells in the OCR are under 60
+_TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
 
 
 def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
@@ -84,6 +86,16 @@ def _glued_footnote_spans(text: str) -> list[tuple[int, int]]:
 def _is_heading_start(block: Block) -> bool:
     lines = block.lines
     return _looks_like_heading(lines[0]) and len(lines) <= 4 and all(len(line) < 60 for line in lines)
+
+
+def _is_prose(block: Block) -> bool:
+    """Body text: OCR lines of a page-wide paragraph; a table's cells are much narrower."""
+    return max(len(line.strip()) for line in block.lines) >= _PROSE_LINE and not _SOURCE.match(block.first)
+
+
+def _is_title_tail(block: Block) -> bool:
+    """The rest of a unit title broken over two lines: one short line starting in lower case."""
+    return len(block.lines) == 1 and block.first[:1].islower() and len(block.first) < 40
 
 
 def _is_junk(block: Block) -> bool:
@@ -164,23 +176,41 @@ class _NuffieldParser:
         return i
 
     def take_unit(self, i: int) -> tuple[_Paragraph, int]:
-        """A Box, Figure or Table: its title up to and including its Source lines."""
+        """A Box, Figure or Table: its title up to and including its Source lines.
+
+        OCR reads a table column by column, so its cells come out as short blocks, some of them
+        indented like headings ("Different clinical services are integrated ..."). In a table such
+        a block is a cell unless body text follows it, and a table without a Source line runs
+        over its cells up to the next body text (Table A2 ends the document).
+        """
         m = _UNIT.match(self.blocks[i].first)
+        kind = _UNIT_KINDS[m.group(1)]
         label, title = f"{m.group(1)} {m.group(2)}", m.group(3).strip()
+        if not _TERMINAL.search(title) and i + 1 < len(self.blocks) and _is_title_tail(self.blocks[i + 1]):
+            title = f"{title} {self.blocks[i + 1].first}"  # "... (adapted from Fulop and" / "others, 2005)"
         end = i
-        for j in range(i + 1, min(i + 40, len(self.blocks))):
+        last_cell = i
+        for j in range(i + 1, min(i + (_TABLE_BLOCKS if kind == TABLE else 40), len(self.blocks))):
             block = self.blocks[j]
-            if _UNIT.match(block.first) or _is_heading_start(block):
+            if _UNIT.match(block.first) or (_is_heading_start(block) and not self._table_cell(kind, j)):
                 break
             if block.first.startswith(("Source", "Sources")):
                 end = j
                 while end + 1 < len(self.blocks) and self.blocks[end + 1].first[:1].islower():
                     end += 1
                 break
+            if kind == TABLE and last_cell == j - 1 and not _is_prose(block):
+                last_cell = j
+        if end == i and kind == TABLE:  # no source line: the cells up to the next body text
+            end = last_cell
         if end == i:  # no source line: the title and any notes right after it
             while end + 1 < len(self.blocks) and _SOURCE.match(self.blocks[end + 1].first):
                 end += 1
-        return _Paragraph(self.blocks[i : end + 1], _UNIT_KINDS[m.group(1)], label, title), end + 1
+        return _Paragraph(self.blocks[i : end + 1], kind, label, title), end + 1
+
+    def _table_cell(self, kind: str, j: int) -> bool:
+        """An indented block inside a table is a cell, not a heading, unless body text follows it."""
+        return kind == TABLE and (j + 1 >= len(self.blocks) or not _is_prose(self.blocks[j + 1]))
 
     def parse(self) -> list[Passage]:
         current: _Paragraph | None = None
@@ -223,9 +253,15 @@ class _NuffieldParser:
     def _is_subheading(self, block: Block) -> bool:
         """A short title-like line on its own ("Population health") heads a section."""
         line = block.first
+        words = line.split()
+        short = len(line) < 40 and len(words) <= 6
+        # A longer title ("Patient and service user experience and satisfaction") when it cannot be
+        # the first line of a sentence broken over blocks: it does not end on a comma or an open word.
+        titled = len(line) < _PROSE_LINE and len(words) <= 9 and not line.endswith(",") \
+            and words[-1].lower() not in _OPEN_ENDINGS
         return (
-            self.chapter != "Key points" and len(block.lines) == 1 and len(line) < 40 and line[:1].isupper()
-            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text) and len(line.split()) <= 6
+            self.chapter != "Key points" and len(block.lines) == 1 and (short or titled) and line[:1].isupper()
+            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text)
         )
 
     def _continues(self, current: _Paragraph, block: Block) -> bool:
