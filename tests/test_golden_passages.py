@@ -89,6 +89,19 @@ def test_nuffield_units(real_index):
     assert len(points) == 9
 
 
+def test_nuffield_appendix_tables_are_one_passage_each(real_index):
+    """Appendix A's two tables, printed column by column, are one table passage each, not one-cell
+    paragraphs or bogus sections."""
+    appendix = [p for p in real_index.passages if p.doc_id == "nuffield2022" and p.section
+                and p.section[0].startswith("Appendix A")]
+    tables = {p.locator: p for p in appendix if p.kind == TABLE}
+    assert set(tables) == {"Table A1", "Table A2"}
+    assert tables["Table A1"].text.startswith("Table A1: Typologies of integration")
+    assert "Potential outcomes of interest" in tables["Table A2"].text
+    assert all(len(p.text) > 60 for p in appendix), [p.locator for p in appendix if len(p.text) <= 60]
+    assert len({p.section for p in appendix}) <= 6
+
+
 def test_nuffield_pages_only_from_footers(real_index):
     pages = {p.page for p in real_index.passages if p.doc_id == "nuffield2022" and p.page}
     assert pages <= {5, 7, 8, 9, 60, 66}
