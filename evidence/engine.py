@@ -33,19 +33,16 @@ from evidence.query import clean_query
 from evidence.quotes import VERBATIM, QuoteMatcher
 from evidence.references import REFERENCE_PATTERNS, Reference, find_documents, parse_reference
 from indexer.embedding import MODEL_NAME, Embedder
-from indexer.lexical import LexicalIndex, content_terms, overlap
+from indexer.lexical import content_terms, overlap
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, Passage
 from indexer.quantities import extract_quantities
 from indexer.store import LoadedIndex, load_index
 
 RRF_K = 60
 DEPTH = 50  # ranks of each list fused
-POOL = 100  # passages taken from each of BM25 and dense, whose sentences are then ranked
-BM25_K1, BM25_B = 1.2, 0.75
-MEAN_TERMS = 15  # content words in a sentence of these reports (mean 15.6, median 15)
+POOL = 100  # passages taken from BM25 and dense (sentences: 3x), whose features are then computed
 TERMS_CACHE = 100_000  # passages' and sentences' word sets kept
 CITED_MAX_DOCUMENTS = 3
-CORPUS_SENTENCES_MAX = 30_000  # sentences: up to this many, sentence lists are corpus-wide
 NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
 
 # Re-ranking: a weighted sum of features of each candidate. Chosen with `python -m eval` (see
@@ -125,12 +122,6 @@ class Engine:
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
-        # A small index ranks passages by their best sentence over all sentences (exact, a few ms);
-        # a large one over the pooled candidates' sentences only (docs/benchmarks.md).
-        self._sentence_lexical = self._sentence_matrix = None
-        if len(index.sentences) <= CORPUS_SENTENCES_MAX:
-            self._sentence_matrix = np.asarray(index.sentence_vectors, dtype=np.float32)
-            self._sentence_lexical = LexicalIndex.build([self._sentence_text(i) for i in range(len(index.sentences))])
         self._doc_by_label = {_citation_key(d.label): d.id for d in self.documents.values()}
         # Content words of passages and sentences, stemmed the first time they are candidates.
         self._passage_terms = lru_cache(maxsize=TERMS_CACHE)(
@@ -193,21 +184,12 @@ class Engine:
         pool = list(dict.fromkeys([r for r, _ in lexical] + [r for r, _ in dense] + sorted(cited)))
         if not pool:
             return [], vector
-        # Passages by their best sentence, by meaning and by rare words: a long passage's one relevant
-        # sentence is not diluted by the rest of it. Over every sentence of a small index; over the
-        # pooled passages' sentences of a large one, where a corpus-wide pass would cost too much.
+        # Passages by their best sentence, by meaning and by rare words, over every sentence: a long
+        # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
-        if self._sentence_lexical is not None:
-            by_sentence, by_sentence_words = self._corpus_sentence_lists(expanded, vector, allowed)
-            pool += [row for row, _ in by_sentence + by_sentence_words if row not in set(pool)]
-            best_sentence = self._best_sentences(pool, vector)
-        else:
-            idf = self._lexical.idf(terms)
-            best_sentence = self._best_sentences(pool, vector)
-            by_sentence = sorted(((row, sim) for row, (_, sim) in best_sentence.items()), key=lambda t: -t[1])
-            by_sentence_words = sorted(((row, self._sentence_word_score(row, idf)) for row in pool),
-                                       key=lambda t: -t[1])
-            by_sentence_words = [(row, score) for row, score in by_sentence_words if score > 0]
+        by_sentence, by_sentence_words = self._sentence_lists(expanded, vector, allowed)
+        pool += [row for row, _ in by_sentence + by_sentence_words if row not in set(pool)]
+        best_sentence = self._best_sentences(pool, vector)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):
             for rank, (row, _) in enumerate(ranking[:depth], start=1):
@@ -240,19 +222,23 @@ class Engine:
         out.sort(key=lambda c: -c.score)
         return out, vector
 
-    def _corpus_sentence_lists(self, expanded: str, vector: np.ndarray, allowed: np.ndarray | None) -> tuple[
+    def _sentence_lists(self, expanded: str, vector: np.ndarray, allowed: np.ndarray | None) -> tuple[
             list[tuple[int, float]], list[tuple[int, float]]]:
-        """Passages ranked by their best sentence's cosine and by BM25 over all sentences (small index)."""
-        allowed_set = None if allowed is None else set(allowed.tolist())
-        sims = self._sentence_matrix @ vector
-        by_meaning = np.argsort(-sims)[: POOL * 3]
+        """Passages ranked by their best sentence's cosine, and by BM25 over sentences."""
+        allowed_sentences = None
+        if allowed is not None:
+            spans = [self._sentence_rows(int(row)) for row in allowed]
+            allowed_sentences = np.concatenate([np.arange(r.start, r.stop) for r in spans] + [np.zeros(0, int)])
+        by_meaning = self.index.sentence_dense.search(vector, POOL * 3, allowed_sentences)
+        by_words = []
+        if self.index.sentence_lexical is not None:
+            by_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
         lists = []
-        by_words = self._sentence_lexical.search(expanded, POOL * 3)
-        for ranked in ([(int(s), float(sims[s])) for s in by_meaning], by_words):
+        for ranked in (by_meaning, by_words):
             out, seen = [], set()
             for srow, score in ranked:
                 row = int(self.index.sentences[srow, 0])
-                if row not in seen and (allowed_set is None or row in allowed_set):
+                if row not in seen:
                     seen.add(row)
                     out.append((row, score))
             lists.append(out)
@@ -276,17 +262,6 @@ class Engine:
             out[row] = (int(sentence_rows[best]), float(sims[best]))
             offset += len(span)
         return out
-
-    def _sentence_word_score(self, row: int, idf: dict[str, float]) -> float:
-        """The rare-word weight (summed IDF) of the question's words in the passage's best sentence."""
-        best = 0.0
-        for srow in self._sentence_rows(row):
-            terms = self._sentence_terms(srow)
-            weight = sum(idf[t] for t in terms.intersection(idf))
-            # BM25's length normalisation (k1 1.2, b 0.75) for words once in a sentence: a short
-            # sentence holding the rare words beats a long one that mentions them in passing.
-            best = max(best, weight * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * len(terms) / MEAN_TERMS)))
-        return best
 
     def _cited_in_question(self, question: str, named_docs: tuple[str, ...], allowed: np.ndarray | None) -> set[int]:
         """Rows of passages the question cites by locator ("Figure 7", "para 2.7"), in the named documents."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from pathlib import Path
@@ -50,7 +49,6 @@ class LexicalIndex:
     def __init__(self, bm25, size: int):
         self._bm25 = bm25
         self._size = size
-        self._df: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: list[str], show_progress: bool = False) -> LexicalIndex:
@@ -85,15 +83,3 @@ class LexicalIndex:
         except ValueError:  # no query word is in the index
             return []
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
-
-    def idf(self, terms: frozenset[str]) -> dict[str, float]:
-        """Inverse document frequency of stemmed terms (0 for a term no text has)."""
-        if self._df is None:
-            self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
-        vocab = self._bm25.vocab_dict
-        out = {}
-        for term in terms:
-            token = vocab.get(term)
-            df = int(self._df[token]) if token is not None and token < len(self._df) else 0
-            out[term] = math.log(1 + (self._size - df + 0.5) / (df + 0.5)) if df else 0.0
-        return out

@@ -3,8 +3,9 @@
 Layout: <root>/CURRENT names the live build folder <root>/builds/<name>/, which holds
 manifest.json, passages.sqlite (indexer/passage_table.py), groups.json, documents.json,
 sources/<doc>.txt, vectors.npy (float16), faiss.index (chosen by size, indexer/dense.py), bm25/
-(the lexical index), sentences.npy (passage row, start, end in its search text) and
-sentence_vectors.npy (float16). Large arrays are memory-mapped when loaded, not read into memory.
+(the lexical index), sentences.npy (passage row, start, end in its search text),
+sentence_vectors.npy (float16), sentence_faiss.index and bm25_sentences/ (the same two searches over
+sentences). Large arrays are memory-mapped when loaded, not read into memory.
 A build writes a new folder and only then swaps CURRENT (os.replace is atomic), so a build killed
 at any point leaves the previous index loadable.
 """
@@ -33,7 +34,8 @@ from indexer.models import DocumentInfo, DuplicateGroup, Passage
 from indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from indexer.passage_table import PassageTable, write_passages
 
-SCHEMA_VERSION = 4  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25
+SCHEMA_VERSION = 5  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
+# 5: sentence FAISS and BM25 indexes
 KEEP_BUILDS = 2
 
 
@@ -97,6 +99,8 @@ class LoadedIndex:
     sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
     lexical: LexicalIndex | None = None
+    sentence_faiss: object = None
+    sentence_lexical: LexicalIndex | None = None
 
     def passage(self, passage_id: str) -> Passage:
         row = self.passages.row_of(passage_id)
@@ -107,6 +111,10 @@ class LoadedIndex:
     @property
     def dense(self) -> DenseSearcher:
         return DenseSearcher(self.faiss_index, self.vectors)
+
+    @property
+    def sentence_dense(self) -> DenseSearcher:
+        return DenseSearcher(self.sentence_faiss, self.sentence_vectors)
 
 
 def library_versions() -> dict[str, str]:
@@ -182,7 +190,12 @@ def write_index(
         faiss.write_index(build_faiss(vectors, spec), str(tmp / "faiss.index"))
         lexical = lexical or LexicalIndex.build([p.retrieval_text for p in passages])
         lexical.save(tmp / "bm25")
-        manifest = {**manifest, "faiss_index": spec}
+        sentence_spec = index_spec(len(sentences))
+        faiss.write_index(build_faiss(sentence_vectors, sentence_spec), str(tmp / "sentence_faiss.index"))
+        if len(sentences):
+            LexicalIndex.build([passages[int(r)].search_text[int(s) : int(e)] for r, s, e in sentences]).save(
+                tmp / "bm25_sentences")
+        manifest = {**manifest, "faiss_index": spec, "sentence_faiss_index": sentence_spec}
         manifest = {**manifest, "passages": len(passages), "files": sorted(os.listdir(tmp))}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         final = builds / name
@@ -248,12 +261,15 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
         sentences = np.load(build / "sentences.npy", mmap_mode="r")
         sentence_vectors = np.load(build / "sentence_vectors.npy", mmap_mode="r")
         sources = SourceTexts(build / "sources", list(documents))
-        faiss_index = lexical = None
+        faiss_index = lexical = sentence_faiss = sentence_lexical = None
         if with_faiss:
             import faiss
 
             faiss_index = faiss.read_index(str(build / "faiss.index"))
             lexical = LexicalIndex.load(build / "bm25")
+            sentence_faiss = faiss.read_index(str(build / "sentence_faiss.index"))
+            if (build / "bm25_sentences").exists():
+                sentence_lexical = LexicalIndex.load(build / "bm25_sentences")
     except IndexProblem:
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.Error) as err:
@@ -266,4 +282,4 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
         raise IndexCorrupt(f"index in {build} has {sentences.shape[0]} sentences but "
                            f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
     return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
-                       sentences, sentence_vectors, lexical)
+                       sentences, sentence_vectors, lexical, sentence_faiss, sentence_lexical)
