@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+COMMON_SHARE = 0.1
+COMMON_MIN_TEXTS = 50_000
 _LOCAL = threading.local()  # PyStemmer objects are not safe to share between threads
 _STOPWORDS = frozenset(
     "a an and are as at be by did do does for from has have how in is it its of on or that the this to was "
@@ -49,6 +51,7 @@ class LexicalIndex:
     def __init__(self, bm25, size: int):
         self._bm25 = bm25
         self._size = size
+        self._df: np.ndarray | None = None  # texts holding each word, from the index's posting lists
 
     @classmethod
     def build(cls, texts: list[str], show_progress: bool = False) -> LexicalIndex:
@@ -69,17 +72,27 @@ class LexicalIndex:
         return cls(bm25, int(bm25.scores["num_docs"]))
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(row, score) of the best k texts with a positive score (among `allowed` rows if given)."""
-        tokens = _tokenize([query])
-        if not tokens.vocab or k <= 0:
+        """(row, score) of the best k texts with a positive score (among `allowed` rows if given).
+
+        Words in more than COMMON_SHARE of the texts (and more than COMMON_MIN_TEXTS) are left out of
+        the query: their low IDF adds little, and their posting lists are most of a large index's
+        work. They stay in a small index's queries, where they cost nothing.
+        """
+        tokenized = _tokenize([query])
+        words = {i: w for w, i in tokenized.vocab.items()}
+        ids = self._bm25.get_tokens_ids([words[i] for i in tokenized.ids[0]])
+        if not ids or k <= 0:
             return []
+        if self._df is None:
+            self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
+        limit = max(COMMON_SHARE * self._size, COMMON_MIN_TEXTS)
+        kept = [i for i in ids if self._df[i] <= limit] or [min(ids, key=lambda i: self._df[i])]
         mask = None
         if allowed is not None:
             mask = np.zeros(self._size, dtype=np.float32)
             mask[allowed] = 1.0
-        try:
-            rows, scores = self._bm25.retrieve(tokens, k=min(k, self._size), show_progress=False, n_threads=1,
-                                               weight_mask=mask)
-        except ValueError:  # no query word is in the index
-            return []
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        scores = self._bm25.get_scores_from_ids(kept, weight_mask=mask)
+        k = min(k, self._size)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
+        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in index order
+        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
