@@ -1,6 +1,6 @@
 """App cold start to first answer, in a real browser, against a fresh process answering the same question.
 
-Run: .venv/bin/python bench/app_start.py [--index index] [--repeat 3]
+Run: .venv/bin/python -m bench.app_start [--index index] [--repeat 3]
 
 App: from launching `streamlit run` to the answer's figure showing in headless Chromium, with the
 question in the URL (the browser itself is started beforehand and not counted). Floor: a fresh Python

@@ -1,6 +1,6 @@
 """Time a full index build from scratch and a rebuild with no change, on this machine.
 
-Run: .venv/bin/python bench/build.py
+Run: .venv/bin/python -m bench.build
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.memory import memory_mib
 from indexer.build import build_index
 from indexer.embedding import Embedder
 
@@ -30,6 +31,8 @@ def main() -> None:
           f"({passages / scratch.seconds:.0f} passages/s, embedded {scratch.embedded})")
     print(f"rebuild, no change: {again.seconds:.2f} s (embedded {again.embedded}, reused {again.reused}); "
           f"ratio to scratch {again.seconds / scratch.seconds:.2f}")
+    memory = memory_mib()
+    print(f"memory: peak {memory['peak_mib']:.0f} MiB (model, both builds), now {memory['rss_mib']:.0f} MiB")
     for doc in scratch.documents:
         print(f"  {doc.label:<24} {scratch.passages_per_document[doc.id]:>5} passages")
 

@@ -1,7 +1,7 @@
 """Embedding throughput on this CPU: float32 against bfloat16 and several batch sizes, with the dense
 recall@5 each gives on the known facts (so a faster setting is kept only if recall holds).
 
-Run: .venv/bin/python bench/embedding.py [--index index]
+Run: .venv/bin/python -m bench.embedding [--index index]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Warm latency of ask and lookup, against the floor of one query embedding plus one FAISS search.
 
-Run: .venv/bin/python bench/query.py [--index index] [--repeat 3]
+Run: .venv/bin/python -m bench.query [--index index] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.memory import memory_mib
 from eval.data import load_facts, load_lookups
 from evidence.engine import Engine
 
@@ -36,6 +37,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     engine = Engine.load(args.index)
+    engine.embedder.encode_query("load the model")
+    loaded = memory_mib()
     questions = [f.question for f in load_facts()]
     lookups = [lk.query for lk in load_lookups()]
     for q in questions[:5]:  # warm up: model, BM25, numpy paths
@@ -54,6 +57,8 @@ def main() -> None:
     print(f"floor (1 query embedding + 1 flat FAISS search): p50 {base_p50:.1f}  p95 {percentile(base, 95):.1f}")
     print(f"ask:    p50 {statistics.median(ask):.1f}  p95 {percentile(ask, 95):.1f}  "
           f"ratio p50 to floor {statistics.median(ask) / base_p50:.2f}")
+    print(f"memory: {loaded['rss_mib']:.0f} MiB resident with model and index loaded, "
+          f"{memory_mib()['rss_mib']:.0f} MiB after the runs")
     print(f"lookup: p50 {statistics.median(look):.1f}  p95 {percentile(look, 95):.1f}  "
           f"ratio p50 to floor {statistics.median(look) / base_p50:.2f}")
 

@@ -1,8 +1,8 @@
 """How the product holds from five reports to a million passages: build, disk, memory, latency, recall.
 
 Run (each size is built, then measured in a fresh process so memory figures are its own):
-    .venv/bin/python bench/scale.py run --sizes 10000,100000,1000000
-    .venv/bin/python bench/scale.py report        # markdown table + docs/scale.png from the results
+    .venv/bin/python -m bench.scale run --sizes 10000,100000,1000000
+    .venv/bin/python -m bench.scale report        # markdown table + docs/scale.png from the results
 
 The synthetic corpus is described in bench/synthetic.py. The real passages keep their ids in every
 synthetic index and only they count as hits, so Recall@5 is the real evaluation's, among distractors.
@@ -23,20 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.memory import memory_mib
 from bench.synthetic import DESIGNS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
 WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; about 5 GB at a million passages)
 CALIBRATION_SAMPLE = 200
-
-
-def memory_mib() -> dict[str, float]:
-    """Resident memory now and at its peak, from /proc (Linux)."""
-    status = Path("/proc/self/status").read_text()
-    values = {line.split(":")[0]: float(line.split()[1]) / 1024 for line in status.splitlines()
-              if line.startswith(("VmRSS", "VmHWM"))}
-    return {"rss_mib": round(values["VmRSS"], 1), "peak_mib": round(values["VmHWM"], 1)}
 
 
 def folder_bytes(folder: Path) -> int:

@@ -1,6 +1,6 @@
 """Queries per second from 1, 2 and 4 threads against one loaded engine; answers must equal serial ones.
 
-Run: .venv/bin/python bench/throughput.py [--index index]
+Run: .venv/bin/python -m bench.throughput [--index index]
 """
 
 from __future__ import annotations
