@@ -235,9 +235,10 @@ class Engine:
             by_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
         lists = []
         for ranked in (by_meaning, by_words):
+            owners = np.asarray(self.index.sentences[np.asarray([s for s, _ in ranked], dtype=np.int64), 0]) \
+                if ranked else []
             out, seen = [], set()
-            for srow, score in ranked:
-                row = int(self.index.sentences[srow, 0])
+            for row, (_, score) in zip(owners.tolist() if len(owners) else [], ranked, strict=True):
                 if row not in seen:
                     seen.add(row)
                     out.append((row, score))

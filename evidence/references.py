@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.models import DocumentInfo
 
@@ -37,25 +38,25 @@ _FILLER = re.compile(r"\b(?:of|in|the|from|report|document|see|at|on|page)\b|[,;
 MAX_REFERENCE_WORDS = 9
 
 
-def _alias_patterns(documents: dict[str, DocumentInfo]) -> list[tuple[re.Pattern, str]]:
-    names = []
-    for doc in documents.values():
-        for name in {doc.id, doc.label, *doc.aliases}:
-            names.append((name, doc.id))
-    names.sort(key=lambda nd: -len(nd[0]))  # "NAO summary page" before "NAO"
-    return [(re.compile(rf"(?<!\w){re.escape(n.lower())}(?!\w)"), d) for n, d in names]
+@lru_cache(maxsize=8)
+def _names_pattern(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str]]:
+    """One compiled alternation of every document name, longest first ("NAO summary page" before
+    "NAO"): compiled once per set of documents, not once per name per question (a library of a
+    thousand reports would overflow re's own cache and recompile them all every time)."""
+    by_name = {name.lower(): doc_id for name, doc_id in sorted(names, key=lambda nd: -len(nd[0]))}
+    alternatives = "|".join(re.escape(name) for name in by_name)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), by_name
 
 
 def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple[str, ...], str]:
     """Documents named in `text` (by id, label or alias) and the text with those names removed."""
+    names = tuple((name, doc.id) for doc in documents.values() for name in sorted({doc.id, doc.label, *doc.aliases}))
+    if not names:
+        return (), text.lower()
+    pattern, by_name = _names_pattern(names)
     lowered = text.lower()
-    found: list[str] = []
-    for pattern, doc_id in _alias_patterns(documents):
-        if pattern.search(lowered):
-            lowered = pattern.sub(" ", lowered)
-            if doc_id not in found:
-                found.append(doc_id)
-    return tuple(found), lowered
+    found = list(dict.fromkeys(by_name[m.group(0)] for m in pattern.finditer(lowered)))
+    return tuple(found), pattern.sub(" ", lowered)
 
 
 def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference | None:

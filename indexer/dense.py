@@ -17,7 +17,7 @@ import numpy as np
 
 EXACT_MAX = 20_000
 PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
-NPROBE = 48  # inverted lists scanned per query
+NPROBE = 128  # inverted lists scanned per query (48 gave dense recall@10 0.933 at 1M, 128 gave 0.988)
 REFINE_FACTOR = 4  # approximate candidates re-scored exactly per result asked for
 TRAIN_SAMPLE = 100_000
 

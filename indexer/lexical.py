@@ -92,7 +92,8 @@ class LexicalIndex:
             mask = np.zeros(self._size, dtype=np.float32)
             mask[allowed] = 1.0
         scores = self._bm25.get_scores_from_ids(kept, weight_mask=mask)
-        k = min(k, self._size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < self._size else np.arange(self._size)
-        top = top[np.lexsort((top, -scores[top]))]  # best first; ties in index order
-        return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+        rows = np.flatnonzero(scores > 0)  # a partition over these only: a fraction of a large index
+        if len(rows) > k:
+            rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+        rows = rows[np.lexsort((rows, -scores[rows]))]  # best first; ties in index order
+        return [(int(r), float(scores[r])) for r in rows]
