@@ -118,7 +118,8 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     """Load the index in this process, then time questions and lookups and score Recall@5."""
     from eval.data import load_facts, load_lookups
     from eval.harness import relevant_passages
-    from evidence.engine import Engine
+    from evidence.engine import POOL, Engine
+    from evidence.glossary import expand
     from indexer.embedding import MODEL_NAME, Embedder
     from indexer.store import load_index
 
@@ -135,23 +136,8 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     loaded = memory_mib()
     for warm in ("How are hospitals funded?", "What did the committee recommend?", "social care workforce"):
         engine.ask(warm)
-
-    embed_times, exact_times, ann_times, ann_recall = [], [], [], []
-    vectors = engine.index.vectors
-    for fact in facts:  # the model compiles kernels per input shape: warm them before timing
-        embedder.encode_query(fact.question)
-    for fact in facts:
-        t0 = time.perf_counter()
-        vector = embedder.encode_query(fact.question)
-        t1 = time.perf_counter()
-        exact = _exact_top(vectors, vector, 10)
-        t2 = time.perf_counter()
-        approx = [row for row, _ in engine.index.dense.search(vector, 10)]
-        t3 = time.perf_counter()
-        embed_times.append((t1 - t0) * 1000)
-        exact_times.append((t2 - t1) * 1000)
-        ann_times.append((t3 - t2) * 1000)
-        ann_recall.append(len(set(exact) & set(approx)) / len(exact))
+    for fact in facts:  # the model compiles kernels per input shape: warm them, not the index, before timing
+        engine.embedder.encode_query(expand(fact.question))
 
     ask_times, hits = [], 0
     for fact in facts:
@@ -166,11 +152,27 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
         started = time.perf_counter()
         engine.lookup(lookup.query)
         lookup_times.append((time.perf_counter() - started) * 1000)
+    queried = memory_mib()  # before the exact-search pass below reads every vector
+    embed_times, exact_times, ann_times, ann_recall = [], [], [], []
+    vectors = engine.index.vectors
+    for fact in facts:
+        t0 = time.perf_counter()
+        vector = embedder.encode_query(fact.question)
+        t1 = time.perf_counter()
+        exact = _exact_top(vectors, vector, 10)
+        t2 = time.perf_counter()
+        approx = [row for row, _ in engine.index.dense.search(vector, POOL)][:10]  # at the engine's depth
+        t3 = time.perf_counter()
+        embed_times.append((t1 - t0) * 1000)
+        exact_times.append((t2 - t1) * 1000)
+        ann_times.append((t3 - t2) * 1000)
+        ann_recall.append(len(set(exact) & set(approx)) / len(exact))
+
     ask = percentiles(ask_times)
     floor = statistics.median(embed_times) + statistics.median(exact_times)
     return {"passages": len(engine.passages), "faiss_index": engine.index.manifest["faiss_index"],
             "load_s": round(load_s, 1), "memory_before_load": before, "memory_loaded": loaded,
-            "memory_after_queries": memory_mib(), "recall@5": round(hits / len(facts), 3),
+            "memory_after_queries": queried, "recall@5": round(hits / len(facts), 3),
             "ask_ms": ask, "lookup_ms": percentiles(lookup_times), "embed_ms": percentiles(embed_times),
             "exact_search_ms": percentiles(exact_times), "index_search_ms": percentiles(ann_times),
             "dense_recall@10_vs_exact": round(float(np.mean(ann_recall)), 3),
