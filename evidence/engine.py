@@ -122,6 +122,11 @@ class Engine:
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
+        # The same for FAISS's OpenMP threads: one query's search is too small to share, and at 10k
+        # passages a flat search took 10 ms on two threads against the model (bench/scale.py).
+        import faiss
+
+        faiss.omp_set_num_threads(1)
         self._doc_by_label = {_citation_key(d.label): d.id for d in self.documents.values()}
         # Content words of passages and sentences, stemmed the first time they are candidates.
         self._passage_terms = lru_cache(maxsize=TERMS_CACHE)(
