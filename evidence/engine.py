@@ -193,7 +193,7 @@ class Engine:
         # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
         by_sentence, by_sentence_words = self._sentence_lists(expanded, vector, allowed)
-        pool += [row for row, _ in by_sentence + by_sentence_words if row not in set(pool)]
+        pool = list(dict.fromkeys(pool + [row for row, _ in by_sentence + by_sentence_words]))
         best_sentence = self._best_sentences(pool, vector)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):

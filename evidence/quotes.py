@@ -75,7 +75,8 @@ class QuoteMatcher:
         found = self._match_in(needle, rows)
         if found is None and len(self._passages) <= SCAN_ALL_BELOW:
             everything = range(len(self._passages)) if allowed is None else allowed.tolist()
-            found = self._match_in(needle, [row for row in everything if row not in set(rows)])
+            tried = set(rows)
+            found = self._match_in(needle, [row for row in everything if row not in tried])
         return found
 
     def _match_in(self, needle: str, rows: list[int]) -> QuoteMatch | None:
