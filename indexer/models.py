@@ -88,8 +88,14 @@ class Passage:
 
     @property
     def retrieval_text(self) -> str:
-        """What lexical and dense retrieval index: the search text and its context."""
-        return f"{self.search_text} {self.context}" if self.context else self.search_text
+        """What lexical and dense passage retrieval index: the section headings, the search text and
+        its context. A paragraph under "Northern Ireland" or "Our audit approach" is about that even
+        when it does not say so (`python -m eval`: MRR@10 0.817 -> 0.834 with the headings). A
+        footnote under the heading "Footnotes" learns nothing from it; its context, the sentence
+        citing it, says what it is about."""
+        headings = "".join(f"{h}. " for h in self.section if h.lower() != "footnotes")
+        text = headings + self.search_text
+        return f"{text} {self.context}" if self.context else text
 
     @property
     def span(self) -> tuple[int, int]:

@@ -34,8 +34,8 @@ from indexer.models import DocumentInfo, DuplicateGroup, Passage
 from indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from indexer.passage_table import PassageTable, write_passages
 
-SCHEMA_VERSION = 5  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
-# 5: sentence FAISS and BM25 indexes
+SCHEMA_VERSION = 6  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
+# 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text
 KEEP_BUILDS = 2
 
 
