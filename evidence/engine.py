@@ -65,7 +65,8 @@ TIME_MISMATCH_PENALTY = 0.15  # - this when the question names years and the sen
 UNIT_SENTENCE_PENALTY = 0.1
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
-               (FOOTNOTE, r"\b(footnote|source|sources|cited|HC \d+)\b"), (KEY_FACT, r"\bkey facts?\b"))
+               (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
+                          r"back(s|ed)? (up )?(the|this|that) claims?)\b"), (KEY_FACT, r"\bkey facts?\b"))
 
 
 def _time_key(q) -> str:
@@ -210,6 +211,8 @@ class Engine:
         for row, rrf in fused.items():
             p = self.passages[row]
             sentence_row, sentence_sim = best_sentence.get(row, (None, passage_sims[row]))
+            if p.context:  # a footnote's sentences ("Q 115") say less than the claim citing it
+                sentence_sim = max(sentence_sim, passage_sims[row])
             features = {
                 "rrf": rrf / top_rrf,
                 "sentence": sentence_sim,
