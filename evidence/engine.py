@@ -259,19 +259,27 @@ class Engine:
         return dict(zip(rows, sims.tolist(), strict=True))
 
     def _best_sentences(self, rows: list[int], vector: np.ndarray) -> dict[int, tuple[int, float]]:
-        """For each passage row with sentences: (sentence row, cosine) of its sentence closest to `vector`."""
-        spans = [(row, self._sentence_rows(row)) for row in rows]
-        spans = [(row, span) for row, span in spans if len(span)]
-        if not spans:
+        """For each passage row with sentences: (sentence row, cosine) of its sentence closest to `vector`.
+
+        Vectorised over all the candidates' sentences at once (a per-passage loop cost 8 ms a question
+        at a million passages)."""
+        passage_rows = np.asarray(rows, dtype=np.int64)
+        starts = self._sentence_starts[passage_rows]
+        lengths = self._sentence_starts[passage_rows + 1] - starts
+        has = lengths > 0
+        passage_rows, starts, lengths = passage_rows[has], starts[has], lengths[has]
+        if not len(passage_rows):
             return {}
-        sentence_rows = np.concatenate([np.arange(span.start, span.stop) for _, span in spans])
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        sentence_rows = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
         sims = self.index.sentence_vectors[sentence_rows].astype(np.float32) @ vector
-        out, offset = {}, 0
-        for row, span in spans:
-            best = offset + int(np.argmax(sims[offset : offset + len(span)]))
-            out[row] = (int(sentence_rows[best]), float(sims[best]))
-            offset += len(span)
-        return out
+        best_sims = np.maximum.reduceat(sims, offsets)
+        # The first sentence of each passage reaching its passage's best cosine.
+        at_best = np.flatnonzero(sims == np.repeat(best_sims, lengths))
+        owner = np.repeat(np.arange(len(passage_rows)), lengths)[at_best]
+        first = at_best[np.unique(owner, return_index=True)[1]]
+        return {int(r): (int(sentence_rows[i]), float(sims[i]))
+                for r, i in zip(passage_rows.tolist(), first.tolist(), strict=True)}
 
     def _cited_in_question(self, question: str, named_docs: tuple[str, ...], allowed: np.ndarray | None) -> set[int]:
         """Rows of passages the question cites by locator ("Figure 7", "para 2.7"), in the named documents."""
