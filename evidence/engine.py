@@ -119,7 +119,12 @@ class Engine:
         self._dense = index.dense
         self._quotes = QuoteMatcher(self.passages, self._lexical)
         # Sentences are stored passage by passage: passage row r owns rows starts[r]:starts[r + 1].
-        self._sentence_starts = np.searchsorted(index.sentences[:, 0], np.arange(len(self.passages) + 1))
+        # Plain-array views of the memory-mapped files (no copy): indexing an np.memmap goes through
+        # Python-level __getitem__ and __array_finalize__, a few hundred times per question.
+        self._sentences = np.asarray(index.sentences)
+        self._vectors = np.asarray(index.vectors)
+        self._sentence_vectors = np.asarray(index.sentence_vectors)
+        self._sentence_starts = np.searchsorted(self._sentences[:, 0], np.arange(len(self.passages) + 1))
         self._lock = threading.Lock()  # the torch model is shared between threads
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
@@ -172,7 +177,7 @@ class Engine:
             return self.embedder.encode_query(text)
 
     def _sentence_text(self, sentence_row: int) -> str:
-        passage_row, start, end = self.index.sentences[sentence_row]
+        passage_row, start, end = self._sentences[sentence_row]
         return self.passages[int(passage_row)].search_text[int(start) : int(end)]
 
     # --- retrieval ---------------------------------------------------------------------------------
@@ -244,7 +249,7 @@ class Engine:
             by_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
         lists = []
         for ranked in (by_meaning, by_words):
-            owners = np.asarray(self.index.sentences[np.asarray([s for s, _ in ranked], dtype=np.int64), 0]) \
+            owners = np.asarray(self._sentences[np.asarray([s for s, _ in ranked], dtype=np.int64), 0]) \
                 if ranked else []
             out, seen = [], set()
             for row, (_, score) in zip(owners.tolist() if len(owners) else [], ranked, strict=True):
@@ -255,7 +260,7 @@ class Engine:
         return lists[0], lists[1]
 
     def _passage_similarities(self, rows: list[int], vector: np.ndarray) -> dict[int, float]:
-        sims = self.index.vectors[np.asarray(rows, dtype=np.int64)].astype(np.float32) @ vector
+        sims = self._vectors[np.asarray(rows, dtype=np.int64)].astype(np.float32) @ vector
         return dict(zip(rows, sims.tolist(), strict=True))
 
     def _best_sentences(self, rows: list[int], vector: np.ndarray) -> dict[int, tuple[int, float]]:
@@ -272,7 +277,7 @@ class Engine:
             return {}
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         sentence_rows = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
-        sims = self.index.sentence_vectors[sentence_rows].astype(np.float32) @ vector
+        sims = self._sentence_vectors[sentence_rows].astype(np.float32) @ vector
         best_sims = np.maximum.reduceat(sims, offsets)
         # The first sentence of each passage reaching its passage's best cosine.
         at_best = np.flatnonzero(sims == np.repeat(best_sims, lengths))
@@ -323,7 +328,7 @@ class Engine:
     def _span(self, sentence_row: int | None) -> tuple[int, int] | None:
         if sentence_row is None:
             return None
-        _, start, end = self.index.sentences[sentence_row]
+        _, start, end = self._sentences[sentence_row]
         return int(start), int(end)
 
     def _best_sentence_span(self, passage: Passage, c: _Candidate) -> tuple[int, int] | None:
@@ -333,8 +338,8 @@ class Engine:
         rows = self._sentence_rows(self._row(passage.id))
         if not len(rows):
             return None
-        matched = self.index.sentence_vectors[c.sentence_row].astype(np.float32)
-        sims = self.index.sentence_vectors[rows.start : rows.stop].astype(np.float32) @ matched
+        matched = self._sentence_vectors[c.sentence_row].astype(np.float32)
+        sims = self._sentence_vectors[rows.start : rows.stop].astype(np.float32) @ matched
         return self._span(rows.start + int(np.argmax(sims)))
 
     def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
@@ -375,8 +380,8 @@ class Engine:
         row = self._row(sp.passage.id)
         rows = self._sentence_rows(row)
         if not len(rows):
-            return float(self.index.vectors[row].astype(np.float32) @ vector)
-        return float(np.max(self.index.sentence_vectors[rows.start : rows.stop].astype(np.float32) @ vector))
+            return float(self._vectors[row].astype(np.float32) @ vector)
+        return float(np.max(self._sentence_vectors[rows.start : rows.stop].astype(np.float32) @ vector))
 
     def _answer_sentences(
         self, question: str, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]
@@ -406,7 +411,7 @@ class Engine:
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
                 stated = {_time_key(f) for f in figures if f.kind in ("year", "period")}
                 other_times = bool(times and stated and not times & stated)
-                score = (float(self.index.sentence_vectors[row].astype(np.float32) @ vector)
+                score = (float(self._sentence_vectors[row].astype(np.float32) @ vector)
                          + W_OVERLAP * overlap(terms, self._sentence_terms(row))
                          + (FIGURE_SENTENCE_BONUS if has_wanted else 0.0)
                          - (TIME_MISMATCH_PENALTY if other_times else 0.0)
