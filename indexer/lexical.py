@@ -52,6 +52,7 @@ class LexicalIndex:
         self._bm25 = bm25
         self._size = size
         self._df: np.ndarray | None = None  # texts holding each word, from the index's posting lists
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def build(cls, texts: list[str], show_progress: bool = False) -> LexicalIndex:
@@ -102,6 +103,13 @@ class LexicalIndex:
         rows = rows[np.lexsort((rows, -scores[rows]))]  # best first; ties in index order
         return [(int(r), float(scores[r])) for r in rows]
 
+    def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """bm25s's score matrix (data, indices, indptr) as plain-array views of its memory maps:
+        slicing an np.memmap costs a Python call each time, a hundred times a question."""
+        if self._arrays is None:
+            self._arrays = tuple(np.asarray(self._bm25.scores[key]) for key in ("data", "indices", "indptr"))
+        return self._arrays
+
     def _scores(self, terms: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores of all texts and the rows that can be in the top k.
 
@@ -110,11 +118,11 @@ class LexicalIndex:
         score of the texts holding one of the query's words: a floor that the true k-th best score
         cannot be below, so one comparison over all scores leaves a handful of rows to sort instead of every
         text holding any query word (a million and more at a million passages)."""
-        data, indices, indptr = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
+        data, indices, indptr = self._postings()
         scores = np.zeros(self._size, dtype=np.float32)
         for t in terms:
             a, b = int(indptr[t]), int(indptr[t + 1])
-            scores[np.asarray(indices[a:b])] += data[a:b]
+            scores[indices[a:b]] += data[a:b]
         # The floor comes from the shortest posting list holding at least k texts: a list holds each
         # text once, so its k-th best score is a score that k distinct texts reach.
         lengths = {t: int(indptr[t + 1] - indptr[t]) for t in terms}
@@ -122,6 +130,6 @@ class LexicalIndex:
         if not enough:  # every list is short: few texts score at all
             return scores, np.flatnonzero(scores)
         t = min(enough, key=lengths.get)
-        held = scores[np.asarray(indices[int(indptr[t]) : int(indptr[t + 1])])]
+        held = scores[indices[int(indptr[t]) : int(indptr[t + 1])]]
         floor = np.partition(held, len(held) - k)[len(held) - k]
         return scores, np.flatnonzero(scores >= floor)
