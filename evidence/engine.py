@@ -193,15 +193,12 @@ class Engine:
         lexical = self._lexical.search(expanded, POOL, allowed)
         dense = self._dense.search(vector, POOL, allowed)
         cited = self._cited_in_question(question, named_docs, allowed)
-        pool = list(dict.fromkeys([r for r, _ in lexical] + [r for r, _ in dense] + sorted(cited)))
-        if not pool:
+        if not (lexical or dense or cited):
             return [], vector
         # Passages by their best sentence, by meaning and by rare words, over every sentence: a long
         # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
         by_sentence, by_sentence_words = self._sentence_lists(expanded, vector, allowed)
-        pool = list(dict.fromkeys(pool + [row for row, _ in by_sentence + by_sentence_words]))
-        best_sentence = self._best_sentences(pool, vector)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):
             for rank, (row, _) in enumerate(ranking[:depth], start=1):
@@ -212,6 +209,9 @@ class Engine:
         kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
+        # Features for the fused candidates only (the top `depth` of each list, about 180 at a million
+        # passages), not for everything the lists returned (about 700).
+        best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
         out = []
         for row, rrf in fused.items():
