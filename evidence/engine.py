@@ -211,6 +211,7 @@ class Engine:
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
         # Features for the fused candidates only (the top `depth` of each list, about 180 at a million
         # passages), not for everything the lists returned (about 700).
+        self.passages.prefetch(fused)
         best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
         out = []

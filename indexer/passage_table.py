@@ -81,10 +81,27 @@ class PassageTable(Sequence[Passage]):
         return connection
 
     def _read(self, row: int) -> Passage:
-        found = self._connection().execute("SELECT data FROM passages WHERE row = ?", (row,)).fetchone()
-        if found is None:
-            raise IndexError(row)
-        return Passage.from_dict(json.loads(found[0]))
+        data = getattr(self._local, "fetched", {}).pop(row, None)
+        if data is None:
+            found = self._connection().execute("SELECT data FROM passages WHERE row = ?", (row,)).fetchone()
+            if found is None:
+                raise IndexError(row)
+            data = found[0]
+        return Passage.from_dict(json.loads(data))
+
+    def prefetch(self, rows: Iterable[int]) -> None:
+        """Read these rows in one query, for the passages about to be used (a question's candidates):
+        one query for 180 rows instead of 180 (2 ms a question at a million passages). Rows already
+        decoded are read again but not decoded; what is not used is dropped at the next prefetch."""
+        if self._all is not None:
+            return
+        wanted = sorted({int(r) for r in rows})
+        fetched: dict[int, str] = {}
+        for start in range(0, len(wanted), 900):  # under SQLite's limit of bound variables
+            chunk = wanted[start : start + 900]
+            fetched.update(self._connection().execute(
+                f"SELECT row, data FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        self._local.fetched = fetched
 
     def __len__(self) -> int:
         return self._size
