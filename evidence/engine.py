@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,6 +127,7 @@ class Engine:
         self._sentence_vectors = np.asarray(index.sentence_vectors)
         self._sentence_starts = np.searchsorted(self._sentences[:, 0], np.arange(len(self.passages) + 1))
         self._lock = threading.Lock()  # the torch model is shared between threads
+        self._embedder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
@@ -186,11 +188,18 @@ class Engine:
         # words to match it would favour footnotes that cite reports of that name.
         named_docs, without_names = find_documents(question, self.documents)
         expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
-        vector = self._embed(expanded)
+        # The query embedding (torch, one core) runs while BM25 scores passages and sentences (numpy,
+        # the other core): neither needs the other, and at a million passages each takes ~10 ms.
+        embedding = self._embedder_thread.submit(self._embed, expanded)
         allowed = self._allowed_rows(filters)
+        allowed_sentences = self._sentence_rows_of(allowed)
+        lexical = self._lexical.search(expanded, POOL, allowed) if allowed is None or len(allowed) else []
+        sentence_words = []
+        if self.index.sentence_lexical is not None and (allowed is None or len(allowed)):
+            sentence_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
+        vector = embedding.result()
         if allowed is not None and not len(allowed):
             return [], vector
-        lexical = self._lexical.search(expanded, POOL, allowed)
         dense = self._dense.search(vector, POOL, allowed)
         cited = self._cited_in_question(question, named_docs, allowed)
         if not (lexical or dense or cited):
@@ -198,7 +207,8 @@ class Engine:
         # Passages by their best sentence, by meaning and by rare words, over every sentence: a long
         # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
-        by_sentence, by_sentence_words = self._sentence_lists(expanded, vector, allowed)
+        by_sentence = self._by_passage(self.index.sentence_dense.search(vector, POOL * 3, allowed_sentences))
+        by_sentence_words = self._by_passage(sentence_words)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):
             for rank, (row, _) in enumerate(ranking[:depth], start=1):
@@ -237,28 +247,24 @@ class Engine:
         out.sort(key=lambda c: -c.score)
         return out, vector
 
-    def _sentence_lists(self, expanded: str, vector: np.ndarray, allowed: np.ndarray | None) -> tuple[
-            list[tuple[int, float]], list[tuple[int, float]]]:
-        """Passages ranked by their best sentence's cosine, and by BM25 over sentences."""
-        allowed_sentences = None
-        if allowed is not None:
-            spans = [self._sentence_rows(int(row)) for row in allowed]
-            allowed_sentences = np.concatenate([np.arange(r.start, r.stop) for r in spans] + [np.zeros(0, int)])
-        by_meaning = self.index.sentence_dense.search(vector, POOL * 3, allowed_sentences)
-        by_words = []
-        if self.index.sentence_lexical is not None:
-            by_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
-        lists = []
-        for ranked in (by_meaning, by_words):
-            owners = np.asarray(self._sentences[np.asarray([s for s, _ in ranked], dtype=np.int64), 0]) \
-                if ranked else []
-            out, seen = [], set()
-            for row, (_, score) in zip(owners.tolist() if len(owners) else [], ranked, strict=True):
-                if row not in seen:
-                    seen.add(row)
-                    out.append((row, score))
-            lists.append(out)
-        return lists[0], lists[1]
+    def _sentence_rows_of(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        """The sentence rows of the allowed passage rows (None: no filter)."""
+        if allowed is None:
+            return None
+        spans = [self._sentence_rows(int(row)) for row in allowed]
+        return np.concatenate([np.arange(r.start, r.stop) for r in spans] + [np.zeros(0, int)])
+
+    def _by_passage(self, ranked_sentences: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Passages in the order of their best-ranked sentence, with that sentence's score."""
+        if not ranked_sentences:
+            return []
+        owners = self._sentences[np.asarray([s for s, _ in ranked_sentences], dtype=np.int64), 0].tolist()
+        out, seen = [], set()
+        for row, (_, score) in zip(owners, ranked_sentences, strict=True):
+            if row not in seen:
+                seen.add(row)
+                out.append((row, score))
+        return out
 
     def _passage_similarities(self, rows: list[int], vector: np.ndarray) -> dict[int, float]:
         sims = self._vectors[np.asarray(rows, dtype=np.int64)].astype(np.float32) @ vector
