@@ -19,6 +19,12 @@ EXACT_MAX = 20_000
 PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
 NPROBE = 128  # inverted lists scanned per query (48 gave dense recall@10 0.933 at 1M, 128 gave 0.988)
 REFINE_FACTOR = 4  # approximate candidates re-scored exactly per result asked for
+# The sentence index (three sentences a passage) needs a deeper scan: at 1M passages, 128 lists gave
+# recall@300 0.46 against an exact search, 512 lists with 8 candidates re-scored per result 0.71, and
+# on both cores (FAISS parallel over the lists) that costs what 128 lists did on one (bench/scale.py).
+SENTENCE_NPROBE = 512
+SENTENCE_REFINE_FACTOR = 8
+SENTENCE_THREADS = 2
 TRAIN_SAMPLE = 100_000
 
 
@@ -51,6 +57,15 @@ class DenseSearcher:
 
     faiss_index: object
     vectors: np.ndarray  # (passages, dim) float16, usually memory-mapped
+    nprobe: int = NPROBE
+    refine_factor: int = REFINE_FACTOR
+    threads: int = 1  # OpenMP threads for one approximate search, parallel over the scanned lists
+
+    def __post_init__(self):
+        if self.threads > 1 and self.approximate:
+            import faiss
+
+            faiss.extract_index_ivf(self.faiss_index).parallel_mode = 1  # split one query's lists
 
     @property
     def approximate(self) -> bool:
@@ -63,15 +78,22 @@ class DenseSearcher:
         if k <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32)[None, :]
-        fetch = k * REFINE_FACTOR if self.approximate else k
+        fetch = k * self.refine_factor if self.approximate else k
         params = None
         if self.approximate:
-            params = faiss.SearchParametersIVF(nprobe=NPROBE)
+            params = faiss.SearchParametersIVF(nprobe=self.nprobe)
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
             params = params or faiss.SearchParameters()
             params.sel = selector
-        _, rows = self.faiss_index.search(query, fetch, params=params)
+        threads = self.threads if self.approximate else 1
+        if threads > 1:  # the engine otherwise keeps FAISS on one thread (evidence/engine.py)
+            faiss.omp_set_num_threads(threads)
+        try:
+            _, rows = self.faiss_index.search(query, fetch, params=params)
+        finally:
+            if threads > 1:
+                faiss.omp_set_num_threads(1)
         rows = rows[0][rows[0] >= 0]
         if not len(rows):
             return []

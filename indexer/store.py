@@ -28,7 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.dense import DenseSearcher, build_faiss, index_spec
+from indexer.dense import (
+    SENTENCE_NPROBE,
+    SENTENCE_REFINE_FACTOR,
+    SENTENCE_THREADS,
+    DenseSearcher,
+    build_faiss,
+    index_spec,
+)
 from indexer.lexical import LexicalIndex
 from indexer.models import DocumentInfo, DuplicateGroup, Passage
 from indexer.passage_table import FILE_NAME as PASSAGES_FILE
@@ -114,7 +121,8 @@ class LoadedIndex:
 
     @property
     def sentence_dense(self) -> DenseSearcher:
-        return DenseSearcher(self.sentence_faiss, self.sentence_vectors)
+        return DenseSearcher(self.sentence_faiss, self.sentence_vectors, SENTENCE_NPROBE, SENTENCE_REFINE_FACTOR,
+                             SENTENCE_THREADS)
 
 
 def library_versions() -> dict[str, str]:
