@@ -118,6 +118,8 @@ class Engine:
         self.documents = index.documents
         self._lexical = index.lexical
         self._dense = index.dense
+        self._sentence_dense = index.sentence_dense
+        self._sentence_lexical = index.sentence_lexical
         self._quotes = QuoteMatcher(self.passages, self._lexical)
         # Sentences are stored passage by passage: passage row r owns rows starts[r]:starts[r + 1].
         # Plain-array views of the memory-mapped files (no copy): indexing an np.memmap goes through
@@ -192,14 +194,14 @@ class Engine:
         # the other core): neither needs the other, and at a million passages each takes ~10 ms.
         embedding = self._embedder_thread.submit(self._embed, expanded)
         allowed = self._allowed_rows(filters)
-        allowed_sentences = self._sentence_rows_of(allowed)
-        lexical = self._lexical.search(expanded, POOL, allowed) if allowed is None or len(allowed) else []
-        sentence_words = []
-        if self.index.sentence_lexical is not None and (allowed is None or len(allowed)):
-            sentence_words = self.index.sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
-        vector = embedding.result()
         if allowed is not None and not len(allowed):
-            return [], vector
+            return [], embedding.result()
+        allowed_sentences = self._sentence_rows_of(allowed)
+        lexical = self._lexical.search(expanded, POOL, allowed)
+        sentence_words = []
+        if self._sentence_lexical is not None:
+            sentence_words = self._sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
+        vector = embedding.result()
         dense = self._dense.search(vector, POOL, allowed)
         cited = self._cited_in_question(question, named_docs, allowed)
         if not (lexical or dense or cited):
@@ -207,7 +209,7 @@ class Engine:
         # Passages by their best sentence, by meaning and by rare words, over every sentence: a long
         # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
-        by_sentence = self._by_passage(self.index.sentence_dense.search(vector, POOL * 3, allowed_sentences))
+        by_sentence = self._by_passage(self._sentence_dense.search(vector, POOL * 3, allowed_sentences))
         by_sentence_words = self._by_passage(sentence_words)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):

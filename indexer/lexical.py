@@ -88,13 +88,11 @@ class LexicalIndex:
             self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
         limit = max(COMMON_SHARE * self._size, COMMON_MIN_TEXTS)
         kept = [i for i in ids if self._df[i] <= limit] or [min(ids, key=lambda i: self._df[i])]
+        scores = self._scores(kept)
         if allowed is None:
-            scores, rows = self._scores(kept, k)
+            rows = self._rows_that_can_be_top(scores, kept, k)
         else:
-            mask = np.zeros(self._size, dtype=np.float32)
-            mask[allowed] = 1.0
-            scores = self._bm25.get_scores_from_ids(kept, weight_mask=mask)
-            rows = np.flatnonzero(scores > 0)
+            rows = np.unique(np.asarray(allowed, dtype=np.int64))
         rows = rows[scores[rows] > 0]  # ascending
         if len(rows) > k:  # the k best; of texts tied with the k-th, the first in index order
             kth = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
@@ -110,26 +108,28 @@ class LexicalIndex:
             self._arrays = tuple(np.asarray(self._bm25.scores[key]) for key in ("data", "indices", "indptr"))
         return self._arrays
 
-    def _scores(self, terms: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores of all texts and the rows that can be in the top k.
-
-        Each word's posting list is added in one vectorised step (a list holds each text once, so no
-        np.add.at is needed). The top k are then found among the texts scoring at least the k-th best
-        score of the texts holding one of the query's words: a floor that the true k-th best score
-        cannot be below, so one comparison over all scores leaves a handful of rows to sort instead of every
-        text holding any query word (a million and more at a million passages)."""
+    def _scores(self, terms: list[int]) -> np.ndarray:
+        """BM25 scores of every text: each word's posting list added in one vectorised step (a list
+        holds each text once, so no np.add.at is needed)."""
         data, indices, indptr = self._postings()
         scores = np.zeros(self._size, dtype=np.float32)
         for t in terms:
             a, b = int(indptr[t]), int(indptr[t + 1])
             scores[indices[a:b]] += data[a:b]
-        # The floor comes from the shortest posting list holding at least k texts: a list holds each
-        # text once, so its k-th best score is a score that k distinct texts reach.
+        return scores
+
+    def _rows_that_can_be_top(self, scores: np.ndarray, terms: list[int], k: int) -> np.ndarray:
+        """The rows (ascending) scoring at least a floor the k-th best score cannot be below: one
+        comparison over all scores leaves a handful of rows to sort instead of every text holding a
+        query word (a million and more at a million passages). The floor is the k-th best score in
+        the shortest posting list holding at least k texts: a list holds each text once, so k
+        distinct texts reach it."""
+        _, indices, indptr = self._postings()
         lengths = {t: int(indptr[t + 1] - indptr[t]) for t in terms}
         enough = [t for t in lengths if lengths[t] >= k]
         if not enough:  # every list is short: few texts score at all
-            return scores, np.flatnonzero(scores)
+            return np.flatnonzero(scores)
         t = min(enough, key=lengths.get)
         held = scores[indices[int(indptr[t]) : int(indptr[t + 1])]]
         floor = np.partition(held, len(held) - k)[len(held) - k]
-        return scores, np.flatnonzero(scores >= floor)
+        return np.flatnonzero(scores >= floor)
