@@ -19,45 +19,83 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bench.memory import memory_mib
-from bench.synthetic import DESIGNS
+from bench.synthetic import DESIGNS, VECTORS, VariantNoise, perturb, sigma_for_cosine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
 WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; about 5 GB at a million passages)
-CALIBRATION_SAMPLE = 200
+CALIBRATION_SAMPLE = 1000  # variants embedded to fit the noise (~40 s)
 
 
 def folder_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def calibrate(maker, real, embedder, rng) -> tuple[float, float]:
-    """Mean cosine between a real passage (and its sentences) and the model's embedding of its variant."""
+@dataclass
+class Calibration:
+    """The model's embeddings of variants against their sources' vectors, for passages and sentences."""
+
+    passage: VariantNoise
+    sentence: VariantNoise
+    passage_cosine: float  # mean cosine between a source and the model's embedding of its variant
+    sentence_cosine: float
+
+
+def calibrate(real, quotes: list[str], design: str, seed: int, embedder) -> Calibration:
+    """Embed CALIBRATION_SAMPLE variants (and their sentences) with the model and fit the noise that
+    turns a source's vector into its variant's. Its own variant maker and random stream: the corpus
+    drawn afterwards does not depend on the sample's size."""
+    from bench.synthetic import VariantMaker
     from indexer.sentences import sentence_spans
 
-    rows = rng.choice(len(real.passages), size=min(CALIBRATION_SAMPLE, len(real.passages)), replace=False)
+    maker = VariantMaker(list(real.passages), quotes, seed + 1, design)
+    rows = np.random.default_rng(seed + 1).integers(len(real.passages), size=CALIBRATION_SAMPLE)
     variants = [maker.make(int(r)).text for r in rows]
     vectors = embedder.encode(variants)
-    passage_cos = float(np.mean(np.sum(vectors * real.vectors[rows].astype(np.float32), axis=1)))
+    real_vectors = real.vectors.astype(np.float32)
     starts = np.searchsorted(real.sentences[:, 0], np.arange(len(real.passages) + 1))
     pairs = []
     for r, text in zip(rows, variants, strict=True):
-        spans = sentence_spans(text)
         source = range(int(starts[r]), int(starts[r + 1]))
-        pairs += [(text[s:e], source[i]) for i, (s, e) in enumerate(spans) if i < len(source)]
+        pairs += [(text[s:e], source[i]) for i, (s, e) in enumerate(sentence_spans(text)) if i < len(source)]
     sentence_vectors = embedder.encode([t for t, _ in pairs])
-    sources = real.sentence_vectors[[i for _, i in pairs]].astype(np.float32)
-    return passage_cos, float(np.mean(np.sum(sentence_vectors * sources, axis=1)))
+    real_sentence_vectors = real.sentence_vectors.astype(np.float32)
+    sources = real_sentence_vectors[[i for _, i in pairs]]
+    return Calibration(
+        VariantNoise.fit(real_vectors[rows], vectors, real_vectors),
+        VariantNoise.fit(sources, sentence_vectors, real_sentence_vectors),
+        float(np.mean(np.sum(vectors * real_vectors[rows], axis=1))),
+        float(np.mean(np.sum(sentence_vectors * sources, axis=1))))
 
 
-def build(size: int, real_dir: Path, out: Path, design: str, seed: int = 7) -> dict:
-    """Write a synthetic index of `size` passages (the real ones first) into `out`."""
-    from bench.synthetic import VariantMaker, perturb, sigma_for_cosine, synthetic_passages
+def _synthetic_vectors(how: str, real: np.ndarray, rows, noise: VariantNoise, cosine: float, texts, rng, embedder):
+    """Vectors of synthetic passages or sentences made from the real vectors at `rows` (gathered in
+    chunks: at a million passages there are five million sentences)."""
+    if how == "embedded":
+        return embedder.encode(texts(), progress=True)
+    rows = np.asarray(rows, dtype=np.int64)
+    chunks = [np.zeros((0, real.shape[1]), np.float32)]
+    for i in range(0, len(rows), 200_000):
+        chunk = real[rows[i : i + 200_000]].astype(np.float32)
+        chunks.append(noise.apply(chunk, rng) if how == "fitted" else perturb(chunk, sigma_for_cosine(cosine), rng))
+    return np.concatenate(chunks)
+
+
+def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "fitted", seed: int = 7) -> dict:
+    """Write a synthetic index of `size` passages (the real ones first) into `out`.
+
+    vectors_by (bench/synthetic.py): "fitted", each synthetic vector is its source's moved by noise
+    fitted on the model's embeddings of a sample of variants; "isotropic", by Gaussian noise
+    calibrated on the cosine to the source alone (what earlier runs used: it flatters dense recall);
+    "embedded", the model embeds every synthetic passage and sentence (exact, about 7 minutes per
+    10,000 passages here), the reference the other two are checked against."""
+    from bench.synthetic import VariantMaker, synthetic_passages
     from eval.data import load_facts
     from indexer.embedding import MODEL_NAME, Embedder
     from indexer.store import SCHEMA_VERSION, library_versions, load_index, write_index
@@ -65,16 +103,18 @@ def build(size: int, real_dir: Path, out: Path, design: str, seed: int = 7) -> d
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     real_passages = list(real.passages)
     quotes = [s.quote for f in load_facts() for s in f.supports]
+    embedder = Embedder()
+    calibration = calibrate(real, quotes, design, seed, embedder)
     rng = np.random.default_rng(seed)
     maker = VariantMaker(real_passages, quotes, seed, design)
-    passage_cos, sentence_cos = calibrate(maker, real, Embedder(), rng)
-    sigma_p, sigma_s = sigma_for_cosine(passage_cos), sigma_for_cosine(sentence_cos)
 
     started = time.perf_counter()
     sources = rng.integers(len(real_passages), size=size - len(real_passages))
     documents, texts, passages, spans = synthetic_passages(maker, sources, first_doc=1)
     real_vectors = real.vectors.astype(np.float32)
-    vectors = np.concatenate([real_vectors, perturb(real_vectors[sources], sigma_p, rng)])
+    vectors = np.concatenate([real_vectors, _synthetic_vectors(
+        vectors_by, real_vectors, sources, calibration.passage, calibration.passage_cosine,
+        lambda: [p.retrieval_text for p in passages], rng, embedder)])
     starts = np.searchsorted(real.sentences[:, 0], np.arange(len(real_passages) + 1))
     extra_sentences, sentence_sources = [], []
     for i, (source_row, sentence_span) in enumerate(spans):
@@ -85,16 +125,20 @@ def build(size: int, real_dir: Path, out: Path, design: str, seed: int = 7) -> d
                 extra_sentences.append((row, s, e))
                 sentence_sources.append(int(starts[source_row]) + min(j, available - 1))
     sentences = np.concatenate([np.asarray(real.sentences), np.asarray(extra_sentences, dtype=np.int32).reshape(-1, 3)])
-    sentence_vectors = np.concatenate([
-        np.asarray(real.sentence_vectors, dtype=np.float16),
-        *(perturb(real.sentence_vectors[np.asarray(sentence_sources[i : i + 200_000])], sigma_s, rng)
-          .astype(np.float16) for i in range(0, len(sentence_sources), 200_000)),
-    ])
+    first = len(real_passages)
+    extra_vectors = _synthetic_vectors(
+        vectors_by, real.sentence_vectors, sentence_sources, calibration.sentence,
+        calibration.sentence_cosine, lambda: [passages[r - first].search_text[s:e] for r, s, e in extra_sentences],
+        rng, embedder)
+    sentence_vectors = np.concatenate([np.asarray(real.sentence_vectors, dtype=np.float16),
+                                       extra_vectors.astype(np.float16)])
     generated = time.perf_counter() - started
 
     manifest = {**real.manifest, "schema_version": SCHEMA_VERSION, "libraries": library_versions(),
-                "synthetic": {"size": size, "seed": seed, "design": design, "passage_cosine": passage_cos,
-                              "sentence_cosine": sentence_cos, "sigma_passage": sigma_p, "sigma_sentence": sigma_s}}
+                "synthetic": {"size": size, "seed": seed, "design": design, "vectors": vectors_by,
+                              "passage_cosine": calibration.passage_cosine,
+                              "sentence_cosine": calibration.sentence_cosine,
+                              "fitted_alpha_beta": [calibration.passage.alpha, calibration.passage.beta]}}
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     write_index(out, manifest=manifest, documents=list(real.documents.values()) + documents,
@@ -103,11 +147,13 @@ def build(size: int, real_dir: Path, out: Path, design: str, seed: int = 7) -> d
                 sentences=sentences, sentence_vectors=sentence_vectors)
     written = time.perf_counter() - started
     final = load_index(out, MODEL_NAME, with_faiss=False)
-    return {"size": size, "design": design, "passages": len(final.passages), "sentences": int(len(final.sentences)),
+    return {"size": size, "design": design, "vectors": vectors_by, "passages": len(final.passages),
+            "sentences": int(len(final.sentences)),
             "faiss_index": final.manifest["faiss_index"], "generate_s": round(generated, 1),
             "write_s": round(written, 1), "build_passages_per_s": round(size / written, 0),
             "disk_mib": round(folder_bytes(final.root) / 2**20, 1), "build_memory": memory_mib(),
-            "passage_cosine": round(passage_cos, 3), "sentence_cosine": round(sentence_cos, 3)}
+            "passage_cosine": round(calibration.passage_cosine, 3),
+            "sentence_cosine": round(calibration.sentence_cosine, 3)}
 
 
 def percentiles(times: list[float]) -> dict[str, float]:
@@ -208,19 +254,19 @@ def _child(args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: list[int], real_dir: Path, reuse: bool, design: str) -> None:
+def run(sizes: list[int], real_dir: Path, reuse: bool, design: str, vectors_by: str) -> None:
     """Build (or with `reuse`, keep the earlier build of) each size, then measure it in a fresh process."""
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     rows = [{"size": "real", **_child(["measure", "--index", str(real_dir), "--real", str(real_dir)])}]
     print(json.dumps(rows[0]), flush=True)
     for size in sizes:
-        out = WORK / f"{design}-{size}"
-        stats = WORK / f"{design}-{size}.build.json"
+        out = WORK / f"{design}-{vectors_by}-{size}"
+        stats = WORK / f"{design}-{vectors_by}-{size}.build.json"
         if reuse and stats.exists():
             built = json.loads(stats.read_text(encoding="utf-8"))
         else:
             built = _child(["build", "--size", str(size), "--out", str(out), "--real", str(real_dir),
-                            "--design", design])
+                            "--design", design, "--vectors", vectors_by])
             stats.write_text(json.dumps(built), encoding="utf-8")
         measured = _child(["measure", "--index", str(out), "--real", str(real_dir)])
         rows.append({**built, **measured, "size": size})
@@ -282,12 +328,14 @@ def main() -> None:
     run_cmd.add_argument("--sizes", default="10000,100000,1000000")
     run_cmd.add_argument("--real", type=Path, default=ROOT / "index")
     run_cmd.add_argument("--design", choices=DESIGNS, default="markov", help="synthetic text (bench/synthetic.py)")
+    run_cmd.add_argument("--vectors", choices=VECTORS, default="fitted", help="see bench/synthetic.py")
     run_cmd.add_argument("--reuse", action="store_true", help="measure the sizes already built, do not rebuild")
     build_cmd = commands.add_parser("build")
     build_cmd.add_argument("--size", type=int, required=True)
     build_cmd.add_argument("--out", type=Path, required=True)
     build_cmd.add_argument("--real", type=Path, default=ROOT / "index")
     build_cmd.add_argument("--design", choices=DESIGNS, default="markov")
+    build_cmd.add_argument("--vectors", choices=VECTORS, default="fitted", help="see bench/synthetic.py")
     measure_cmd = commands.add_parser("measure")
     measure_cmd.add_argument("--index", type=Path, required=True)
     measure_cmd.add_argument("--real", type=Path, default=ROOT / "index")
@@ -295,9 +343,9 @@ def main() -> None:
     report_cmd.add_argument("--plot", type=Path, default=ROOT / "docs" / "scale.png")
     args = parser.parse_args()
     if args.command == "run":
-        run([int(s) for s in args.sizes.split(",")], args.real, args.reuse, args.design)
+        run([int(s) for s in args.sizes.split(",")], args.real, args.reuse, args.design, args.vectors)
     elif args.command == "build":
-        print(json.dumps(build(args.size, args.real, args.out, args.design)))
+        print(json.dumps(build(args.size, args.real, args.out, args.design, args.vectors)))
     elif args.command == "measure":
         print(json.dumps(measure(args.index, args.real)))
     else:
