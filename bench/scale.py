@@ -30,6 +30,7 @@ from bench.synthetic import DESIGNS, VECTORS, VariantNoise, perturb, sigma_for_c
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
 WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; about 5 GB at a million passages)
+SOURCES_FILE = "synthetic_sources.npy"
 CALIBRATION_SAMPLE = 1000  # variants embedded to fit the noise (~40 s)
 
 
@@ -146,6 +147,7 @@ def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "
                 passages=real_passages + passages, groups=list(real.groups.values()), vectors=vectors,
                 sentences=sentences, sentence_vectors=sentence_vectors)
     written = time.perf_counter() - started
+    np.save(out / SOURCES_FILE, sources)  # which real passage each synthetic one grew from (bench/vector_check.py)
     final = load_index(out, MODEL_NAME, with_faiss=False)
     return {"size": size, "design": design, "vectors": vectors_by, "passages": len(final.passages),
             "sentences": int(len(final.sentences)),
@@ -286,13 +288,16 @@ def report(plot: Path) -> None:
 
     lines = [json.loads(line) for line in RESULTS.read_text(encoding="utf-8").splitlines()]
     latest = [r for r in lines if r["run"] == lines[-1]["run"]]
-    print("| passages | FAISS index | build (s) | disk (MiB) | loaded (MiB) | after questions: heap + mapped (MiB) | "
+    print("| passages | synthetic vectors | FAISS index | build (s) | disk (MiB) | loaded (MiB) | "
+          "after questions: heap + mapped (MiB) | "
           "ask p50 / p95 (ms) | lookup p50 / p95 (ms) | Recall@5 | dense recall@10 vs exact | "
           "sentence dense recall@300 vs exact |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in latest:
         after = r["memory_after_queries"]
-        print(f"| {r['passages']:,} | {r['faiss_index']} | {r.get('write_s', '—')} | {r.get('disk_mib', '—')} | "
+        vectors = r.get("vectors", "isotropic") if r["size"] != "real" else "—"  # runs before the option: isotropic
+        print(f"| {r['passages']:,} | {vectors} | {r['faiss_index']} | {r.get('write_s', '—')} | "
+              f"{r.get('disk_mib', '—')} | "
               f"{r['memory_loaded']['rss_mib']:.0f} | {after['anon_mib']:.0f} + {after['file_mib']:.0f} | "
               f"{r['ask_ms']['p50']} / {r['ask_ms']['p95']} | {r['lookup_ms']['p50']} / {r['lookup_ms']['p95']} | "
               f"{r['recall@5']:.3f} | {r['dense_recall@10_vs_exact']:.3f} | "
