@@ -29,7 +29,7 @@ from bench.synthetic import DESIGNS, VECTORS, VariantNoise, perturb, sigma_for_c
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
-WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; about 5 GB at a million passages)
+WORK = ROOT / "bench" / "work"  # synthetic indexes (gitignored; 6.7 GB at a million passages)
 SOURCES_FILE = "synthetic_sources.npy"
 CALIBRATION_SAMPLE = 1000  # variants embedded to fit the noise (~40 s)
 
@@ -94,7 +94,7 @@ def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "
     vectors_by (bench/synthetic.py): "fitted", each synthetic vector is its source's moved by noise
     fitted on the model's embeddings of a sample of variants; "isotropic", by Gaussian noise
     calibrated on the cosine to the source alone (what earlier runs used: it flatters dense recall);
-    "embedded", the model embeds every synthetic passage and sentence (exact, about 7 minutes per
+    "embedded", the model embeds every synthetic passage and sentence (exact, about 5 minutes per
     10,000 passages here), the reference the other two are checked against."""
     from bench.synthetic import VariantMaker, synthetic_passages
     from eval.data import load_facts
