@@ -4,8 +4,10 @@ Up to EXACT_MAX passages a flat inner-product index is exact and fast enough (a 
 was 20-40 ms a query, bench/scale.py).
 Beyond, an inverted file with product quantisation (IVF-PQ) keeps the index small (48 bytes a
 passage) and scans only the closest lists; its approximate scores are then replaced by exact ones
-from the passage vectors (float16, memory-mapped), so quantisation costs recall only where the
-true neighbour fell outside the scanned lists.
+from the passage vectors (float16, memory-mapped), so quantisation costs recall only where a true
+neighbour fell outside the scanned lists or below the candidates re-scored. A filter that leaves few
+passages (a report, a kind) is searched exactly among them instead: the lists scanned for the query
+may hold none of them.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ import numpy as np
 
 EXACT_MAX = 20_000
 PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
-NPROBE = 128  # inverted lists scanned per query (48 gave dense recall@10 0.933 at 1M, 128 gave 0.988)
-REFINE_FACTOR = 4  # approximate candidates re-scored exactly per result asked for
-# The sentence index (three sentences a passage) needs a deeper scan: at 1M passages, 128 lists gave
-# recall@300 0.46 against an exact search, 512 lists with 8 candidates re-scored per result 0.71, and
-# on both cores (FAISS parallel over the lists) that costs what 128 lists did on one (bench/scale.py).
-SENTENCE_NPROBE = 512
+# Inverted lists scanned per query and approximate candidates re-scored exactly per result, measured
+# at 1M passages against an exact search of the top 10 of 100 (bench/scale.py, fitted vectors, one
+# thread): 128 lists x4 gave recall 0.823 in 2.6 ms, 256 x4 0.902 in 4.4 ms, 512 x8 0.963 in 8.3 ms
+# (5.0 ms on both cores). Engine Recall@5 went 0.762 -> 0.787 with the last; an exact search 0.793.
+NPROBE = 512
+REFINE_FACTOR = 8
+THREADS = 2
+# The sentence index (three sentences a passage) is searched 300 deep. Its recall@300 against an exact
+# search at 1M: 128 lists 0.733 (7.0 ms on both cores), 256 0.815 (9.1 ms), 512 0.853 (12.2 ms); an
+# exact sentence search raised engine Recall@5 by 0.006 only, so 256 lists keep the time for the rest.
+SENTENCE_NPROBE = 256
 SENTENCE_REFINE_FACTOR = 8
 SENTENCE_THREADS = 2
 TRAIN_SAMPLE = 100_000
@@ -59,7 +66,7 @@ class DenseSearcher:
     vectors: np.ndarray  # (passages, dim) float16, usually memory-mapped
     nprobe: int = NPROBE
     refine_factor: int = REFINE_FACTOR
-    threads: int = 1  # OpenMP threads for one approximate search, parallel over the scanned lists
+    threads: int = THREADS  # OpenMP threads for one approximate search, parallel over the scanned lists
 
     def __post_init__(self):
         if self.threads > 1 and self.approximate:
@@ -78,6 +85,8 @@ class DenseSearcher:
         if k <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32)[None, :]
+        if allowed is not None and len(allowed) <= EXACT_MAX:
+            return self._exact_among(np.asarray(allowed, dtype=np.int64), query[0], k)
         fetch = k * self.refine_factor if self.approximate else k
         params = None
         if self.approximate:
@@ -100,3 +109,12 @@ class DenseSearcher:
         exact = self.vectors[rows].astype(np.float32) @ query[0]  # float16 vectors: exact enough
         order = np.argsort(-exact, kind="stable")[:k]
         return [(int(rows[i]), float(exact[i])) for i in order]
+
+    def _exact_among(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Exact search among a few allowed rows (a filter, a named report): scoring them directly is
+        cheaper than an index scan, and an inverted file would miss those outside the scanned lists."""
+        if not len(rows):
+            return []
+        sims = self.vectors[rows].astype(np.float32) @ query
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(int(rows[i]), float(sims[i])) for i in top]
