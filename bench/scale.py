@@ -187,14 +187,14 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     for fact in facts:  # the model compiles kernels per input shape: warm them, not the index, before timing
         engine.embedder.encode_query(expand(fact.question))
 
-    ask_times, hits = [], 0
-    for fact in facts:
-        started = time.perf_counter()
-        answer = engine.ask(fact.question, k=5)
-        ask_times.append((time.perf_counter() - started) * 1000)
-        shown = {p.passage.id for p in answer.passages[:5]} | {c.passage_id for p in answer.passages[:5]
-                                                                  for c in p.also_in}
-        hits += bool(shown & relevant[fact.id])
+    # Two timed passes over the questions: the first right after loading (the index's pages not yet
+    # touched by this process), the second warm, as a server answers after a while; the caches of the
+    # first pass's passages and word sets are cleared before it, so no question reuses its own work.
+    first_times, first_hits = _ask_pass(engine, facts, relevant)
+    engine.clear_caches()
+    ask_times, hits = _ask_pass(engine, facts, relevant)
+    if hits != first_hits:
+        raise SystemExit(f"the warm pass found {hits} questions' passages, the first {first_hits}")
     lookup_times = []
     for lookup in lookups:
         started = time.perf_counter()
@@ -230,11 +230,25 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     return {"passages": len(engine.passages), "faiss_index": engine.index.manifest["faiss_index"],
             "load_s": round(load_s, 1), "memory_before_load": before, "memory_loaded": loaded,
             "memory_after_queries": queried, "recall@5": round(hits / len(facts), 3),
-            "ask_ms": ask, "lookup_ms": percentiles(lookup_times), "embed_ms": percentiles(embed_times),
+            "ask_ms": ask, "ask_first_pass_ms": percentiles(first_times), "lookup_ms": percentiles(lookup_times),
+            "embed_ms": percentiles(embed_times),
             "exact_search_ms": percentiles(exact_times), "index_search_ms": percentiles(ann_times),
             "dense_recall@10_vs_exact": round(float(np.mean(ann_recall)), 3),
             "sentence_dense_recall@300_vs_exact": round(float(np.mean(sentence_recall)), 3),
             "ask_to_floor": round(ask["p50"] / floor, 2)}
+
+
+def _ask_pass(engine, facts, relevant: dict[str, set[str]]) -> tuple[list[float], int]:
+    """Each question asked once: the times (ms) and how many showed a relevant passage in the top 5."""
+    times, hits = [], 0
+    for fact in facts:
+        started = time.perf_counter()
+        answer = engine.ask(fact.question, k=5)
+        times.append((time.perf_counter() - started) * 1000)
+        shown = {p.passage.id for p in answer.passages[:5]} | {c.passage_id for p in answer.passages[:5]
+                                                                  for c in p.also_in}
+        hits += bool(shown & relevant[fact.id])
+    return times, hits
 
 
 def _exact_top(vectors: np.ndarray, vector: np.ndarray, k: int, chunk: int = 200_000) -> list[int]:
@@ -279,6 +293,10 @@ def run(sizes: list[int], real_dir: Path, reuse: bool, design: str, vectors_by: 
             fh.write(json.dumps({"run": stamp, **row}) + "\n")
 
 
+def _p50_p95(times: dict | None) -> str:
+    return f"{times['p50']} / {times['p95']}" if times else "—"  # runs before the warm pass: one pass only
+
+
 def report(plot: Path) -> None:
     """The latest run as a markdown table, and a plot of latency, memory and recall against size."""
     import matplotlib
@@ -290,22 +308,25 @@ def report(plot: Path) -> None:
     latest = [r for r in lines if r["run"] == lines[-1]["run"]]
     print("| passages | synthetic vectors | FAISS index | build (s) | disk (MiB) | loaded (MiB) | "
           "after questions: heap + mapped (MiB) | "
-          "ask p50 / p95 (ms) | lookup p50 / p95 (ms) | Recall@5 | dense recall@10 vs exact | "
-          "sentence dense recall@300 vs exact |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "ask p50 / p95 (ms), warm | first pass after loading | lookup p50 / p95 (ms) | Recall@5 | "
+          "dense recall@10 vs exact | sentence dense recall@300 vs exact |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in latest:
         after = r["memory_after_queries"]
         vectors = r.get("vectors", "isotropic") if r["size"] != "real" else "—"  # runs before the option: isotropic
         print(f"| {r['passages']:,} | {vectors} | {r['faiss_index']} | {r.get('write_s', '—')} | "
               f"{r.get('disk_mib', '—')} | "
               f"{r['memory_loaded']['rss_mib']:.0f} | {after['anon_mib']:.0f} + {after['file_mib']:.0f} | "
-              f"{r['ask_ms']['p50']} / {r['ask_ms']['p95']} | {r['lookup_ms']['p50']} / {r['lookup_ms']['p95']} | "
+              f"{r['ask_ms']['p50']} / {r['ask_ms']['p95']} | {_p50_p95(r.get('ask_first_pass_ms'))} | "
+              f"{r['lookup_ms']['p50']} / {r['lookup_ms']['p95']} | "
               f"{r['recall@5']:.3f} | {r['dense_recall@10_vs_exact']:.3f} | "
               f"{r.get('sentence_dense_recall@300_vs_exact', float('nan')):.3f} |")
     sizes = [r["passages"] for r in latest]
     figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     axes[0].plot(sizes, [r["ask_ms"]["p50"] for r in latest], "o-", label="ask p50")
     axes[0].plot(sizes, [r["ask_ms"]["p95"] for r in latest], "o--", label="ask p95")
+    axes[0].plot(sizes, [r.get("ask_first_pass_ms", {}).get("p50", np.nan) for r in latest], "o:",
+                 label="ask p50, first pass after loading")
     axes[0].axhline(50, color="grey", lw=0.8, ls=":", label="target p50 50 ms")
     axes[0].set(title="Ask latency (ms)", xscale="log")
     axes[1].plot(sizes, [r["memory_after_queries"]["rss_mib"] / 1024 for r in latest], "o-", label="after questions")

@@ -149,6 +149,14 @@ class Engine:
     def load(cls, index_dir: Path, embedder: Embedder | None = None) -> Engine:
         return cls(load_index(index_dir, MODEL_NAME), embedder or Embedder())
 
+    def clear_caches(self) -> None:
+        """Forget what earlier questions decoded and stemmed (passages, word sets): a benchmark can then
+        time a warm process on questions it has seen without reusing their candidates' work."""
+        self.passages.clear_cache()
+        self._quotes.clear_cache()
+        self._passage_terms.cache_clear()
+        self._sentence_terms.cache_clear()
+
     # --- helpers ---------------------------------------------------------------------------------
     def citation(self, passage: Passage) -> Citation:
         doc = self.documents[passage.doc_id]

@@ -67,6 +67,9 @@ class QuoteMatcher:
         self._lexical = lexical
         self._text = lru_cache(maxsize=TEXT_CACHE)(lambda row: normalise_for_match(passages[row].search_text))
 
+    def clear_cache(self) -> None:
+        self._text.cache_clear()
+
     def match(self, quote: str, allowed: np.ndarray | None = None) -> QuoteMatch | None:
         needle = normalise_for_match(quote)
         if len(needle) < 12:

@@ -73,6 +73,10 @@ class PassageTable(Sequence[Passage]):
                          self._connection().execute("SELECT data FROM passages ORDER BY row")]
         self._decode = lru_cache(maxsize=CACHE_PASSAGES)(self._read)
 
+    def clear_cache(self) -> None:
+        """Forget decoded passages (a large index): benchmarks time a warm process without reusing them."""
+        self._decode.cache_clear()
+
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:

@@ -130,3 +130,15 @@ def test_cli_json_and_batch(real_index_dir, capsys, monkeypatch):
     assert main(["--index", str(real_index_dir), "lookup", "--batch"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["passages"][0]["id"] for line in lines] == ["nao2017/para-2-7", "pac2018/footnote-20"]
+
+
+def test_clearing_caches_forgets_word_sets_and_changes_no_answer(engine):
+    """bench/scale.py times a second pass after clear_caches(): it must start from no cached work and
+    give the first pass's answers."""
+    questions = [f.question for f in load_facts()[:8]]
+    before = [engine.ask(q) for q in questions]
+    assert engine._passage_terms.cache_info().currsize > 0
+    engine.clear_caches()
+    assert engine._passage_terms.cache_info().currsize == 0
+    assert engine._sentence_terms.cache_info().currsize == 0
+    assert [engine.ask(q) for q in questions] == before
