@@ -338,6 +338,8 @@ def report(plot: Path) -> None:
     axes[2].plot(sizes, [r["dense_recall@10_vs_exact"] for r in latest], "o--", label="dense recall@10 vs exact")
     axes[2].plot(sizes, [r.get("sentence_dense_recall@300_vs_exact", np.nan) for r in latest], "o:",
                  label="sentence dense recall@300 vs exact")
+    axes[2].axhline(latest[0]["recall@5"] - 0.02, color="grey", lw=0.8, ls=":",
+                    label="target: real index's Recall@5 - 0.02")
     axes[2].set(title="Recall", xscale="log", ylim=(0.3, 1.02))
     for ax in axes:
         ax.set_xlabel("passages")

@@ -20,15 +20,15 @@ import numpy as np
 EXACT_MAX = 20_000
 PQ_BYTES = 48  # sub-quantisers of 8 bits: 384 dimensions in 48 groups of 8
 # Inverted lists scanned per query and approximate candidates re-scored exactly per result, measured
-# at 1M passages against an exact search of the top 10 of 100 (bench/scale.py, fitted vectors, one
-# thread): 128 lists x4 gave recall 0.823 in 2.6 ms, 256 x4 0.902 in 4.4 ms, 512 x8 0.963 in 8.3 ms
-# (5.0 ms on both cores). Engine Recall@5 went 0.762 -> 0.787 with the last; an exact search 0.793.
+# at 1M passages (python -m bench.scan_depth, fitted vectors) as the top 10 of 100 against an exact
+# search: 128 lists x4 re-scored, one thread, gave 0.823 in 2.7 ms; 256 x4 0.902 in 4.4 ms; 512 x8
+# 0.963 in 8.7 ms, 5.1 ms on both cores. Engine Recall@5 went 0.762 -> 0.787; exact searches: 0.793.
 NPROBE = 512
 REFINE_FACTOR = 8
 THREADS = 2
 # The sentence index (three sentences a passage) is searched 300 deep. Its recall@300 against an exact
-# search at 1M: 128 lists 0.733 (7.0 ms on both cores), 256 0.815 (9.1 ms), 512 0.853 (12.2 ms); an
-# exact sentence search raised engine Recall@5 by 0.006 only, so 256 lists keep the time for the rest.
+# search at 1M, both cores: 128 lists 0.733 (7.0 ms), 256 0.815 (9.2 ms), 512 0.853 (12.3 ms). An exact
+# sentence search raised engine Recall@5 by 0.006 only, so 256 lists leave the time to the rest.
 SENTENCE_NPROBE = 256
 SENTENCE_REFINE_FACTOR = 8
 SENTENCE_THREADS = 2
