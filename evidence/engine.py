@@ -41,6 +41,18 @@ from indexer.store import LoadedIndex, load_index
 
 RRF_K = 60
 DEPTH = 50  # ranks of each list fused
+# A list's top 50 is a tenth of the five reports but 0.005% of a million passages, where the passage
+# that answers sits deeper in each list. Beyond DEEP_FROM passages the top DEEP_DEPTH are fused: on
+# the synthetic indexes (bench/scale.py) Recall@5 1M 0.787 -> 0.823, 100k 0.872 -> 0.878, MRR@10
+# up at 10k too; on the five reports, deeper ranks only reshuffle the fused scores (Recall@5 0.957 ->
+# 0.945 at 100), so they keep 50.
+DEEP_FROM = 20_000
+DEEP_DEPTH = 100
+# Candidates whose remaining features are computed (passage read, word set): the best by fused rank
+# plus best-sentence cosine, which the vectorised first pass gives for all. Most of a question's
+# time at a million passages was reading and stemming ~180 candidates; the five reports' results
+# are the same with 40, 60 or 80 (python -m eval), 1M Recall@5 the same with 60 at depth 100.
+SHORTLIST = 60
 POOL = 100  # passages taken from BM25 and dense (sentences: 3x), whose features are then computed
 TERMS_CACHE = 100_000  # passages' and sentences' word sets kept
 CITED_MAX_DOCUMENTS = 3
@@ -138,6 +150,7 @@ class Engine:
         import faiss
 
         faiss.omp_set_num_threads(1)
+        self._depth = DEEP_DEPTH if len(self.passages) > DEEP_FROM else DEPTH
         self._doc_by_label = {_citation_key(d.label): d.id for d in self.documents.values()}
         # Content words of passages and sentences, stemmed the first time they are candidates.
         self._passage_terms = lru_cache(maxsize=TERMS_CACHE)(
@@ -230,10 +243,12 @@ class Engine:
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
         # Features for the fused candidates only (the top `depth` of each list, about 180 at a million
-        # passages), not for everything the lists returned (about 700).
-        self.passages.prefetch(fused)
+        # passages at depth 50), not for everything the lists returned (about 700); those that need
+        # the passage itself for a shortlist of them.
         best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
+        fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, cited)
+        self.passages.prefetch(fused)
         out = []
         for row, rrf in fused.items():
             p = self.passages[row]
@@ -256,6 +271,21 @@ class Engine:
             out.append(_Candidate(row, score, sentence_row, features))
         out.sort(key=lambda c: -c.score)
         return out, vector
+
+    @staticmethod
+    def _shortlist(fused: dict[int, float], top_rrf: float, best_sentence: dict[int, tuple[int, float]],
+                   passage_sims: dict[int, float], cited: set[int]) -> dict[int, float]:
+        """The SHORTLIST candidates best by the two heaviest features, fused rank and best-sentence
+        cosine (a footnote's may be its passage's), and every passage the question cites."""
+        if len(fused) <= SHORTLIST:
+            return fused
+
+        def first_score(row: int) -> float:
+            similarity = max(best_sentence.get(row, (None, passage_sims[row]))[1], passage_sims[row])
+            return WEIGHTS["rrf"] * fused[row] / top_rrf + WEIGHTS["sentence"] * similarity
+
+        keep = set(sorted(fused, key=first_score, reverse=True)[:SHORTLIST]) | cited
+        return {row: score for row, score in fused.items() if row in keep}
 
     def _sentence_rows_of(self, allowed: np.ndarray | None) -> np.ndarray | None:
         """The sentence rows of the allowed passage rows (None: no filter)."""
@@ -362,7 +392,7 @@ class Engine:
     def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
         """Ranked passages for a question, duplicates folded."""
         question = clean_query(question)
-        candidates, _ = self._candidates(question, filters or Filters(), DEPTH)
+        candidates, _ = self._candidates(question, filters or Filters(), self._depth)
         return self._fold_duplicates(candidates, k)
 
     # --- answers ---------------------------------------------------------------------------------
@@ -379,7 +409,7 @@ class Engine:
                 text = self._sentence_text(rows.start) if len(rows) else top.passage.search_text[:400]
                 sentence = AnswerSentence(text, top.citation, self._figures_in(top.passage, text))
                 return Answer(question, True, resolved.message, [sentence], resolved.passages[:k])
-        candidates, vector = self._candidates(question, filters, DEPTH)
+        candidates, vector = self._candidates(question, filters, self._depth)
         passages = self._fold_duplicates(candidates, k)
         asked = asked_figure_kinds(question)
         if not passages:

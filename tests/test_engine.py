@@ -142,3 +142,15 @@ def test_clearing_caches_forgets_word_sets_and_changes_no_answer(engine):
     assert engine._passage_terms.cache_info().currsize == 0
     assert engine._sentence_terms.cache_info().currsize == 0
     assert [engine.ask(q) for q in questions] == before
+
+
+def test_shortlist_changes_no_top_five_on_the_real_corpus(engine, monkeypatch):
+    """Only a shortlist of the fused candidates gets its passage read and its word set computed
+    (evidence.engine.SHORTLIST): on the five reports the top 5 of every evaluation question must be
+    what scoring every candidate gives."""
+    import evidence.engine
+
+    questions = [f.question for f in load_facts()]
+    shortlisted = [[p.passage.id for p in engine.rank(q, 5)] for q in questions]
+    monkeypatch.setattr(evidence.engine, "SHORTLIST", 10**9)
+    assert [[p.passage.id for p in engine.rank(q, 5)] for q in questions] == shortlisted
