@@ -48,12 +48,13 @@ DEPTH = 50  # ranks of each list fused
 # 0.945 at 100), so they keep 50.
 DEEP_FROM = 20_000
 DEEP_DEPTH = 100
-# Candidates whose remaining features are computed (passage read, word set): the best by fused rank
-# plus best-sentence cosine, which the vectorised first pass gives for all. Most of a question's
-# time at a million passages was reading and stemming ~180 candidates; the five reports' results
-# are the same with 40, 60 or 80 (python -m eval), 1M Recall@5 the same with 60 at depth 100.
+# (DEEP_FROM happens to equal indexer.dense.EXACT_MAX; the two are unrelated.)
+# Candidates whose remaining features are computed (passage read, word set): the best by every
+# feature but those (fused rank, best-sentence cosine, named document, kind asked for), which are
+# had for all candidates at once. Most of a question's time at a million passages was reading and
+# stemming ~180 candidates; the five reports' top 5 is the same for every question (tested).
 SHORTLIST = 60
-POOL = 100  # passages taken from BM25 and dense (sentences: 3x), whose features are then computed
+POOL = 100  # passages taken from BM25 and dense (sentences: 3x); the top `depth` of each are fused
 TERMS_CACHE = 100_000  # passages' and sentences' word sets kept
 CITED_MAX_DOCUMENTS = 3
 NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
@@ -145,12 +146,7 @@ class Engine:
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
-        # The same for FAISS's OpenMP threads: one query's search is too small to share, and at 10k
-        # passages a flat search took 10 ms on two threads against the model (bench/scale.py).
-        import faiss
-
-        faiss.omp_set_num_threads(1)
-        self._depth = DEEP_DEPTH if len(self.passages) > DEEP_FROM else DEPTH
+        # FAISS's OpenMP threads are set by each search, per thread (indexer/dense.py).
         self._doc_by_label = {_citation_key(d.label): d.id for d in self.documents.values()}
         # Content words of passages and sentences, stemmed the first time they are candidates.
         self._passage_terms = lru_cache(maxsize=TERMS_CACHE)(
@@ -206,7 +202,10 @@ class Engine:
         return self.passages[int(passage_row)].search_text[int(start) : int(end)]
 
     # --- retrieval ---------------------------------------------------------------------------------
-    def _candidates(self, question: str, filters: Filters, depth: int) -> tuple[list[_Candidate], np.ndarray]:
+    def _candidates(self, question: str, filters: Filters, depth: int | None = None,
+                    ) -> tuple[list[_Candidate], np.ndarray]:
+        """Fused, re-ranked candidates for a question, best first, and the question's vector. `depth`:
+        the ranks of each list fused, by default chosen by how many passages are searched."""
         # A document's name in the question chooses the document (the "document" feature below); as
         # words to match it would favour footnotes that cite reports of that name.
         named_docs, without_names = find_documents(question, self.documents)
@@ -218,6 +217,9 @@ class Engine:
         if allowed is not None and not len(allowed):
             return [], embedding.result()
         allowed_sentences = self._sentence_rows_of(allowed)
+        if depth is None:
+            searched = len(self.passages) if allowed is None else len(allowed)
+            depth = DEEP_DEPTH if searched > DEEP_FROM else DEPTH
         lexical = self._lexical.search(expanded, POOL, allowed)
         sentence_words = []
         if self._sentence_lexical is not None:
@@ -247,7 +249,10 @@ class Engine:
         # the passage itself for a shortlist of them.
         best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
-        fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, cited)
+        if len(fused) > SHORTLIST:
+            boosts = {row: WEIGHTS["document"] * (doc_id in named_docs) + WEIGHTS["kind"] * (kind in kinds)
+                      for row, (doc_id, kind) in self.passages.documents_and_kinds(fused).items()}
+            fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, boosts, cited)
         self.passages.prefetch(fused)
         out = []
         for row, rrf in fused.items():
@@ -274,15 +279,14 @@ class Engine:
 
     @staticmethod
     def _shortlist(fused: dict[int, float], top_rrf: float, best_sentence: dict[int, tuple[int, float]],
-                   passage_sims: dict[int, float], cited: set[int]) -> dict[int, float]:
-        """The SHORTLIST candidates best by the two heaviest features, fused rank and best-sentence
-        cosine (a footnote's may be its passage's), and every passage the question cites."""
-        if len(fused) <= SHORTLIST:
-            return fused
+                   passage_sims: dict[int, float], boosts: dict[int, float], cited: set[int]) -> dict[int, float]:
+        """The SHORTLIST candidates best by the features known for all of them (fused rank, the better
+        of best-sentence and passage cosine, since a footnote's sentence feature may be its passage's,
+        named document and kind), and every passage the question cites."""
 
         def first_score(row: int) -> float:
-            similarity = max(best_sentence.get(row, (None, passage_sims[row]))[1], passage_sims[row])
-            return WEIGHTS["rrf"] * fused[row] / top_rrf + WEIGHTS["sentence"] * similarity
+            similarity = max(best_sentence[row][1], passage_sims[row]) if row in best_sentence else passage_sims[row]
+            return WEIGHTS["rrf"] * fused[row] / top_rrf + WEIGHTS["sentence"] * similarity + boosts.get(row, 0.0)
 
         keep = set(sorted(fused, key=first_score, reverse=True)[:SHORTLIST]) | cited
         return {row: score for row, score in fused.items() if row in keep}
@@ -392,7 +396,7 @@ class Engine:
     def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
         """Ranked passages for a question, duplicates folded."""
         question = clean_query(question)
-        candidates, _ = self._candidates(question, filters or Filters(), self._depth)
+        candidates, _ = self._candidates(question, filters or Filters())
         return self._fold_duplicates(candidates, k)
 
     # --- answers ---------------------------------------------------------------------------------
@@ -409,7 +413,7 @@ class Engine:
                 text = self._sentence_text(rows.start) if len(rows) else top.passage.search_text[:400]
                 sentence = AnswerSentence(text, top.citation, self._figures_in(top.passage, text))
                 return Answer(question, True, resolved.message, [sentence], resolved.passages[:k])
-        candidates, vector = self._candidates(question, filters, self._depth)
+        candidates, vector = self._candidates(question, filters)
         passages = self._fold_duplicates(candidates, k)
         asked = asked_figure_kinds(question)
         if not passages:

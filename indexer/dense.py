@@ -6,8 +6,8 @@ Beyond, an inverted file with product quantisation (IVF-PQ) keeps the index smal
 passage) and scans only the closest lists; its approximate scores are then replaced by exact ones
 from the passage vectors (float16, memory-mapped), so quantisation costs recall only where a true
 neighbour fell outside the scanned lists or below the candidates re-scored. A filter that leaves few
-passages (a report, a kind) is searched exactly among them instead: the lists scanned for the query
-may hold none of them.
+rows (a report, a kind: up to FILTER_EXACT_MAX passages or sentences) is searched exactly among them
+instead: the lists scanned for the query may hold none of them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ THREADS = 2
 SENTENCE_NPROBE = 256
 SENTENCE_REFINE_FACTOR = 8
 SENTENCE_THREADS = 2
+# A filter leaving at most this many rows is searched exactly among them (about 10 ms for 60,000
+# float16 vectors): the passages of a filter to about 20,000 passages, or their sentences.
+FILTER_EXACT_MAX = 60_000
 TRAIN_SAMPLE = 100_000
 
 
@@ -85,8 +88,8 @@ class DenseSearcher:
         if k <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32)[None, :]
-        if allowed is not None and len(allowed) <= EXACT_MAX:
-            return self._exact_among(np.asarray(allowed, dtype=np.int64), query[0], k)
+        if allowed is not None and len(allowed) <= FILTER_EXACT_MAX:
+            return self._exact_among(np.unique(np.asarray(allowed, dtype=np.int64)), query[0], k)
         fetch = k * self.refine_factor if self.approximate else k
         params = None
         if self.approximate:
@@ -95,14 +98,10 @@ class DenseSearcher:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
             params = params or faiss.SearchParameters()
             params.sel = selector
-        threads = self.threads if self.approximate else 1
-        if threads > 1:  # the engine otherwise keeps FAISS on one thread (evidence/engine.py)
-            faiss.omp_set_num_threads(threads)
-        try:
-            _, rows = self.faiss_index.search(query, fetch, params=params)
-        finally:
-            if threads > 1:
-                faiss.omp_set_num_threads(1)
+        # Set on every search: OpenMP keeps the setting per calling thread, and a flat search of one
+        # query is too small to share (at 10k passages it took 10 ms on two threads against the model).
+        faiss.omp_set_num_threads(self.threads if self.approximate else 1)
+        _, rows = self.faiss_index.search(query, fetch, params=params)
         rows = rows[0][rows[0] >= 0]
         if not len(rows):
             return []
@@ -111,8 +110,9 @@ class DenseSearcher:
         return [(int(rows[i]), float(exact[i])) for i in order]
 
     def _exact_among(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Exact search among a few allowed rows (a filter, a named report): scoring them directly is
-        cheaper than an index scan, and an inverted file would miss those outside the scanned lists."""
+        """Exact search among a few allowed rows (unique, ascending: a filter's passages or their
+        sentences): scoring them directly is cheap, and an inverted file would miss those outside the
+        lists it scans."""
         if not len(rows):
             return []
         sims = self.vectors[rows].astype(np.float32) @ query

@@ -107,6 +107,18 @@ class PassageTable(Sequence[Passage]):
                 f"SELECT row, data FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         self._local.fetched = fetched
 
+    def documents_and_kinds(self, rows: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """(document id, kind) of each row, from their columns: no passage is decoded."""
+        wanted = sorted({int(r) for r in rows})
+        if self._all is not None:
+            return {r: (self._all[r].doc_id, self._all[r].kind) for r in wanted}
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(wanted), 900):  # under SQLite's limit of bound variables
+            chunk = wanted[start : start + 900]
+            found.update((row, (doc_id, kind)) for row, doc_id, kind in self._connection().execute(
+                f"SELECT row, doc_id, kind FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def __len__(self) -> int:
         return self._size
 

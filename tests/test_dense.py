@@ -21,7 +21,7 @@ def clustered():
 
 
 def _exact(vectors: np.ndarray, query: np.ndarray, rows: np.ndarray, k: int) -> list[int]:
-    sims = vectors[rows] @ query
+    sims = vectors[rows].astype(np.float16).astype(np.float32) @ query  # as stored: float16
     return rows[np.argsort(-sims, kind="stable")[:k]].tolist()
 
 
@@ -43,10 +43,26 @@ def test_filtered_search_is_exact_whatever_lists_are_scanned(clustered):
         assert [score for _, score in found] == pytest.approx([float(vectors[r] @ query) for r, _ in found], abs=2e-3)
 
 
-def test_an_empty_filter_finds_nothing(clustered):
+def test_a_filter_with_repeated_rows_or_fewer_rows_than_asked(clustered):
     vectors, faiss_index = clustered
-    searcher = DenseSearcher(faiss_index, vectors.astype(np.float16), threads=1)
+    searcher = DenseSearcher(faiss_index, vectors.astype(np.float16), nprobe=1, threads=1)
     assert searcher.search(vectors[0], 10, np.zeros(0, dtype=np.int64)) == []
+    found = searcher.search(vectors[7], 10, np.array([7, 3, 7, 5000, 3]))
+    assert sorted(row for row, _ in found) == [3, 7, 5000]
+    assert found[0][0] == 7
+
+
+def test_a_large_filter_goes_through_the_index_and_keeps_to_it(clustered, monkeypatch):
+    import indexer.dense
+
+    vectors, faiss_index = clustered
+    monkeypatch.setattr(indexer.dense, "FILTER_EXACT_MAX", 100)  # 300 allowed rows: the selector path
+    searcher = DenseSearcher(faiss_index, vectors.astype(np.float16), nprobe=64, refine_factor=8, threads=1)
+    allowed = np.sort(np.random.default_rng(6).choice(len(vectors), 300, replace=False))
+    for query in vectors[allowed[:5]]:
+        found = [row for row, _ in searcher.search(query, 10, allowed)]
+        assert set(found) <= set(allowed.tolist())
+        assert found[0] == _exact(vectors, query, allowed, 1)[0]  # every list scanned: the query itself
 
 
 def test_exact_re_scoring_recovers_neighbours_the_quantised_scores_miss(clustered):
