@@ -39,7 +39,8 @@ class ExactSearcher:
             keep = np.full(len(sims), -np.inf, dtype=np.float32)
             keep[np.asarray(allowed, dtype=np.int64)] = 0.0
             sims = sims + keep
-        top = np.argpartition(-sims, k)[:k]
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(int(r), float(sims[r])) for r in top if np.isfinite(sims[r])]
 
