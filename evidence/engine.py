@@ -46,9 +46,8 @@ DEPTH = 50  # ranks of each list fused
 # the synthetic indexes (bench/scale.py) Recall@5 1M 0.787 -> 0.823, 100k 0.872 -> 0.878, MRR@10
 # up at 10k too; on the five reports, deeper ranks only reshuffle the fused scores (Recall@5 0.957 ->
 # 0.945 at 100), so they keep 50.
-DEEP_FROM = 20_000
+DEEP_FROM = 20_000  # equal to indexer.dense.EXACT_MAX by chance: the two are unrelated
 DEEP_DEPTH = 100
-# (DEEP_FROM happens to equal indexer.dense.EXACT_MAX; the two are unrelated.)
 # Candidates whose remaining features are computed (passage read, word set): the best by every
 # feature but those (fused rank, best-sentence cosine, named document, kind asked for), which are
 # had for all candidates at once. Most of a question's time at a million passages was reading and

@@ -99,24 +99,22 @@ class PassageTable(Sequence[Passage]):
         decoded are read again but not decoded; what is not used is dropped at the next prefetch."""
         if self._all is not None:
             return
-        wanted = sorted({int(r) for r in rows})
-        fetched: dict[int, str] = {}
-        for start in range(0, len(wanted), 900):  # under SQLite's limit of bound variables
-            chunk = wanted[start : start + 900]
-            fetched.update(self._connection().execute(
-                f"SELECT row, data FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk).fetchall())
-        self._local.fetched = fetched
+        self._local.fetched = {row: data for row, data in self._select_rows("data", rows)}
 
     def documents_and_kinds(self, rows: Iterable[int]) -> dict[int, tuple[str, str]]:
         """(document id, kind) of each row, from their columns: no passage is decoded."""
-        wanted = sorted({int(r) for r in rows})
         if self._all is not None:
-            return {r: (self._all[r].doc_id, self._all[r].kind) for r in wanted}
-        found: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(wanted), 900):  # under SQLite's limit of bound variables
+            return {int(r): (self._all[r].doc_id, self._all[r].kind) for r in rows}
+        return {row: (doc_id, kind) for row, doc_id, kind in self._select_rows("doc_id, kind", rows)}
+
+    def _select_rows(self, columns: str, rows: Iterable[int]) -> list[tuple]:
+        """(row, *columns) of these rows, in queries of at most 900 (SQLite's limit of bound variables)."""
+        wanted = sorted({int(r) for r in rows})
+        found: list[tuple] = []
+        for start in range(0, len(wanted), 900):
             chunk = wanted[start : start + 900]
-            found.update((row, (doc_id, kind)) for row, doc_id, kind in self._connection().execute(
-                f"SELECT row, doc_id, kind FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk))
+            found += self._connection().execute(
+                f"SELECT row, {columns} FROM passages WHERE row IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         return found
 
     def __len__(self) -> int:
