@@ -62,8 +62,32 @@ def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple
     if pattern is None:
         return (), text.lower()
     lowered = text.lower()
-    found = list(dict.fromkeys(by_name[m.group(0)] for m in pattern.finditer(lowered)))
-    return tuple(found), pattern.sub(" ", lowered)
+    found = [by_name[m.group(0)] for m in pattern.finditer(lowered)
+             if not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])]
+    return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
+
+
+# "the NAO vanguards report", "the NAO's 2018 report on the adult care workforce", "its report on NHS
+# vanguards": a publisher's name followed by a report described in words that are not the document's
+# is another report of that publisher (one the document may cite), not the document.
+_QUALIFIED_REPORT = re.compile(
+    r"^(?:['’]s)?\s+((?:[\w&-]+\s+){1,5}?)(?:report|study|review)\b"
+    r"|^[^.?!]{0,30}?\b(?:report|study|review)\s+(?:on|into|of)\s+((?:the\s+)?(?:[\w&-]+\s*){1,3})"
+)
+# Words that say which or when, not what about: "its November 2014 report" may still be cited for
+# what the document says (the rule is about subjects).
+_QUALIFIER_STOP = {"the", "its", "their", "this", "that", "and", "for", "own", "main", "full", "final", "latest",
+                   "earlier", "previous", "original", "published", "recent", "annual", "january", "february",
+                   "march", "april", "june", "july", "august", "september", "october", "november", "december"}
+
+
+def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
+    m = _QUALIFIED_REPORT.match(after_name)
+    if not m:
+        return False
+    words = [w for w in re.findall(r"[a-z][a-z&-]{3,}", m.group(1) or m.group(2)) if w not in _QUALIFIER_STOP]
+    described = " ".join([doc.title, doc.label, doc.kind, *doc.aliases]).lower()
+    return any(not re.search(rf"\b{re.escape(w[:5])}", described) for w in words)
 
 
 def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference | None:

@@ -9,6 +9,7 @@ import pytest
 from eval.data import load_facts, load_lookups
 from evidence.models import Filters
 from evidence.query import QueryError
+from evidence.references import find_documents
 
 
 def test_pooled_fund_question_answers_5_3_billion_from_nao(engine):
@@ -167,3 +168,20 @@ def test_shortlist_changes_no_top_five_on_the_real_corpus(engine, monkeypatch):
     shortlisted = [[p.passage.id for p in engine.rank(q, 5)] for q in questions]
     monkeypatch.setattr(evidence.engine, "SHORTLIST", 10**9)
     assert [[p.passage.id for p in engine.rank(q, 5)] for q in questions] == shortlisted
+
+
+@pytest.mark.parametrize("question,named", [
+    ("Which kinds of services does the NAO's integration report focus on?", ("nao2017",)),
+    ("What did the NAO's 2017 report say about pooled budgets?", ("nao2017",)),
+    ("What was the interim figure when the NAO published its November 2014 report?", ("nao2017",)),
+    ("What does Figure 15 of the Nuffield report show?", ("nuffield2022",)),
+    # Another report of the same publisher, which the corpus may only cite:
+    ("Which paragraphs of the NAO vanguards report are cited for the £329 million?", ()),
+    ("What pattern did the NAO find in its report on NHS vanguards?", ()),
+    ("When was the NAO's health and social care interface report published?", ()),
+    ("What is the paper number of the MPs' 2018 report on the adult care workforce?", ()),
+])
+def test_a_publisher_named_with_another_subject_is_not_the_document(engine, question, named):
+    found, without_names = find_documents(question, engine.documents)
+    assert found == named
+    assert "nao" not in without_names.split() and "nuffield" not in without_names.split()
