@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE
+import re
+
+from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PARAGRAPH, TABLE
 from indexer.parsers.common import segments_text
 from tests.conftest import find
 
@@ -100,6 +102,39 @@ def test_nuffield_appendix_tables_are_one_passage_each(real_index):
     assert "Potential outcomes of interest" in tables["Table A2"].text
     assert all(len(p.text) > 60 for p in appendix), [p.locator for p in appendix if len(p.text) <= 60]
     assert len({p.section for p in appendix}) <= 6
+
+
+def test_nuffield_tables_over_two_pages_keep_their_other_columns(real_index):
+    """Tables 4, 6 and 7 print their Source line on the first page and their other columns after
+    the page footer: those cells belong to the table, not to sections named after a cell ("Yes",
+    "Variable", "Boundaries are aligned") that then swallowed the body text after the table."""
+    nuffield = [p for p in real_index.passages if p.doc_id == "nuffield2022"]
+    sections = {p.section[-1] for p in nuffield}
+    assert not sections & {"Yes", "Coterminous", "Variable", "Boundaries are aligned", "Number of days"}
+    def words(locator: str) -> str:
+        return " ".join(find(real_index, "nuffield2022", locator).text.split())
+
+    assert "The 7 RPBs have a statutory basis" in words("Table 4")
+    assert "A Healthier Wales Transformation Fund" in words("Table 6")
+    assert "indicators in the National Performance Framework" in words("Table 7")
+    after_table_4 = next(p for p in nuffield if p.search_text.startswith("In Wales, RPBs have a legal basis"))
+    assert after_table_4.kind == PARAGRAPH
+    assert after_table_4.section[-1] == "The limitations of statutory responsibility"
+    # A heading over three short lines heads its section; it is not a paragraph of the one before.
+    pilots = next(p for p in nuffield if p.search_text.startswith("Some countries of the UK have also attempted"))
+    assert pilots.section[-1] == "Transformation funding and support to develop and scale integrated service models"
+
+
+def test_nuffield_figure_source_lines_stay_with_their_figure(real_index):
+    """A Source line printed right under a chart's last label belongs to the figure, as does a
+    list of sources running over blocks; neither is a paragraph of its own."""
+    assert "Nuffield Trust analysis of Department of Health" in find(real_index, "nuffield2022", "Figure 16").text
+    figure_12 = find(real_index, "nuffield2022", "Figure 12")
+    assert "Labour market" in figure_12.text
+    assert figure_12.title == "Access to employment for people with a long-term health condition, 2013/14 to 2019/20"
+    assert "GDP deflators" in find(real_index, "nuffield2022", "Table 2").text
+    paragraphs = [p for p in real_index.passages if p.doc_id == "nuffield2022" and p.kind == PARAGRAPH]
+    assert not [p.locator for p in paragraphs if re.match(r"\s*(Sources?:|Office for National Statistics)", p.text)]
 
 
 def test_nuffield_pages_only_from_footers(real_index):

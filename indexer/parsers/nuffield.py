@@ -2,8 +2,9 @@
 
 What OCR leaves: hard line breaks, paragraphs split across page breaks, bullets read as "e", "o",
 "»", footnote numbers glued to words, page footers on some pages only, chapter headings on lines
-starting with one space. Paragraphs are cited by chapter, section and order; a page only where
-the footers make it certain.
+starting with one space, tables read column by column and, when a table runs over two pages, its
+other columns printed after its Source line. Paragraphs are cited by chapter, section and order; a
+page only where the footers make it certain.
 """
 
 from __future__ import annotations
@@ -18,18 +19,25 @@ _FOOTER = re.compile(r"^Integrating health and social care(?:\s+(\d{1,3}))?\s*$"
 _UNIT = re.compile(r"^\s?(Box|Figure|Table)\s+([A-Z]?\d+):\s*(.*)$")
 _OCR_BULLET = re.compile(r"^\s*(?:[eo»«•¢*]|M-BM-;)\s+(?=\S)")
 _SOURCE = re.compile(r"^\s?(?:Source|Sources|Note|Notes)\b")
+_SOURCE_LINE = re.compile(r"^\s?Sources?(?::| as\b)")  # "Sources: ...", "Sources as Figure 10."
 _TERMINAL = re.compile(r"[.!?”\"’:;)]$")
 # A chapter title broken over lines goes on when a line ends with one of these words.
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
 _PROSE_LINE = 64  # a line this long is body text: the widest table cells in the OCR are under 60
 _TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
+_CELL_LINE = 48  # a line this short ends a table cell (or a paragraph), not a line of body text
+# A table broken over two pages prints its Source line on the first; its other columns follow the
+# page footer as at least this many cell blocks (Tables 4, 6 and 7); a single short block there is
+# a subheading.
+_CONTINUED_CELLS = 3
 
 
 def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
     """Blocks of non-blank lines, with footer lines removed; and (offset, page) of every numbered footer."""
     blocks, footers = [], []
     start = end = None
+    previous, previous_started_block = "", False
     for line_start, _line_end, line in iter_lines(source):
         footer = _FOOTER.match(line)
         if footer or not line.strip():
@@ -39,23 +47,49 @@ def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
             if footer and footer.group(1):
                 footers.append((line_start, int(footer.group(1))))
             continue
-        # A heading or a Box/Figure/Table title starts a block even with no blank line before it.
-        if start is not None and (_UNIT.match(line) or _looks_like_heading(line)):
+        # A heading, a Box/Figure/Table title or a Source line starts a block even with no blank
+        # line before it, and so does a paragraph: OCR starts the text after a table, and some
+        # paragraphs, on a line with one space, after a table cell's last line or a sentence's end
+        # (mid-paragraph such a line follows a full-width line that ends mid-sentence).
+        # A title printed right above its first paragraph ("Emergency admissions") is a block of its own.
+        ends_before = len(previous.strip()) < _CELL_LINE or previous.rstrip().endswith(".")
+        wide = len(line.strip()) >= _PROSE_LINE
+        if start is not None and (
+            _UNIT.match(line) or _looks_like_heading(line) or _SOURCE_LINE.match(line)
+            or (_starts_region(line) and wide and ends_before)
+            or (wide and previous_started_block and _is_title(previous))
+        ):
             blocks.append(Block(start, end, source[start:end]))
             start = None
+        previous_started_block = start is None
         if start is None:
             start = line_start
         end = line_start + len(line.rstrip())
+        previous = line
     if start is not None:
         blocks.append(Block(start, end, source[start:end]))
     return blocks, footers
 
 
+def _is_title(line: str) -> bool:
+    """A line that can be a section title: short, capitalised, not ending a sentence or a list item."""
+    text = line.strip()
+    return (
+        len(text) < 60 and len(text.split()) <= 9 and text[:1].isupper() and not _TERMINAL.search(text)
+        and not text.endswith(",") and text.split()[-1].lower() not in _OPEN_ENDINGS
+        and not _UNIT.match(line) and not _SOURCE.match(line)
+    )
+
+
+def _starts_region(line: str) -> bool:
+    """OCR starts a new region of the page (a heading, a title, text after a table) with one space."""
+    return line.startswith(" ") and not line.startswith("  ") and line[1:2].isupper()
+
+
 def _looks_like_heading(line: str) -> bool:
     """OCR puts a chapter or section heading on a line starting with one space."""
     return (
-        line.startswith(" ") and not line.startswith("  ") and line[1:2].isupper()
-        and not _UNIT.match(line) and len(line.strip()) < 60 and not _TERMINAL.search(line.strip())
+        _starts_region(line) and not _UNIT.match(line) and len(line.strip()) < 60 and not _TERMINAL.search(line.strip())
         and not _SOURCE.match(line)
     )
 
@@ -186,8 +220,12 @@ class _NuffieldParser:
         m = _UNIT.match(self.blocks[i].first)
         kind = _UNIT_KINDS[m.group(1)]
         label, title = f"{m.group(1)} {m.group(2)}", m.group(3).strip()
-        if not _TERMINAL.search(title) and i + 1 < len(self.blocks) and _is_title_tail(self.blocks[i + 1]):
-            title = f"{title} {self.blocks[i + 1].first}"  # "... (adapted from Fulop and" / "others, 2005)"
+        # "... (adapted from Fulop and" / "others, 2005)"; "... health condition," / "2013/14 to 2019/20"
+        if i + 1 < len(self.blocks) and (
+            (not _TERMINAL.search(title) and _is_title_tail(self.blocks[i + 1]))
+            or (title.endswith(",") and len(self.blocks[i + 1].lines) == 1 and len(self.blocks[i + 1].first) < 40)
+        ):
+            title = f"{title} {self.blocks[i + 1].first}"
         end = i
         last_cell = i
         for j in range(i + 1, min(i + (_TABLE_BLOCKS if kind == TABLE else 40), len(self.blocks))):
@@ -195,9 +233,9 @@ class _NuffieldParser:
             if _UNIT.match(block.first) or (_is_heading_start(block) and not self._table_cell(kind, j)):
                 break
             if block.first.startswith(("Source", "Sources")):
-                end = j
-                while end + 1 < len(self.blocks) and self.blocks[end + 1].first[:1].islower():
-                    end += 1
+                end = self._source_end(j)
+                if kind == TABLE:
+                    end = self._continued_cells_end(end)
                 break
             if kind == TABLE and last_cell == j - 1 and not _is_prose(block):
                 last_cell = j
@@ -207,6 +245,34 @@ class _NuffieldParser:
             while end + 1 < len(self.blocks) and _SOURCE.match(self.blocks[end + 1].first):
                 end += 1
         return _Paragraph(self.blocks[i : end + 1], kind, label, title), end + 1
+
+    def _source_end(self, j: int) -> int:
+        """The last block of a Source note starting at block j: it runs on over blocks starting in
+        lower case ("www.gov.uk/...") and after a block ending in ";" or "," (a list of sources)."""
+        end = j
+        while end + 1 < len(self.blocks) and (
+            self.blocks[end + 1].first[:1].islower() or self.blocks[end].text.rstrip().endswith((";", ","))
+        ):
+            end += 1
+        return end
+
+    def _continued_cells_end(self, end: int) -> int:
+        """A table's last block: its Source line's, unless the table's other columns follow (a table
+        broken over two pages), as at least _CONTINUED_CELLS cell blocks up to the next body text,
+        heading, title or chart residue."""
+        last = end
+        for j in range(end + 1, min(end + _TABLE_BLOCKS, len(self.blocks))):
+            block = self.blocks[j]
+            if _UNIT.match(block.first) or _is_prose(block) or _is_junk(block) or (
+                    _is_heading_start(block) and not self._table_cell(TABLE, j)):
+                break
+            last = j
+        if last - end < _CONTINUED_CELLS:
+            return end
+        # A single-line block right before body text heads the next section ("Lack of measures").
+        if len(self.blocks[last].lines) == 1 and last + 1 < len(self.blocks) and _is_prose(self.blocks[last + 1]):
+            last -= 1
+        return last
 
     def _table_cell(self, kind: str, j: int) -> bool:
         """An indented block inside a table is a cell, not a heading, unless body text follows it."""
@@ -233,11 +299,11 @@ class _NuffieldParser:
             i += 1
             if _is_junk(block):
                 continue
-            if self._is_subheading(block):
+            if self._is_subheading(block, self.blocks[i] if i < len(self.blocks) else None):
                 if current:
                     self.emit(current)
                     current = None
-                self.section = block.first
+                self.section = " ".join(line.strip() for line in block.lines)
                 continue
             if current and self._continues(current, block):
                 current.blocks.append(block)
@@ -250,8 +316,18 @@ class _NuffieldParser:
         self._assign_pages()
         return self.passages
 
-    def _is_subheading(self, block: Block) -> bool:
-        """A short title-like line on its own ("Population health") heads a section."""
+    def _is_subheading(self, block: Block, following: Block | None) -> bool:
+        """A short title-like line on its own ("Population health") heads a section, and so does a
+        title broken over two or three short lines right before body text ("Transformation funding
+        and support / to develop and scale integrated / service models")."""
+        if len(block.lines) in (2, 3) and following is not None and _is_prose(following):
+            lines = [line.strip() for line in block.lines]
+            words = " ".join(lines).split()
+            return (
+                self.chapter != "Key points" and all(len(line) < 40 for line in lines) and len(words) <= 12
+                and lines[0][:1].isupper() and not _TERMINAL.search(lines[-1]) and not lines[-1].endswith(",")
+                and words[-1].lower() not in _OPEN_ENDINGS and not _OCR_BULLET.match(block.text)
+            )
         line = block.first
         words = line.split()
         short = len(line) < 40 and len(words) <= 6
