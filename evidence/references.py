@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.lexical import content_terms
 from indexer.models import DocumentInfo
 
 _NUMBER_WORDS = {"1": "One", "2": "Two", "3": "Three", "one": "One", "two": "Two", "three": "Three"}
@@ -57,7 +58,11 @@ def _names_pattern(documents: dict[str, DocumentInfo]) -> tuple[re.Pattern | Non
 
 
 def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple[str, ...], str]:
-    """Documents named in `text` (by id, label or alias) and the text with those names removed."""
+    """Documents named in `text` (by id, label or alias) and the text with every name removed.
+
+    A publisher's name that is part of the name of another of its reports ("the NAO vanguards
+    report") names no document: the corpus may only cite that report. Its words are removed all the
+    same, since a publisher's name matches every passage that mentions the publisher."""
     pattern, by_name = _names_pattern(documents)
     if pattern is None:
         return (), text.lower()
@@ -67,27 +72,33 @@ def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple
     return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
 
 
-# "the NAO vanguards report", "the NAO's 2018 report on the adult care workforce", "its report on NHS
-# vanguards": a publisher's name followed by a report described in words that are not the document's
-# is another report of that publisher (one the document may cite), not the document.
-_QUALIFIED_REPORT = re.compile(
-    r"^(?:['’]s)?\s+((?:[\w&-]+\s+){1,5}?)(?:report|study|review)\b"
-    r"|^[^.?!]{0,30}?\b(?:report|study|review)\s+(?:on|into|of)\s+((?:the\s+)?(?:[\w&-]+\s*){1,3})"
+# After a name: words that make one noun with "report" or "study" ("the NAO['s] vanguards report").
+_QUALIFIED_REPORT = re.compile(r"^(?:['’]s)?((?:\s+[\w&-]+){1,5}?)\s+(?:report|study)\b")
+# With one of these among the words, the name is not part of a report's name: "the NAO found in its
+# report", "the NAO and the PAC report".
+_NOT_IN_A_NAME = frozenset(
+    "a an the its their this that these those our in on of to for from with by at as about into than "
+    "is was were be been did does do has had have not what which who when where why how".split()
 )
-# Words that say which or when, not what about: "its November 2014 report" may still be cited for
-# what the document says (the rule is about subjects).
-_QUALIFIER_STOP = {"the", "its", "their", "this", "that", "and", "for", "own", "main", "full", "final", "latest",
-                   "earlier", "previous", "original", "published", "recent", "annual", "january", "february",
-                   "march", "april", "june", "july", "august", "september", "october", "november", "december"}
+# Words that say which or when, not what about: "the NAO's November 2014 report" may be cited for
+# what the document says about it.
+_WHICH_OR_WHEN = frozenset(
+    "earlier previous original latest recent final annual full main own first second third "
+    "january february march april may june july august september october november december".split()
+)
 
 
 def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
+    """True when the text right after a document's name makes a report of a subject the document's
+    title, label, kind and aliases do not name ("vanguards", "interface"), compared by word stem."""
     m = _QUALIFIED_REPORT.match(after_name)
     if not m:
         return False
-    words = [w for w in re.findall(r"[a-z][a-z&-]{3,}", m.group(1) or m.group(2)) if w not in _QUALIFIER_STOP]
-    described = " ".join([doc.title, doc.label, doc.kind, *doc.aliases]).lower()
-    return any(not re.search(rf"\b{re.escape(w[:5])}", described) for w in words)
+    words = re.findall(r"[a-z&-]+", m.group(1))
+    if any(w in _NOT_IN_A_NAME for w in words):
+        return False
+    subject = content_terms(" ".join(w for w in words if w not in _WHICH_OR_WHEN))
+    return bool(subject - content_terms(" ".join([doc.title, doc.label, doc.kind, *doc.aliases])))
 
 
 def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference | None:
