@@ -125,6 +125,18 @@ def test_nuffield_tables_over_two_pages_keep_their_other_columns(real_index):
     assert pilots.section[-1] == "Transformation funding and support to develop and scale integrated service models"
 
 
+def test_nuffield_paragraphs_start_after_a_sentence_end_or_a_title_with_no_blank_line(real_index):
+    """OCR runs some paragraphs into the one before, on a line starting with one space after a
+    sentence's end (which may carry a footnote number: "... government.85"), and some titles into
+    their first paragraph."""
+    starts = {p.search_text[:80] for p in real_index.passages if p.doc_id == "nuffield2022"}
+    for opening in ("Beyond health and local government partners", "There is a possible risk that short-term",
+                    "Health spending increased in all four countries", "The rate of emergency admissions per 100,000"):
+        assert any(s.startswith(opening) for s in starts), opening
+    admissions = next(p for p in real_index.passages if p.search_text.startswith("The rate of emergency admissions"))
+    assert admissions.section[-1] == "Emergency admissions"
+
+
 def test_nuffield_figure_source_lines_stay_with_their_figure(real_index):
     """A Source line printed right under a chart's last label belongs to the figure, as does a
     list of sources running over blocks; neither is a paragraph of its own."""

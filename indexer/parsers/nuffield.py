@@ -21,6 +21,7 @@ _OCR_BULLET = re.compile(r"^\s*(?:[eo»«•¢*]|M-BM-;)\s+(?=\S)")
 _SOURCE = re.compile(r"^\s?(?:Source|Sources|Note|Notes)\b")
 _SOURCE_LINE = re.compile(r"^\s?Sources?(?::| as\b)")  # "Sources: ...", "Sources as Figure 10."
 _TERMINAL = re.compile(r"[.!?”\"’:;)]$")
+_SENTENCE_END = re.compile(r"[.!?][’”)]?\d{0,3}$")  # "... in 2019.", "... Welsh government.85"
 # A chapter title broken over lines goes on when a line ends with one of these words.
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
@@ -47,18 +48,7 @@ def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
             if footer and footer.group(1):
                 footers.append((line_start, int(footer.group(1))))
             continue
-        # A heading, a Box/Figure/Table title or a Source line starts a block even with no blank
-        # line before it, and so does a paragraph: OCR starts the text after a table, and some
-        # paragraphs, on a line with one space, after a table cell's last line or a sentence's end
-        # (mid-paragraph such a line follows a full-width line that ends mid-sentence).
-        # A title printed right above its first paragraph ("Emergency admissions") is a block of its own.
-        ends_before = len(previous.strip()) < _CELL_LINE or previous.rstrip().endswith(".")
-        wide = len(line.strip()) >= _PROSE_LINE
-        if start is not None and (
-            _UNIT.match(line) or _looks_like_heading(line) or _SOURCE_LINE.match(line)
-            or (_starts_region(line) and wide and ends_before)
-            or (wide and previous_started_block and _is_title(previous))
-        ):
+        if start is not None and _starts_block(line, previous, previous_started_block):
             blocks.append(Block(start, end, source[start:end]))
             start = None
         previous_started_block = start is None
@@ -71,13 +61,31 @@ def _blocks(source: str) -> tuple[list[Block], list[tuple[int, int]]]:
     return blocks, footers
 
 
-def _is_title(line: str) -> bool:
-    """A line that can be a section title: short, capitalised, not ending a sentence or a list item."""
-    text = line.strip()
+def _starts_block(line: str, previous: str, previous_started_block: bool) -> bool:
+    """Whether `line` starts a block although no blank line comes before it."""
+    if _UNIT.match(line) or _looks_like_heading(line) or _SOURCE_LINE.match(line):
+        return True  # a Box/Figure/Table title, a heading, a Source note
+    wide = len(line.strip()) >= _PROSE_LINE
+    # OCR starts the text after a table, and some paragraphs, on a line with one space. Inside a
+    # paragraph such a line follows a full-width line ending mid-sentence; a paragraph starts after
+    # a table cell's last (short) line or a sentence's end.
+    previous_ends = len(previous.strip()) < _CELL_LINE or _SENTENCE_END.search(previous.rstrip())
+    if _starts_region(line) and wide and previous_ends:
+        return True
+    # A title printed right above its paragraph ("Emergency admissions"): the paragraph starts here.
+    title = previous.strip()
+    return wide and previous_started_block and len(title) < 60 and _reads_as_title(title)
+
+
+def _reads_as_title(text: str, max_words: int = 9) -> bool:
+    """Text that can be a section title: capitalised, at most `max_words` words, and not a sentence,
+    a list item or the first line of a sentence broken over lines (no final punctuation, comma or
+    open word such as "the" or "and"). Its length in characters is for the caller to bound."""
+    words = text.split()
     return (
-        len(text) < 60 and len(text.split()) <= 9 and text[:1].isupper() and not _TERMINAL.search(text)
-        and not text.endswith(",") and text.split()[-1].lower() not in _OPEN_ENDINGS
-        and not _UNIT.match(line) and not _SOURCE.match(line)
+        bool(words) and len(words) <= max_words and text[:1].isupper() and not _TERMINAL.search(text)
+        and not text.endswith(",") and words[-1].lower() not in _OPEN_ENDINGS
+        and not _OCR_BULLET.match(text) and not _UNIT.match(text) and not _SOURCE.match(text)
     )
 
 
@@ -232,7 +240,7 @@ class _NuffieldParser:
             block = self.blocks[j]
             if _UNIT.match(block.first) or (_is_heading_start(block) and not self._table_cell(kind, j)):
                 break
-            if block.first.startswith(("Source", "Sources")):
+            if _SOURCE_LINE.match(block.first):
                 end = self._source_end(j)
                 if kind == TABLE:
                     end = self._continued_cells_end(end)
@@ -250,16 +258,17 @@ class _NuffieldParser:
         """The last block of a Source note starting at block j: it runs on over blocks starting in
         lower case ("www.gov.uk/...") and after a block ending in ";" or "," (a list of sources)."""
         end = j
-        while end + 1 < len(self.blocks) and (
+        while end + 1 < len(self.blocks) and not _UNIT.match(self.blocks[end + 1].first) and (
             self.blocks[end + 1].first[:1].islower() or self.blocks[end].text.rstrip().endswith((";", ","))
         ):
             end += 1
         return end
 
     def _continued_cells_end(self, end: int) -> int:
-        """A table's last block: its Source line's, unless the table's other columns follow (a table
-        broken over two pages), as at least _CONTINUED_CELLS cell blocks up to the next body text,
-        heading, title or chart residue."""
+        """A table's last block: its Source note's, unless the table's other columns follow it (a
+        table broken over two pages, the page footer between them) as at least _CONTINUED_CELLS
+        blocks of cell-width lines, up to the next body text, heading, Box/Figure/Table or chart
+        residue. (A one-line title right after such cells would be taken for a cell: none is.)"""
         last = end
         for j in range(end + 1, min(end + _TABLE_BLOCKS, len(self.blocks))):
             block = self.blocks[j]
@@ -267,12 +276,7 @@ class _NuffieldParser:
                     _is_heading_start(block) and not self._table_cell(TABLE, j)):
                 break
             last = j
-        if last - end < _CONTINUED_CELLS:
-            return end
-        # A single-line block right before body text heads the next section ("Lack of measures").
-        if len(self.blocks[last].lines) == 1 and last + 1 < len(self.blocks) and _is_prose(self.blocks[last + 1]):
-            last -= 1
-        return last
+        return last if last - end >= _CONTINUED_CELLS else end
 
     def _table_cell(self, kind: str, j: int) -> bool:
         """An indented block inside a table is a cell, not a heading, unless body text follows it."""
@@ -317,27 +321,18 @@ class _NuffieldParser:
         return self.passages
 
     def _is_subheading(self, block: Block, following: Block | None) -> bool:
-        """A short title-like line on its own ("Population health") heads a section, and so does a
-        title broken over two or three short lines right before body text ("Transformation funding
-        and support / to develop and scale integrated / service models")."""
-        if len(block.lines) in (2, 3) and following is not None and _is_prose(following):
-            lines = [line.strip() for line in block.lines]
-            words = " ".join(lines).split()
-            return (
-                self.chapter != "Key points" and all(len(line) < 40 for line in lines) and len(words) <= 12
-                and lines[0][:1].isupper() and not _TERMINAL.search(lines[-1]) and not lines[-1].endswith(",")
-                and words[-1].lower() not in _OPEN_ENDINGS and not _OCR_BULLET.match(block.text)
-            )
-        line = block.first
-        words = line.split()
-        short = len(line) < 40 and len(words) <= 6
-        # A longer title ("Patient and service user experience and satisfaction") when it cannot be
-        # the first line of a sentence broken over blocks: it does not end on a comma or an open word.
-        titled = len(line) < _PROSE_LINE and len(words) <= 9 and not line.endswith(",") \
-            and words[-1].lower() not in _OPEN_ENDINGS
+        """A title-like line on its own ("Population health", "Patient and service user experience
+        and satisfaction") heads a section, and so does a title broken over two or three short lines
+        right before body text ("Transformation funding and support / to develop and scale
+        integrated / service models")."""
+        if self.chapter == "Key points":
+            return False
+        lines = [line.strip() for line in block.lines]
+        if len(lines) == 1:
+            return len(lines[0]) < _PROSE_LINE and _reads_as_title(lines[0])
         return (
-            self.chapter != "Key points" and len(block.lines) == 1 and (short or titled) and line[:1].isupper()
-            and not _TERMINAL.search(line) and not _OCR_BULLET.match(block.text)
+            len(lines) <= 3 and following is not None and _is_prose(following)
+            and all(len(line) < 40 for line in lines) and _reads_as_title(" ".join(lines), max_words=12)
         )
 
     def _continues(self, current: _Paragraph, block: Block) -> bool:
