@@ -8,6 +8,13 @@ embedded` (their sources' vectors against the model's embeddings), then for the 
 passages prints, per vector model, the mean cosine to the source passage, to the real evaluation
 questions (mean, 90th and 99th percentile), and between synthetic passages: the dense side of the
 scale benchmark is only as hard as these are close to the embedded ones.
+
+Then the same for real text, as a yardstick of how close a library's other reports come to a
+question: each question against the real passages of the reports other than its own (the NAO report's
+web summary and the NHS Confederation's digest of it count as the NAO report), and of its own report
+but for the passages that answer it. Last, per question, the share of passages closer to it than the
+closest passage that answers it: times a million, about how many passages of a million-passage
+library of that kind would outrank the answer on meaning alone.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from bench.scale import SOURCES_FILE
 from bench.synthetic import VariantNoise, perturb, sigma_for_cosine
 
 FIT = 1000
+# Documents that restate another (a web summary and a digest of the NAO report) are of its report.
+SAME_REPORT = {"naosummary2017": "nao2017", "nhsconfed2017": "nao2017"}
 
 
 def main() -> None:
@@ -45,7 +54,8 @@ def main() -> None:
     cosine = float(np.mean(np.sum(embedded[:FIT] * sources[:FIT], axis=1)))
     models = {"embedded": held, "fitted": noise.apply(held_sources, rng),
               "isotropic": perturb(held_sources, sigma_for_cosine(cosine), rng)}
-    questions = Embedder().encode([f.question for f in load_facts()])
+    facts = load_facts()
+    questions = Embedder().encode([f.question for f in facts])
     half = min(1000, len(held) // 2)
     print(f"fitted on {FIT} passages: alpha {noise.alpha:.3f}, beta {noise.beta:.3f}; {len(held)} held out")
     print("| vectors | cosine to source | to questions: mean / p90 / p99 | between synthetic passages |")
@@ -56,6 +66,41 @@ def main() -> None:
         between = float(np.mean(vectors[:half] @ vectors[half : 2 * half].T))
         print(f"| {name} | {np.mean(np.sum(vectors * held_sources, axis=1)):.3f} | "
               f"{to_questions.mean():.3f} / {p90:.3f} / {p99:.3f} | {between:.3f} |")
+    real_sets = _real_passage_sets(real, facts)
+    for name, rows in (("real, other reports", real_sets[1]), ("real, same report", real_sets[2])):
+        sims = np.concatenate([real_vectors[r] @ q for r, q in zip(rows, questions, strict=True) if len(r)])
+        p90, p99 = np.percentile(sims, [90, 99])
+        print(f"| {name} | — | {sims.mean():.3f} / {p90:.3f} / {p99:.3f} | — |")
+    print("\nShare of passages closer to a question than its closest answering passage (per question):")
+    print("| passages | mean | median | p90 | questions with none |")
+    print("|---|---|---|---|---|")
+    answered = [i for i, rows in enumerate(real_sets[0]) if len(rows)]
+    best = {i: float(np.max(real_vectors[real_sets[0][i]] @ questions[i])) for i in answered}
+    pools = {name: [vectors] * len(facts) for name, vectors in models.items()}
+    pools["real, other reports"] = [real_vectors[r] for r in real_sets[1]]
+    pools["real, same report"] = [real_vectors[r] for r in real_sets[2]]
+    for name, pool in pools.items():
+        shares = np.array([np.mean(pool[i] @ questions[i] > best[i]) if len(pool[i]) else 0.0 for i in answered])
+        print(f"| {name} | {shares.mean():.4f} | {np.median(shares):.4f} | {np.percentile(shares, 90):.4f} | "
+              f"{np.mean(shares == 0):.2f} |")
+
+
+def _real_passage_sets(real, facts) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Per fact, rows of the real index: the passages that answer it, those of other reports, and
+    the others of its own report."""
+    from eval.harness import relevant_passages
+
+    report = [SAME_REPORT.get(p.doc_id, p.doc_id) for p in real.passages]
+    answers, others, own = [], [], []
+    for fact in facts:
+        relevant = relevant_passages(real, fact)
+        home = SAME_REPORT.get(fact.doc, fact.doc)
+        is_answer = np.array([p.id in relevant for p in real.passages])
+        is_home = np.array([r == home for r in report])
+        answers.append(np.flatnonzero(is_answer))
+        others.append(np.flatnonzero(~is_home & ~is_answer))
+        own.append(np.flatnonzero(is_home & ~is_answer))
+    return answers, others, own
 
 
 if __name__ == "__main__":
