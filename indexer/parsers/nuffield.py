@@ -29,8 +29,8 @@ _PROSE_LINE = 64  # a line this long is body text: the widest table cells in the
 _TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
 _CELL_LINE = 48  # a line this short ends a table cell (or a paragraph), not a line of body text
 # A table broken over two pages prints its Source line on the first; its other columns follow the
-# page footer as at least this many cell blocks (Tables 4, 6 and 7); a single short block there is
-# a subheading.
+# page footer as at least this many cell blocks (Tables 4, 6 and 7). Fewer short blocks after a
+# Source line are what follows a table (a subheading, a note), not more of it.
 _CONTINUED_CELLS = 3
 
 
