@@ -50,6 +50,9 @@ def test_lay_words_reach_report_words(engine):
     assert "delayed transfers of care" in texts and "185,000" in texts
     top = engine.rank("What did the Public Accounts Committee say about money for the vanguards?", 3)
     assert top[0].citation.label == "PAC 2018"
+    # A body's name written out reaches the report that writes it as an abbreviation ("RPBs").
+    top = engine.rank("In Wales, can regional partnership boards employ staff?", 3)
+    assert any("still lack the ability to employ staff" in " ".join(p.passage.search_text.split()) for p in top)
 
 
 def test_filters_by_document_kind_and_date(engine):
