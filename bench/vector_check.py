@@ -90,13 +90,13 @@ def _real_passage_sets(real, facts) -> tuple[list[np.ndarray], list[np.ndarray],
     the others of its own report."""
     from eval.harness import relevant_passages
 
-    report = [SAME_REPORT.get(p.doc_id, p.doc_id) for p in real.passages]
+    report = np.array([SAME_REPORT.get(p.doc_id, p.doc_id) for p in real.passages])
+    ids = [p.id for p in real.passages]
     answers, others, own = [], [], []
     for fact in facts:
         relevant = relevant_passages(real, fact)
-        home = SAME_REPORT.get(fact.doc, fact.doc)
-        is_answer = np.array([p.id in relevant for p in real.passages])
-        is_home = np.array([r == home for r in report])
+        is_answer = np.array([pid in relevant for pid in ids])
+        is_home = report == SAME_REPORT.get(fact.doc, fact.doc)
         answers.append(np.flatnonzero(is_answer))
         others.append(np.flatnonzero(~is_home & ~is_answer))
         own.append(np.flatnonzero(is_home & ~is_answer))
