@@ -26,6 +26,7 @@ _SENTENCE_END = re.compile(r"[.!?][’”)]?\d{0,3}$")  # "... in 2019.", "... W
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
 _PROSE_LINE = 64  # a line this long is body text: the widest table cells in the OCR are under 60
+_LONG_TITLE = 72  # a full line of body text is longer (75-80 characters)
 _TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
 _CELL_LINE = 48  # a line this short ends a table cell (or a paragraph), not a line of body text
 # A table broken over two pages prints its Source line on the first; its other columns follow the
@@ -69,7 +70,10 @@ def _starts_block(line: str, previous: str, previous_started_block: bool) -> boo
     # OCR starts the text after a table, and some paragraphs, on a line with one space. Inside a
     # paragraph such a line follows a full-width line ending mid-sentence; a paragraph starts after
     # a table cell's last (short) line or a sentence's end.
-    previous_ends = len(previous.strip()) < _CELL_LINE or _SENTENCE_END.search(previous.rstrip())
+    # After a Figure's or Table's title line, such a line is the next page's text, not more title
+    # (Figure 3's title is the last line of its page).
+    previous_ends = (len(previous.strip()) < _CELL_LINE or _SENTENCE_END.search(previous.rstrip())
+                     or _UNIT.match(previous))
     if _starts_region(line) and wide and previous_ends:
         return True
     # A title printed right above its paragraph ("Emergency admissions"): the paragraph starts here.
@@ -135,9 +139,13 @@ def _is_prose(block: Block) -> bool:
     return max(len(line.strip()) for line in block.lines) >= _PROSE_LINE and not _SOURCE.match(block.first)
 
 
+def _is_title_tail_line(line: str) -> bool:
+    """The rest of a unit title broken over two lines: a short line starting in lower case."""
+    return line[:1].islower() and len(line) < 40
+
+
 def _is_title_tail(block: Block) -> bool:
-    """The rest of a unit title broken over two lines: one short line starting in lower case."""
-    return len(block.lines) == 1 and block.first[:1].islower() and len(block.first) < 40
+    return len(block.lines) == 1 and _is_title_tail_line(block.first)
 
 
 def _is_junk(block: Block) -> bool:
@@ -228,6 +236,11 @@ class _NuffieldParser:
         m = _UNIT.match(self.blocks[i].first)
         kind = _UNIT_KINDS[m.group(1)]
         label, title = f"{m.group(1)} {m.group(2)}", m.group(3).strip()
+        # "... emergency admissions, 2011/12" / "to 2019/20" on the next line of the same block
+        for line in self.blocks[i].lines[1:]:
+            if _TERMINAL.search(title) or not _is_title_tail_line(line):
+                break
+            title = f"{title} {line.strip()}"
         # "... (adapted from Fulop and" / "others, 2005)"; "... health condition," / "2013/14 to 2019/20"
         if i + 1 < len(self.blocks) and (
             (not _TERMINAL.search(title) and _is_title_tail(self.blocks[i + 1]))
@@ -329,7 +342,12 @@ class _NuffieldParser:
             return False
         lines = [line.strip() for line in block.lines]
         if len(lines) == 1:
-            return len(lines[0]) < _PROSE_LINE and _reads_as_title(lines[0])
+            if len(lines[0]) < _PROSE_LINE and _reads_as_title(lines[0]):
+                return True
+            # A longer title ("Access to employment for people with a long-term health conditions"):
+            # still shorter than a line of body text, and a new paragraph (a capital) follows it.
+            return (len(lines[0]) < _LONG_TITLE and following is not None and _is_prose(following)
+                    and following.first[:1].isupper() and _reads_as_title(lines[0], max_words=12))
         return (
             len(lines) <= 3 and following is not None and _is_prose(following)
             and all(len(line) < 40 for line in lines) and _reads_as_title(" ".join(lines), max_words=12)
