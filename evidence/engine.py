@@ -201,10 +201,11 @@ class Engine:
         return self.passages[int(passage_row)].search_text[int(start) : int(end)]
 
     # --- retrieval ---------------------------------------------------------------------------------
-    def _candidates(self, question: str, filters: Filters, depth: int | None = None,
+    def _candidates(self, question: str, filters: Filters, depth: int | None = None, shortlist: int = SHORTLIST,
                     ) -> tuple[list[_Candidate], np.ndarray]:
         """Fused, re-ranked candidates for a question, best first, and the question's vector. `depth`:
-        the ranks of each list fused, by default chosen by how many passages are searched."""
+        the ranks of each list fused, by default chosen by how many passages are searched; `shortlist`:
+        how many of them are fully scored (bench/scan_depth.py asks for all)."""
         # A document's name in the question chooses the document (the "document" feature below); as
         # words to match it would favour footnotes that cite reports of that name.
         named_docs, without_names = find_documents(question, self.documents)
@@ -219,19 +220,20 @@ class Engine:
         if depth is None:
             searched = len(self.passages) if allowed is None else len(allowed)
             depth = DEEP_DEPTH if searched > DEEP_FROM else DEPTH
-        lexical = self._lexical.search(expanded, POOL, allowed)
+        pool = max(POOL, depth)
+        lexical = self._lexical.search(expanded, pool, allowed)
         sentence_words = []
         if self._sentence_lexical is not None:
-            sentence_words = self._sentence_lexical.search(expanded, POOL * 3, allowed_sentences)
+            sentence_words = self._sentence_lexical.search(expanded, pool * 3, allowed_sentences)
         vector = embedding.result()
-        dense = self._dense.search(vector, POOL, allowed)
+        dense = self._dense.search(vector, pool, allowed)
         cited = self._cited_in_question(question, named_docs, allowed)
         if not (lexical or dense or cited):
             return [], vector
         # Passages by their best sentence, by meaning and by rare words, over every sentence: a long
         # passage's one relevant sentence is not diluted by the rest of it.
         terms = content_terms(expanded)
-        by_sentence = self._by_passage(self._sentence_dense.search(vector, POOL * 3, allowed_sentences))
+        by_sentence = self._by_passage(self._sentence_dense.search(vector, pool * 3, allowed_sentences))
         by_sentence_words = self._by_passage(sentence_words)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense, by_sentence, by_sentence_words):
@@ -248,10 +250,10 @@ class Engine:
         # the passage itself for a shortlist of them.
         best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
-        if len(fused) > SHORTLIST:
+        if len(fused) > shortlist:
             boosts = {row: WEIGHTS["document"] * (doc_id in named_docs) + WEIGHTS["kind"] * (kind in kinds)
                       for row, (doc_id, kind) in self.passages.documents_and_kinds(fused).items()}
-            fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, boosts, cited)
+            fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, boosts, cited, shortlist)
         self.passages.prefetch(fused)
         out = []
         for row, rrf in fused.items():
@@ -278,8 +280,9 @@ class Engine:
 
     @staticmethod
     def _shortlist(fused: dict[int, float], top_rrf: float, best_sentence: dict[int, tuple[int, float]],
-                   passage_sims: dict[int, float], boosts: dict[int, float], cited: set[int]) -> dict[int, float]:
-        """The SHORTLIST candidates best by the features known for all of them (fused rank, the better
+                   passage_sims: dict[int, float], boosts: dict[int, float], cited: set[int], size: int,
+                   ) -> dict[int, float]:
+        """The `size` candidates best by the features known for all of them (fused rank, the better
         of best-sentence and passage cosine, since a footnote's sentence feature may be its passage's,
         named document and kind), and every passage the question cites."""
 
@@ -287,7 +290,7 @@ class Engine:
             similarity = max(best_sentence[row][1], passage_sims[row]) if row in best_sentence else passage_sims[row]
             return WEIGHTS["rrf"] * fused[row] / top_rrf + WEIGHTS["sentence"] * similarity + boosts.get(row, 0.0)
 
-        keep = set(sorted(fused, key=first_score, reverse=True)[:SHORTLIST]) | cited
+        keep = set(sorted(fused, key=first_score, reverse=True)[:size]) | cited
         return {row: score for row, score in fused.items() if row in keep}
 
     def _sentence_rows_of(self, allowed: np.ndarray | None) -> np.ndarray | None:
