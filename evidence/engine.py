@@ -53,7 +53,8 @@ DEEP_DEPTH = 100
 # had for all candidates at once. Most of a question's time at a million passages was reading and
 # stemming ~180 candidates; the five reports' top 5 is the same for every question (tested).
 SHORTLIST = 60
-POOL = 100  # passages taken from BM25 and dense (sentences: 3x); the top `depth` of each are fused
+POOL = 100  # passages taken from BM25 and dense (sentences: 3x), more if a deeper `depth` is asked for; the
+# top `depth` of each are fused
 TERMS_CACHE = 100_000  # passages' and sentences' word sets kept
 CITED_MAX_DOCUMENTS = 3
 NOT_FOUND_SIMILARITY = 0.40  # best sentence cosine below this: nothing in the corpus answers
@@ -81,6 +82,11 @@ DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only w
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
                           r"back(s|ed)? (up )?(the|this|that) claims?)\b"), (KEY_FACT, r"\bkey facts?\b"))
+
+
+def fused_depth(searched: int) -> int:
+    """The ranks of each list fused when `searched` passages are searched."""
+    return DEEP_DEPTH if searched > DEEP_FROM else DEPTH
 
 
 def _time_key(q) -> str:
@@ -201,11 +207,15 @@ class Engine:
         return self.passages[int(passage_row)].search_text[int(start) : int(end)]
 
     # --- retrieval ---------------------------------------------------------------------------------
-    def _candidates(self, question: str, filters: Filters, depth: int | None = None, shortlist: int = SHORTLIST,
+    def _candidates(self, question: str, filters: Filters, depth: int | None = None, shortlist: int | None = None,
                     ) -> tuple[list[_Candidate], np.ndarray]:
-        """Fused, re-ranked candidates for a question, best first, and the question's vector. `depth`:
-        the ranks of each list fused, by default chosen by how many passages are searched; `shortlist`:
-        how many of them are fully scored (bench/scan_depth.py asks for all)."""
+        """Fused, re-ranked candidates for a question, best first, and the question's vector.
+
+        `depth`: the ranks of each list fused (the lists are drawn at least this deep), by default
+        `fused_depth` of the passages searched. `shortlist`: how many fused candidates, besides those
+        the question cites, are kept and fully scored (default SHORTLIST); the rest are dropped.
+        bench/scan_depth.py asks for all of them."""
+        shortlist = SHORTLIST if shortlist is None else shortlist
         # A document's name in the question chooses the document (the "document" feature below); as
         # words to match it would favour footnotes that cite reports of that name.
         named_docs, without_names = find_documents(question, self.documents)
@@ -218,8 +228,7 @@ class Engine:
             return [], embedding.result()
         allowed_sentences = self._sentence_rows_of(allowed)
         if depth is None:
-            searched = len(self.passages) if allowed is None else len(allowed)
-            depth = DEEP_DEPTH if searched > DEEP_FROM else DEPTH
+            depth = fused_depth(len(self.passages) if allowed is None else len(allowed))
         pool = max(POOL, depth)
         lexical = self._lexical.search(expanded, pool, allowed)
         sentence_words = []
