@@ -26,7 +26,9 @@ _SENTENCE_END = re.compile(r"[.!?][’”)]?\d{0,3}$")  # "... in 2019.", "... W
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
 _PROSE_LINE = 64  # a line this long is body text: the widest table cells in the OCR are under 60
-_LONG_TITLE = 72  # a full line of body text is longer (75-80 characters)
+# A title line of 64-71 characters (up to 12 words): many lines of body text are as short, so what
+# tells the title is that it stands alone and a new paragraph, starting with a capital, follows it.
+_LONG_TITLE = 72
 _TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
 _CELL_LINE = 48  # a line this short ends a table cell (or a paragraph), not a line of body text
 # A table broken over two pages prints its Source line on the first; its other columns follow the
@@ -70,8 +72,8 @@ def _starts_block(line: str, previous: str, previous_started_block: bool) -> boo
     # OCR starts the text after a table, and some paragraphs, on a line with one space. Inside a
     # paragraph such a line follows a full-width line ending mid-sentence; a paragraph starts after
     # a table cell's last (short) line or a sentence's end.
-    # After a Figure's or Table's title line, such a line is the next page's text, not more title
-    # (Figure 3's title is the last line of its page).
+    # After a Box, Figure or Table title line, such a line is not more title: Figure 3's title is the
+    # last line of its page, and the next page's text follows it.
     previous_ends = (len(previous.strip()) < _CELL_LINE or _SENTENCE_END.search(previous.rstrip())
                      or _UNIT.match(previous))
     if _starts_region(line) and wide and previous_ends:
@@ -140,11 +142,12 @@ def _is_prose(block: Block) -> bool:
 
 
 def _is_title_tail_line(line: str) -> bool:
-    """The rest of a unit title broken over two lines: a short line starting in lower case."""
+    """More of a unit title broken over lines: a short line starting in lower case."""
     return line[:1].islower() and len(line) < 40
 
 
 def _is_title_tail(block: Block) -> bool:
+    """The rest of a unit title in a block of its own (after a blank line)."""
     return len(block.lines) == 1 and _is_title_tail_line(block.first)
 
 
@@ -344,10 +347,11 @@ class _NuffieldParser:
         if len(lines) == 1:
             if len(lines[0]) < _PROSE_LINE and _reads_as_title(lines[0]):
                 return True
-            # A longer title ("Access to employment for people with a long-term health conditions"):
-            # still shorter than a line of body text, and a new paragraph (a capital) follows it.
+            # A longer title ("Access to employment for people with a long-term health conditions"),
+            # followed by a new paragraph (a capital; not a Box, Figure or Table title).
             return (len(lines[0]) < _LONG_TITLE and following is not None and _is_prose(following)
-                    and following.first[:1].isupper() and _reads_as_title(lines[0], max_words=12))
+                    and following.first[:1].isupper() and not _UNIT.match(following.first)
+                    and _reads_as_title(lines[0], max_words=12))
         return (
             len(lines) <= 3 and following is not None and _is_prose(following)
             and all(len(line) < 40 for line in lines) and _reads_as_title(" ".join(lines), max_words=12)
