@@ -349,7 +349,7 @@ def report(plot: Path) -> None:
         ax.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(plot, dpi=110)
-    print(f"\nplot: {plot.relative_to(ROOT)}")
+    print(f"\nplot: {plot}")
 
 
 def main() -> None:
