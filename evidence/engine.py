@@ -51,7 +51,8 @@ DEEP_DEPTH = 100
 # Candidates whose remaining features are computed (passage read, word set): the best by every
 # feature but those (fused rank, best-sentence cosine, named document, kind asked for), which are
 # had for all candidates at once. Most of a question's time at a million passages was reading and
-# stemming ~180 candidates; the five reports' top 5 is the same for every question (tested).
+# stemming every fused candidate (~180 at depth 50, ~390 at 100); the five reports' top 5 is the same
+# for every question (tested).
 SHORTLIST = 60
 POOL = 100  # passages taken from BM25 and dense (sentences: 3x), more if a deeper `depth` is asked for; the
 # top `depth` of each are fused
@@ -254,14 +255,14 @@ class Engine:
         kinds = [kind for kind, pattern in _KIND_WORDS if re.search(pattern, question, re.IGNORECASE)]
         asked = asked_figure_kinds(question)
         wanted_figures = {k for a in asked for k in COMPATIBLE[a]}
-        # Features for the fused candidates only (the top `depth` of each list, about 180 at a million
-        # passages at depth 50), not for everything the lists returned (about 700); those that need
+        # Features for the fused candidates only (the top `depth` of each list, about 390 at a million
+        # passages, where the depth is 100), not for everything the lists returned; those that need
         # the passage itself for a shortlist of them.
         best_sentence = self._best_sentences(list(fused), vector)
         passage_sims = self._passage_similarities(list(fused), vector)
         if len(fused) > shortlist:
             boosts = {}
-            if named_docs or kinds:  # else every boost is 0: the two columns need not be read (4 ms at 1M)
+            if named_docs or kinds:  # else every boost is 0, and the columns of ~390 scattered rows need not be read
                 boosts = {row: WEIGHTS["document"] * (doc_id in named_docs) + WEIGHTS["kind"] * (kind in kinds)
                           for row, (doc_id, kind) in self.passages.documents_and_kinds(fused).items()}
             fused = self._shortlist(fused, top_rrf, best_sentence, passage_sims, boosts, cited, shortlist)
