@@ -29,10 +29,17 @@ from evidence.models import (
     Filters,
     LookupResult,
     ScoredPassage,
+    names_document,
 )
-from evidence.query import clean_query
-from evidence.quotes import VERBATIM, QuoteMatcher
-from evidence.references import REFERENCE_PATTERNS, Reference, find_documents, parse_reference
+from evidence.query import QueryError, clean_query
+from evidence.quotes import VERBATIM, QuoteMatcher, changed_figures
+from evidence.references import (
+    KEY_FACTS_PREFIX,
+    REFERENCE_PATTERNS,
+    Reference,
+    find_documents,
+    parse_reference,
+)
 from indexer.embedding import MODEL_NAME, Embedder
 from indexer.lexical import content_terms, overlap
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, Passage
@@ -112,7 +119,10 @@ class _Candidate:
 
 
 MALFORMED_REFERENCE_WORDS = 6
-_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary)\b|¶|§",
+# Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
+# it is answered with the closest citations, never matched as a quote.
+_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
+                           r"recommendations?|conclusions?|chapter|section|part|key (facts?|points?))\b|¶|§",
                            re.IGNORECASE)
 
 
@@ -196,6 +206,11 @@ class Engine:
     def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
         if not filters.active:
             return None
+        unknown = [name for name in filters.documents
+                   if not any(names_document(name, doc) for doc in self.documents.values())]
+        if unknown:  # else "not found": the user would conclude the report says nothing on it
+            known = ", ".join(f"{doc.label} ({doc.id})" for doc in list(self.documents.values())[:20])
+            raise QueryError(f"no document {unknown[0]!r} in this corpus to filter by; its documents include: {known}")
         docs = [d.id for d in self.documents.values() if filters.allows_document(d)]
         return np.asarray(self.passages.rows_of_documents(docs, filters.kinds) if docs else [], dtype=np.int64)
 
@@ -365,9 +380,10 @@ class Engine:
             rows &= set(allowed.tolist())
         return rows
 
-    def _fold_duplicates(self, candidates: list[_Candidate], k: int) -> list[ScoredPassage]:
+    def _fold_duplicates(self, candidates: list[_Candidate], k: int, filters: Filters) -> list[ScoredPassage]:
         """One entry per fact: a group is shown at its best rank as its primary passage, with the
-        other members as "also in"."""
+        other members as "also in"; as the passage found when the filters leave its primary out (a
+        question asked of the NAO's web summary is answered from the web summary)."""
         shown: dict[str, ScoredPassage] = {}
         results: list[ScoredPassage] = []
         for c in candidates:
@@ -376,8 +392,10 @@ class Engine:
             key = group.id if group else p.id
             if key in shown:
                 continue
-            if group and group.primary != p.id:
-                primary = self.passage(group.primary)
+            primary = self.passage(group.primary) if group and group.primary != p.id else None
+            if primary is not None and not filters.allows(primary, self.documents[primary.doc_id]):
+                primary = None
+            if primary is not None:
                 sentence = self._best_sentence_span(primary, c)
                 entry = ScoredPassage(primary, self.citation(primary), c.score, sentence)
             else:
@@ -410,8 +428,9 @@ class Engine:
     def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
         """Ranked passages for a question, duplicates folded."""
         question = clean_query(question)
-        candidates, _ = self._candidates(question, filters or Filters())
-        return self._fold_duplicates(candidates, k)
+        filters = filters or Filters()
+        candidates, _ = self._candidates(question, filters)
+        return self._fold_duplicates(candidates, k, filters)
 
     # --- answers ---------------------------------------------------------------------------------
     def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
@@ -428,13 +447,17 @@ class Engine:
                 sentence = AnswerSentence(text, top.citation, self._figures_in(top.passage, text))
                 return Answer(question, True, resolved.message, [sentence], resolved.passages[:k])
         candidates, vector = self._candidates(question, filters)
-        passages = self._fold_duplicates(candidates, k)
+        passages = self._fold_duplicates(candidates, k, filters)
         asked = asked_figure_kinds(question)
         if not passages:
             return Answer(question, False, "Not found in the corpus: no passage matches the question"
                           + (" with these filters." if filters.active else "."), asked_for=asked)
         best_similarity = max(self._sentence_similarity(p, vector) for p in passages[:3])
-        if best_similarity < NOT_FOUND_SIMILARITY:
+        # "What does NAO Figure 13 show?": a passage the question names answers it, however little its
+        # words (a figure's title) resemble the question's.
+        cited = {c.row for c in candidates if c.features["cited"]}
+        names_a_top_passage = any(self._row(p.passage.id) in cited for p in passages[:3])
+        if best_similarity < NOT_FOUND_SIMILARITY and not names_a_top_passage:
             return Answer(question, False, "Not found in the corpus: nothing in these reports answers this "
                           "question. The closest passages are listed below, but they do not answer it.",
                           passages=passages, asked_for=asked)
@@ -575,6 +598,9 @@ class Engine:
         elif ref.locator == "Key facts":
             rows = self.passages.rows_of_documents(docs, (KEY_FACT,))
             noun = "Key facts"
+        elif ref.locator.startswith(KEY_FACTS_PREFIX):
+            rows = self._key_fact_rows(ref.locator.removeprefix(KEY_FACTS_PREFIX), docs)
+            noun = ref.locator
         else:
             rows = self.passages.rows_with_locator(ref.locator, docs)
             if not rows and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
@@ -596,6 +622,17 @@ class Engine:
         return LookupResult(query, "reference", "ambiguous",
                             f"{noun} matches {len(hits)} passages; name the document to choose one.",
                             scored, [s.citation for s in scored])
+
+    def _key_fact_rows(self, value: str, docs: tuple[str, ...]) -> list[int]:
+        """Key facts entries cited by `value` as printed ("£511m"), else by the same figure written
+        another way ("£511 million")."""
+        rows = self.passages.rows_with_locator(KEY_FACTS_PREFIX + value, docs)
+        if rows:
+            return rows
+        wanted = {_value_key(q) for q in extract_quantities(value)}
+        return [row for row in self.passages.rows_of_documents(docs, (KEY_FACT,))
+                if wanted & {_value_key(q) for q in extract_quantities(
+                    self.passages[row].locator.removeprefix(KEY_FACTS_PREFIX))}]
 
     def _nearest(self, docs: tuple[str, ...], ref: Reference, limit: int = 5) -> list[Citation]:
         from rapidfuzz import fuzz, process
@@ -619,5 +656,11 @@ class Engine:
         else:
             message = (f"Altered: the quote matches {scored.citation} ({match.score:.0f}% similar) with "
                        f"{len(match.differences)} difference(s).")
+            figures = changed_figures(match.differences)
+            if figures:  # a changed number matters more than a changed word: said first, not counted in
+                message = ("Altered, with a figure changed: the quote has "
+                           + "; ".join(f"{d.quoted or '(nothing)'} where {scored.citation} has "
+                                       f"{d.source or '(nothing)'}" for d in figures)
+                           + f". {len(match.differences)} difference(s) in all ({match.score:.0f}% similar).")
         return LookupResult(text, "quote", match.verdict, message, [scored], differences=list(match.differences),
                             matched_text=match.matched)

@@ -7,9 +7,15 @@ from dataclasses import asdict, dataclass, field
 from indexer.models import DocumentInfo, Passage
 
 
+def names_document(name: str, doc: DocumentInfo) -> bool:
+    """Whether `name` is the document's id, label or one of its aliases ("PAC", "Nuffield"), in any case."""
+    return name.strip().lower() in {n.lower() for n in (doc.id, doc.label, *doc.aliases)}
+
+
 @dataclass(frozen=True)
 class Filters:
-    """Restrict retrieval by document (id or label), passage kind and document date (YYYY or YYYY-MM-DD)."""
+    """Restrict retrieval by document (id, label or alias), passage kind and document date (YYYY or
+    YYYY-MM-DD)."""
 
     documents: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -20,7 +26,7 @@ class Filters:
         return self.allows_document(doc) and (not self.kinds or passage.kind in self.kinds)
 
     def allows_document(self, doc: DocumentInfo) -> bool:
-        if self.documents and not {doc.id.lower(), doc.label.lower()} & {d.lower() for d in self.documents}:
+        if self.documents and not any(names_document(name, doc) for name in self.documents):
             return False
         if self.date_from and (doc.date or "0") < self.date_from:
             return False

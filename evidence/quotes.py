@@ -18,6 +18,7 @@ from indexer.models import Passage
 VERBATIM = "verbatim"
 ALTERED = "altered"
 NOT_FOUND = "not found"
+MIN_ALTERED_WORDS = 5  # a shorter text is found verbatim or not at all
 MATCH_CUTOFF = 85.0  # partial-ratio score below which a quote is not found (checked on the eval quotes)
 CANDIDATES = 5
 CANDIDATE_POOL = 50  # passages a quote's words pick for alignment
@@ -30,10 +31,25 @@ _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–
 def normalise_for_match(text: str) -> str:
     """Lower case, straight quotes and hyphens, line-end hyphenation joined, markup and footnote
     markers dropped, whitespace collapsed: what copying from a PDF changes, undone."""
+    return _normalise_keeping_case(text).lower()
+
+
+def _normalise_keeping_case(text: str) -> str:
     text = text.translate(_TRANSLATE)
     text = re.sub(r"<sup>[^<]*</sup>|</?b>|\*\*|[•*#]", " ", text)
     text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# A footnote marker glued to a word by its punctuation, as PDF text has them: "budget).26", "experience.92,93".
+_GLUED_MARKER = re.compile(r"(?<=[^\W\d])[.,;:)\]'\"]+\d{1,3}(?:,\d{1,3})*$")
+
+
+def _bare(words: list[str]) -> list[str]:
+    """Words without the punctuation around them or a glued footnote marker: "planned." is "planned"
+    (a quote often stops short of the sentence's full stop, or starts after its opening quotation
+    mark, and leaves the markers out)."""
+    return [_GLUED_MARKER.sub("", w).strip(".,;:!?'\"()[]") or w for w in words]
 
 
 @dataclass(frozen=True)
@@ -41,18 +57,36 @@ class QuoteMatch:
     row: int  # passage row in the index
     score: float
     verdict: str
-    matched: str  # the passage's (normalised) text the quote aligns with
+    matched: str  # the passage's text the quote aligns with, normalised but in its own case
     differences: tuple[Difference, ...]
 
 
 def word_differences(quoted: str, source: str) -> tuple[Difference, ...]:
-    """Word-level differences between the quote and the passage text it matches."""
-    a, b = quoted.split(), source.split()
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op != "equal":
-            out.append(Difference(op, " ".join(a[i1:i2]), " ".join(b[j1:j2])))
-    return tuple(out)
+    """Word-level differences between the quote and the passage text it matches, punctuation around
+    words aside; the source's words before the quote's first word and after its last are not
+    differences (the alignment widened to whole words, or took in a neighbouring sentence)."""
+    return _aligned(quoted.split(), source.split())[0]
+
+
+def _aligned(a: list[str], b: list[str], shown: list[str] | None = None) -> tuple[tuple[Difference, ...], int, int]:
+    """Differences between quote words `a` and source words `b` (shown as `shown`, the same words in
+    their own case), and the span of `b` the quote covers."""
+    shown = shown or b
+    ops = difflib.SequenceMatcher(a=_bare(a), b=_bare(b), autojunk=False).get_opcodes()
+    while ops and ops[0][0] == "insert":
+        ops = ops[1:]
+    while ops and ops[-1][0] == "insert":
+        ops = ops[:-1]
+    if not ops:
+        return (), 0, 0
+    out = tuple(Difference(op, " ".join(a[i1:i2]), " ".join(shown[j1:j2]))
+                for op, i1, i2, j1, j2 in ops if op != "equal")
+    return out, ops[0][3], ops[-1][4]
+
+
+def changed_figures(differences: tuple[Difference, ...] | list[Difference]) -> list[Difference]:
+    """The differences that change a number: what an auditor checking a quote must see first."""
+    return [d for d in differences if re.search(r"\d", d.quoted + d.source)]
 
 
 class QuoteMatcher:
@@ -86,7 +120,10 @@ class QuoteMatcher:
         exact = [row for row in rows if needle in self._text(row)]
         if exact:
             row = min(exact, key=lambda r: len(self._text(r)))
-            return QuoteMatch(row, 100.0, VERBATIM, needle, ())
+            start = self._text(row).index(needle)
+            return QuoteMatch(row, 100.0, VERBATIM, self._shown(row)[start : start + len(needle)], ())
+        if len(needle.split()) < MIN_ALTERED_WORDS:  # three words are "85% similar" to half the corpus
+            return None
         choices = {row: self._text(row) for row in rows}
         hits = process.extract(needle, choices, scorer=fuzz.partial_ratio, limit=CANDIDATES,
                                score_cutoff=MATCH_CUTOFF)
@@ -95,13 +132,24 @@ class QuoteMatcher:
         _, score, row = max(hits, key=lambda h: (h[1], -len(self._text(h[2]))))
         text = self._text(row)
         alignment = fuzz.partial_ratio_alignment(needle, text)
-        matched = _widen_to_words(text, alignment.dest_start, alignment.dest_end)
-        return QuoteMatch(row, float(score), ALTERED, matched, word_differences(needle, matched))
+        start, end = _widen_to_words(text, alignment.dest_start, alignment.dest_end)
+        # The source as written (its capitals): the matched text is shown, and pasted back as the
+        # corrected quote.
+        source_words, shown_words = text[start:end].split(), self._shown(row)[start:end].split()
+        differences, first, last = _aligned(needle.split(), source_words, shown_words)
+        return QuoteMatch(row, float(score), ALTERED, " ".join(shown_words[first:last]), differences)
 
 
-def _widen_to_words(text: str, start: int, end: int) -> str:
+    def _shown(self, row: int) -> str:
+        """The passage's normalised text in its own case, where lower-casing kept every offset (it
+        does but for a few letters outside English); else the lower-cased text."""
+        cased = _normalise_keeping_case(self._passages[row].search_text)
+        return cased if len(cased) == len(self._text(row)) else self._text(row)
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and text[start - 1] != " ":
         start -= 1
     while end < len(text) and text[end] != " ":
         end += 1
-    return text[start:end].strip()
+    return start, end

@@ -32,10 +32,13 @@ REFERENCE_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
     (re.compile(r"\bkey points?\s*,?\s*(?:point\s*)?(\d{1,2})\b"), lambda m: f"Key points, point {m[1]}"),
     (re.compile(r"(?:\bparagraphs?|\bparas?\.?|¶|§)\s*(\d{1,3}(?:\.\d{1,3})?)\b"), lambda m: f"para {m[1]}"),
 )
+# "NAO key facts 628", "key fact £511m": one Key facts entry, by the figure it is cited by.
+_KEY_FACT = re.compile(r"key facts?\s*[,:]?\s*(?:entry\s+)?([£$]?\d[\d,.]*\s*(?:%|bn|billion|m|million|k)?)")
 _PAGE = re.compile(r"(?:\bpages?|\bpp?\.)\s*(\d{1,4})\b")
 _BARE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})?)\s*$")
 _FILLER = re.compile(r"\b(?:of|in|the|from|report|document|see|at|on|page)\b|[,;:()]")
 MAX_REFERENCE_WORDS = 9
+KEY_FACTS_PREFIX = "Key facts, "  # a Key facts entry's locator: "Key facts, £5.3bn"
 
 
 _PATTERNS_BY_CORPUS: dict[int, tuple[dict, int, re.Pattern | None, dict[str, str]]] = {}
@@ -122,4 +125,7 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference 
         return Reference(doc_ids, f"para {bare[1]}", bare_number=True)
     if doc_ids and re.fullmatch(r"\s*key facts?\s*", _FILLER.sub(" ", rest)):
         return Reference(doc_ids, "Key facts")
+    key_fact = _KEY_FACT.fullmatch(" ".join(re.sub(r"\b(?:the|of|in|from)\b|^\W+|\W+$", " ", rest).split()))
+    if key_fact:
+        return Reference(doc_ids, f"{KEY_FACTS_PREFIX}{key_fact[1].strip().rstrip('.,')}")
     return None

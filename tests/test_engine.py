@@ -44,6 +44,18 @@ def test_questions_about_nothing_in_the_corpus_are_not_found(engine, question):
     assert answer.sentences == [] and answer.figures == []
 
 
+@pytest.mark.parametrize("question,passage_id", [
+    ("What does NAO Figure 13 show?", "nao2017/figure-13"),
+    ("What does Nuffield Figure 17 show?", "nuffield2022/figure-17"),
+])
+def test_a_question_naming_a_passage_is_answered_by_it(engine, question, passage_id):
+    """A figure's title may be too unlike "what does it show?" for the meaning threshold; named, it answers."""
+    answer = engine.ask(question)
+    assert answer.found, answer.message
+    assert answer.passages[0].passage.id == passage_id
+    assert answer.sentences[0].citation.passage_id == passage_id
+
+
 def test_lay_words_reach_report_words(engine):
     top = engine.rank("How much did bed-blocking increase in the Better Care Fund's first year?", 5)
     texts = " ".join(p.passage.search_text for p in top)
@@ -60,6 +72,12 @@ def test_filters_by_document_kind_and_date(engine):
     assert only_pac and {p.passage.doc_id for p in only_pac} == {"pac2018"}
     footnotes = engine.rank("Comptroller and Auditor General report", 10, Filters(kinds=("footnote",)))
     assert footnotes and {p.passage.kind for p in footnotes} == {"footnote"}
+    # The short names a user types, as in questions ("PAC", "Nuffield"), choose documents too.
+    for name, doc_id in (("PAC", "pac2018"), ("nuffield", "nuffield2022"), ("NAO web summary", "naosummary2017")):
+        top = engine.rank("vanguards", 5, Filters(documents=(name,)))
+        assert top and {p.passage.doc_id for p in top} == {doc_id}, name
+    with pytest.raises(QueryError, match="no document 'Kings Fund' in this corpus"):
+        engine.ask("vanguards", filters=Filters(documents=("Kings Fund",)))
     recent = engine.rank("integration", 10, Filters(date_from="2018"))
     assert recent and {p.passage.doc_id for p in recent} <= {"pac2018", "nuffield2022"}
 
@@ -98,6 +116,43 @@ def test_quote_lookups_verbatim_altered_not_found(engine):
     assert any(d.quoted == "milion" and d.source == "million" for d in damaged.differences)
     missing = engine.lookup("The moon is made of green cheese according to the Department of Health and Social Care")
     assert missing.status == "not found"
+
+
+def test_a_changed_figure_in_a_quote_is_called_out(engine):
+    result = engine.lookup("NHS England has used £1.8 billion (68%) of the £2.1 billion available in the "
+                           "Sustainability and Transformation Fund for 2016-17 to meet provider deficits")
+    assert result.status == "altered" and result.passages[0].passage.id == "nao2017/summary-para-23"
+    assert result.message.startswith("Altered, with a figure changed: the quote has (68%) where NAO 2017, "
+                                     "Summary para 23 has (86%).")
+    # The missing full stop is no difference; the matched text is the source's own, capitals and all.
+    assert [(d.quoted, d.source) for d in result.differences] == [("(68%)", "(86%)")]
+    assert result.matched_text.startswith("NHS England has used £1.8 billion (86%)")
+    # A footnote marker glued to the last word ("budget).26") is no difference either.
+    marker = engine.lookup("in 2021/22, the total pooled budgets equalled £6.9 billion, which is less then 5% of "
+                           "the overall health and social care budget")
+    assert [(d.quoted, d.source) for d in marker.differences] == [("then", "than")], marker.differences
+
+
+@pytest.mark.parametrize("query,locator", [
+    ("NAO key facts 628", "Key facts, 628"),
+    ("NAO key fact £511 million", "Key facts, £511m"),
+    ("Key facts, £5.3bn", "Key facts, £5.3bn"),
+])
+def test_a_key_facts_entry_is_looked_up_by_its_figure(engine, query, locator):
+    result = engine.lookup(query)
+    assert result.status == "found", result.message
+    assert [p.passage.locator for p in result.passages] == [locator]
+
+
+@pytest.mark.parametrize("query", ["PAC recommendation 2", "NAO recommendation b"])
+def test_a_citation_the_tool_cannot_read_is_not_matched_as_a_quote(engine, query):
+    result = engine.lookup(query)
+    assert result.status == "not found" and "is not a citation this tool can read" in result.message
+
+
+def test_a_few_words_are_found_verbatim_or_not_at_all(engine):
+    assert engine.lookup("pooled budget savings").status == "not found"
+    assert engine.lookup("Better Care Fund").status == "verbatim"
 
 
 def test_eval_lookups_all_resolve(engine):
