@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PARAGRAPH, TABLE
 from indexer.parsers.common import segments_text
 from tests.conftest import find
@@ -190,6 +192,20 @@ def test_nuffield_search_text_repairs_ocr(real_index):
     assert p.search_text.startswith("• Across countries")
     intro = [p for p in real_index.passages if "King'’s" in p.text][0]
     assert "Foundation3" in intro.text and "Foundation3" not in intro.search_text
+
+
+@pytest.mark.parametrize("glued,kept", [
+    ("experience.92,93", "experience."), ("initiatives,54.55", "initiatives,"), ("entities.61,62", "entities."),
+    ("£86,000.30", "£86,000"), ("£20,000.31", "£20,000"),
+])
+def test_nuffield_footnote_numbers_glued_to_text_are_no_figures(real_index, glued, kept):
+    """The OCR glues footnote numbers to the word or amount before them; shown as key figures they
+    were wrong ("93", "£86,000.30")."""
+    passage = next(p for p in real_index.passages if p.doc_id == "nuffield2022" and glued in p.text)
+    assert glued not in passage.search_text and kept in passage.search_text
+    start = passage.text.index(glued)
+    within = [q.printed for q in passage.quantities if start <= q.start < start + len(glued)]
+    assert within == ([kept] if kept[0] == "£" else []), within
 
 
 def test_web_pages_drop_site_furniture(real_index):

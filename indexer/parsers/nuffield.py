@@ -118,17 +118,23 @@ def repair_ocr(text: str, vocabulary: set[str]) -> str:
         return joined if joined.lower() in vocabulary else f"{m.group(1)}-{m.group(2)}"
 
     text = re.sub(r"(\w+)-\s*\n\s*(\w+)", dehyphenate, text)
-    text = re.sub(r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)", "", text)  # "integration,59,60 these"
-    text = re.sub(r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)", "", text)  # "Foundation3", "care.23"
-    text = re.sub(r"(?<=[a-z][.,])\d{1,3}(?=\s|$)", "", text)
+    for marker in _GLUED_FOOTNOTE_MARKERS:
+        text = marker.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
+# Footnote numbers the OCR glued to the text before them, in the order they are removed. Their
+# digits are no figures: "experience.92,93" stated "93", and "£86,000.30" (footnote 30) £86,000.30.
+_GLUED_FOOTNOTE_MARKERS = tuple(re.compile(pattern) for pattern in (
+    r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)",  # "integration,59,60 these"
+    r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)",  # "Foundation3", "care.23"
+    r"(?<=[a-z][.,])\d{1,3}(?:[.,]\d{1,3})*(?=\s|$)",  # "experience.92,93", "initiatives,54.55" (OCR's "." for ",")
+    r"(?<=\d,\d{3})\.\d{1,2}(?=\s|$)",  # "£86,000.30": no amount in the report is in pence
+))
+
+
 def _glued_footnote_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in re.finditer(r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)", text)]
-    spans += [m.span() for m in re.finditer(r"(?<=[a-z][.,])\d{1,3}(?=\s|$)", text)]
-    spans += [m.span() for m in re.finditer(r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)", text)]
-    return spans
+    return [m.span() for marker in _GLUED_FOOTNOTE_MARKERS for m in marker.finditer(text)]
 
 
 def _is_heading_start(block: Block) -> bool:
