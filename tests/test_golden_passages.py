@@ -177,7 +177,47 @@ def test_nuffield_long_section_titles_head_their_sections(real_index):
         assert not [p.locator for p in nuffield if p.search_text == title], title
         assert any(p.section[-1] == title for p in nuffield), title
     titles = {p.section[-1] for p in nuffield if p.section}
-    assert {t for t in titles if 64 <= len(t) < 72} == long_titles
+    # ... and one of Chapter 6's findings, a title broken over two lines (next test).
+    assert {t for t in titles if 64 <= len(t) < 72} == long_titles | {
+        "We can never know the impact of integration if we cannot measure it"}
+
+
+def test_nuffield_questions_and_findings_as_titles_head_their_sections(real_index):
+    """A user audit found "What can the data tell us?" cited as "Chapter 4, Delayed transfers of care
+    from hospital, para 2", its paragraphs counted on under the section before, and Chapter 6's
+    findings (titles of up to three lines) counted as paragraphs."""
+    nuffield = [p for p in real_index.passages if p.doc_id == "nuffield2022"]
+    chapter_4 = [p.section[-1] for p in nuffield if p.locator.startswith("Chapter 4, ")]
+    for title in ("Has there been improvement over time?", "How do the countries compare?",
+                  "What can the data tell us?"):
+        assert title in chapter_4, title
+    assert find(real_index, "nuffield2022", "Chapter 4, What can the data tell us?, para 1").search_text.startswith(
+        "National integration initiatives have largely sought")
+    chapter_6 = list(dict.fromkeys(p.section[-1] for p in nuffield if p.locator.startswith("Chapter 6, ")))
+    assert chapter_6 == [
+        "Chapter 6: Conclusions and key lessons",  # its opening paragraph
+        "Structural reform is insufficient to counteract systemic barriers to integration",
+        "Integration is more relational than organisational — and cannot easily be legislated for",
+        "Realistic expectations are needed about what integration can actually deliver - and the time it will "
+        "take to get there",
+        "We can never know the impact of integration if we cannot measure it",
+        "Next steps with integration policies",
+    ]
+    assert not [p.locator for p in nuffield if p.kind == PARAGRAPH and len(p.search_text) < 100
+                and not p.search_text.rstrip().endswith((".", ":"))], "a title left as a paragraph"
+
+
+@pytest.mark.parametrize("opening,goes_on", [
+    ("Previous research and audits have highlighted the importance of ‘soft skills’", "in integration to encourage"),
+    ("Northern Ireland - where health and social care budgets are fully integrated", "- has also confronted"),
+    ("Alongside more integrated planning and governance structures", "• aligned budgets: where partners align"),
+    ("A long-list of measures was developed relevant to the main aims of integration", "(see Table A2)."),
+])
+def test_nuffield_paragraphs_go_on_over_a_blank_line(real_index, opening, goes_on):
+    """OCR leaves blank lines inside paragraphs: after a closing quotation mark, before a dash or a
+    bracket, and between the items of a list, one of which ends with a bracket."""
+    passage = next(p for p in real_index.passages if p.doc_id == "nuffield2022" and p.search_text.startswith(opening))
+    assert goes_on in passage.search_text
 
 
 def test_nuffield_pages_only_from_footers(real_index):

@@ -29,6 +29,7 @@ _PROSE_LINE = 64  # a line this long is body text: the widest table cells in the
 # A title line of 64-71 characters (up to 12 words): many lines of body text are as short, so what
 # tells the title is that it stands alone and a new paragraph, starting with a capital, follows it.
 _LONG_TITLE = 72
+_TITLE_LINE = 46  # a title broken over lines: each line shorter than this (body text is 64 and more)
 _TABLE_BLOCKS = 120  # how far a table may run looking for its Source line (Table A2 has ~75 cells)
 _CELL_LINE = 48  # a line this short ends a table cell (or a paragraph), not a line of body text
 # A table broken over two pages prints its Source line on the first; its other columns follow the
@@ -83,14 +84,16 @@ def _starts_block(line: str, previous: str, previous_started_block: bool) -> boo
     return wide and previous_started_block and len(title) < 60 and _reads_as_title(title)
 
 
-def _reads_as_title(text: str, max_words: int = 9) -> bool:
+def _reads_as_title(text: str, max_words: int = 9, open_ending: bool = False) -> bool:
     """Text that can be a section title: capitalised, at most `max_words` words, and not a sentence,
-    a list item or the first line of a sentence broken over lines (no final punctuation, comma or
-    open word such as "the" or "and"). Its length in characters is for the caller to bound."""
+    a list item or the first line of a sentence broken over lines (no final punctuation, comma or,
+    unless `open_ending`, open word such as "the" or "and"). A question is a title ("How do the
+    countries compare?"). Its length in characters is for the caller to bound."""
+    text = text.removesuffix("?")
     words = text.split()
     return (
         bool(words) and len(words) <= max_words and text[:1].isupper() and not _TERMINAL.search(text)
-        and not text.endswith(",") and words[-1].lower() not in _OPEN_ENDINGS
+        and not text.endswith(",") and (open_ending or words[-1].lower() not in _OPEN_ENDINGS)
         and not _OCR_BULLET.match(text) and not _UNIT.match(text) and not _SOURCE.match(text)
     )
 
@@ -358,10 +361,16 @@ class _NuffieldParser:
             return (len(lines[0]) < _LONG_TITLE and following is not None and _is_prose(following)
                     and following.first[:1].isupper() and not _UNIT.match(following.first)
                     and _reads_as_title(lines[0], max_words=12))
-        return (
-            len(lines) <= 3 and following is not None and _is_prose(following)
-            and all(len(line) < 40 for line in lines) and _reads_as_title(" ".join(lines), max_words=12)
-        )
+        if not (len(lines) <= 3 and following is not None and _is_prose(following)):
+            return False
+        title = " ".join(lines)
+        if all(len(line) < 40 for line in lines) and _reads_as_title(title, max_words=12):
+            return True
+        # Chapter 6's findings as titles, of up to 20 words on lines of up to 45 characters, ending
+        # on any word ("Integration is more relational than / organisational — and cannot easily be
+        # / legislated for"): a new paragraph, starting with a capital, must follow.
+        return (all(len(line) < _TITLE_LINE for line in lines) and following.first[:1].isupper()
+                and not _UNIT.match(following.first) and _reads_as_title(title, max_words=20, open_ending=True))
 
     def _continues(self, current: _Paragraph, block: Block) -> bool:
         previous = current.blocks[-1].text.rstrip()
@@ -370,8 +379,18 @@ class _NuffieldParser:
             return not _OCR_BULLET.match(block.text)
         if previous.endswith((":",)):
             return True
-        ends_open = not _TERMINAL.search(previous) or previous.endswith((",", "-", "–"))
-        return ends_open and (first[:1].islower() or first[:1].isdigit())
+        if _OCR_BULLET.match(block.text):
+            # A list goes on ("o aligned budgets: ..." after "... of service)") after its lead-in's
+            # colon, whose first item may have lost its bullet to the OCR.
+            return any(b.text.rstrip().endswith(":") or any(_OCR_BULLET.match(line) for line in b.lines)
+                       for b in current.blocks)
+        # A closing quotation mark or bracket ends a sentence only after its full stop: "... the
+        # importance of ‘soft skills’" goes on after a blank line "in integration to encourage ...".
+        closed = _SENTENCE_END.search(previous) or previous.endswith(";")
+        ends_open = not closed or previous.endswith((",", "-", "–"))
+        goes_on = first[:1].islower() or first[:1].isdigit() or first.startswith(("- ", "– ")) or (
+            first[:1] == "(" and first[1:2].islower())  # "... main aims of integration" / "(see Table A2)."
+        return ends_open and goes_on
 
     def _assign_pages(self) -> None:
         """Pages only where certain: a passage between the footers of consecutive pages, or one that
