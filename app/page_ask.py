@@ -9,7 +9,7 @@ from app.export import answer_markdown
 from app.render import app_url, block, esc, highlight, link, phrase_spans
 from app.widgets import citation_links, html, passage_card
 from evidence.engine import Engine
-from evidence.models import Answer, Filters
+from evidence.models import OCR_CAUTION, Answer, Filters
 from evidence.query import QueryError
 from indexer.models import PASSAGE_KINDS
 
@@ -82,6 +82,8 @@ def _show_answer(answer: Answer) -> None:
         spans = phrase_spans(s.text, [f.printed for f in s.figures])
         html(block(f'{highlight(s.text, spans, "fig")} <span class="meta">— {esc(str(s.citation))}</span>',
                    "ev-answer"))
+    if any(s.citation.ocr for s in answer.sentences):
+        st.warning(f"{OCR_CAUTION}.", icon=":material/document_scanner:")
     st.caption("Citation, ready to copy")
     cited = list(dict.fromkeys(str(s.citation) for s in answer.sentences))
     st.code("; ".join(cited), language=None)

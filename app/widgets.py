@@ -9,7 +9,7 @@ import streamlit as st
 from app import browse_state, links
 from app.render import app_url, block, bullets, esc, highlight, link
 from evidence.engine import Engine
-from evidence.models import Citation
+from evidence.models import OCR_CAUTION, Citation
 from indexer.models import BOX, FIGURE, TABLE, Passage
 
 PRINTED_LAYOUT_KINDS = (FIGURE, TABLE, BOX)
@@ -52,6 +52,8 @@ def passage_card(
     with st.container(border=True):
         html(passage_header(passage, citation, rank, note))
         html(block(bullets(highlight(passage.search_text, spans, mark))))
+        if citation.ocr:
+            st.caption(f"{OCR_CAUTION}.")
         also_in = list(also_in)
         if also_in:
             html(block(f'<span class="meta">Also in:</span> {citation_links(also_in)}'))

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from evidence.models import Answer, Filters, LookupResult
+from evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +42,7 @@ def format_answer(answer: Answer) -> str:
             text = s.text
             for f in s.figures:  # figures marked as **£5.3 billion**
                 text = text.replace(f.printed, f"**{f.printed}**", 1)
-            lines.append(f"{text}\n  — {s.citation}")
+            lines.append(f"{text}\n  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
         also = [str(c) for c in answer.also_in()]
         if also:
             lines.append(f"  also in: {'; '.join(also)}")
@@ -50,7 +50,8 @@ def format_answer(answer: Answer) -> str:
         lines.append(answer.message)
     lines.append("\nPassages:")
     for i, p in enumerate(answer.passages, start=1):
-        lines.append(f"{i}. {p.citation} [{p.passage.kind}, score {p.score:.2f}]")
+        ocr = ", OCR text" if p.citation.ocr else ""
+        lines.append(f"{i}. {p.citation} [{p.passage.kind}, score {p.score:.2f}{ocr}]")
         lines.append(f"   {p.sentence_text or p.passage.search_text[:200]}")
     return "\n".join(lines)
 

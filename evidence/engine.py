@@ -185,7 +185,7 @@ class Engine:
     # --- helpers ---------------------------------------------------------------------------------
     def citation(self, passage: Passage) -> Citation:
         doc = self.documents[passage.doc_id]
-        return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page)
+        return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page, doc.ocr)
 
     def passage(self, passage_id: str) -> Passage:
         return self.passages[self._row(passage_id)]
@@ -456,12 +456,13 @@ class Engine:
         # "What does NAO Figure 13 show?": a passage the question names answers it, however little its
         # words (a figure's title) resemble the question's.
         cited = {c.row for c in candidates if c.features["cited"]}
-        names_a_top_passage = any(self._row(p.passage.id) in cited for p in passages[:3])
-        if best_similarity < NOT_FOUND_SIMILARITY and not names_a_top_passage:
+        if best_similarity < NOT_FOUND_SIMILARITY and not any(self._row(p.passage.id) in cited for p in passages[:3]):
             return Answer(question, False, "Not found in the corpus: nothing in these reports answers this "
                           "question. The closest passages are listed below, but they do not answer it.",
                           passages=passages, asked_for=asked)
-        sentences = self._answer_sentences(question, passages[:3], vector, asked)
+        # The answer is read from the passage the question names, not from another that says more.
+        named = [p for p in passages[:3] if self._row(p.passage.id) in cited]
+        sentences = self._answer_sentences(question, named or passages[:3], vector, asked)
         return Answer(question, True, "", sentences, passages, asked)
 
     def _sentence_similarity(self, sp: ScoredPassage, vector: np.ndarray) -> float:

@@ -37,6 +37,9 @@ class Filters:
         return bool(self.documents or self.kinds or self.date_from or self.date_to)
 
 
+OCR_CAUTION = "OCR text: check figures and table cells against the original PDF"
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a passage stands: "NAO 2017, para 2.7" (", p. 60" where the page is known)."""
@@ -46,6 +49,7 @@ class Citation:
     label: str
     locator: str
     page: int | None = None
+    ocr: bool = False  # the document's text was read by OCR: check figures against the original
 
     def __str__(self) -> str:
         page = f", p. {self.page}" if self.page and not self.locator.startswith("p.") else ""

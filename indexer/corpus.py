@@ -41,7 +41,13 @@ def load_metadata(corpus_dir: Path) -> dict[str, DocumentInfo]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise CorpusFileError(f"{path}: metadata is not valid TOML ({err})") from err
     docs = {}
+    known = set(DocumentInfo.__dataclass_fields__)
     for entry in data.get("document", []):
+        unknown = sorted(set(entry) - known)
+        if unknown or "file" not in entry:
+            problem = f"unknown field(s) {', '.join(unknown)}" if unknown else "no file"
+            raise CorpusFileError(f"{path}: [[document]] {entry.get('file', entry.get('id', '?'))}: {problem}; "
+                                  f"fields are {', '.join(sorted(known - {'sha256'}))}")
         info = DocumentInfo.from_dict(entry)
         docs[info.file] = info
     return docs

@@ -33,6 +33,7 @@ class DocumentInfo:
     parser: str = "generic"
     aliases: tuple[str, ...] = ()
     sha256: str = ""
+    ocr: bool = False  # text read by OCR from a scan: a figure or a table cell may be misread
 
     def to_dict(self) -> dict:
         return asdict(self)

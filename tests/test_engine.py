@@ -56,6 +56,17 @@ def test_a_question_naming_a_passage_is_answered_by_it(engine, question, passage
     assert answer.sentences[0].citation.passage_id == passage_id
 
 
+def test_passages_read_by_ocr_say_so(engine, real_index_dir, capsys):
+    """The Nuffield report's text is OCR (corpus/metadata.toml): its figures may be misread."""
+    assert engine.ask("How many integration joint boards are there in Scotland?").sentences[0].citation.ocr
+    assert not engine.ask("How much was pooled in the Better Care Fund in 2015-16?").sentences[0].citation.ocr
+    from evidence.cli import main
+
+    question = "How many integration joint boards are there in Scotland?"
+    assert main(["--index", str(real_index_dir), "ask", question]) == 0
+    assert "(OCR text: check figures and table cells against the original PDF)" in capsys.readouterr().out
+
+
 def test_lay_words_reach_report_words(engine):
     top = engine.rank("How much did bed-blocking increase in the Better Care Fund's first year?", 5)
     texts = " ".join(p.passage.search_text for p in top)

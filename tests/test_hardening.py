@@ -18,7 +18,7 @@ from evidence.references import parse_reference
 from indexer import build as build_module
 from indexer import store
 from indexer.build import build_index
-from indexer.corpus import MAX_FILE_BYTES
+from indexer.corpus import MAX_FILE_BYTES, CorpusFileError
 from indexer.embedding import MODEL_NAME
 from indexer.store import IndexCorrupt, IndexProblem, load_index
 
@@ -62,6 +62,15 @@ def test_file_name_with_spaces_and_non_ascii(tmp_path, small_corpus, embedder):
     report = _build(small_corpus, tmp_path, embedder)
     doc = next(d for d in report.documents if d.file == "Rapport d’intégration 2019.md")
     assert doc.label == "Rapport d’intégration 2019" and doc.id == "rapport-d-int-gration-2019"
+
+
+def test_a_misspelt_metadata_field_names_the_file_and_the_field(tmp_path, small_corpus, embedder):
+    metadata = small_corpus / "metadata.toml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace('parser = "pac"', 'parsr = "pac"'),
+                        encoding="utf-8")
+    with pytest.raises(CorpusFileError, match=r"metadata.toml: \[\[document\]\] 003_18b764bb404e6bab.txt: "
+                                              r"unknown field\(s\) parsr; fields are"):
+        build_index(small_corpus, tmp_path / "index", embedder=embedder, progress=False)
 
 
 def test_symlink_loop_is_reported(tmp_path, small_corpus, embedder):
