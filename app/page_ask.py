@@ -78,10 +78,12 @@ def render(engine: Engine) -> links.Params:
 
 def _show_answer(answer: Answer) -> None:
     st.subheader("Answer")
-    for s in answer.sentences:
+    for i, s in enumerate(answer.sentences):
         spans = phrase_spans(s.text, [f.printed for f in s.figures])
-        html(block(f'{highlight(s.text, spans, "fig")} <span class="meta">— {esc(str(s.citation))}</span>',
-                   "ev-answer"))
+        following = answer.sentences[i + 1] if i + 1 < len(answer.sentences) else None
+        cite = "" if following and following.citation == s.citation else (  # a list's items: cited once
+            f' <span class="meta">— {esc(str(s.citation))}</span>')
+        html(block(f'{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/document_scanner:")
     st.caption("Citation, ready to copy")

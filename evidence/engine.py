@@ -86,6 +86,8 @@ PASSAGE_RANK_WEIGHT = 0.5  # + this x (its passage's score - the top passage's s
 SECOND_SENTENCE_MARGIN = 0.12
 TIME_MISMATCH_PENALTY = 0.15  # - this when the question names years and the sentence states only other ones
 UNIT_SENTENCE_PENALTY = 0.1
+FOOTNOTE_SENTENCE_PENALTY = 0.15
+LIST_ITEMS = 6  # items of a list shown after an answer sentence that leads into it ("... found that:")
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
@@ -483,6 +485,7 @@ class Engine:
         # answers another question. Compared as parsed figures: "2010–11" in the text is "2010-11" typed.
         times = {_time_key(q) for q in extract_quantities(question) if q.kind in ("year", "period")}
         asks_unit = bool(re.search(r"\b(figure|fig\.?|chart|table|graph)\b", question, re.IGNORECASE))
+        asks_source = bool(re.search(dict(_KIND_WORDS)[FOOTNOTE], question, re.IGNORECASE))
         # Sentences of the top passages and of the duplicates folded into them (a Key fact often
         # states the figure most directly); each keeps the citation of the passage it stands in.
         sources = []
@@ -497,6 +500,11 @@ class Engine:
                 has_wanted = any(f.kind in wanted for f in figures)
                 # A Figure's or Table's flattened caption reads badly as an answer unless asked for.
                 unit_penalty = UNIT_SENTENCE_PENALTY if passage.kind in (FIGURE, TABLE) and not asks_unit else 0.0
+                # A footnote names a source ("Policy Innovation Research Unit, Early evaluation of the
+                # ... Pioneers Programme"): it matches the question's words, but what the source found
+                # is in the paragraph that cites it, unless the question asks for the source.
+                if passage.kind == FOOTNOTE and not asks_source:
+                    unit_penalty += FOOTNOTE_SENTENCE_PENALTY
                 # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
                 stated = {_time_key(f) for f in figures if f.kind in ("year", "period")}
                 other_times = bool(times and stated and not times & stated)
@@ -525,6 +533,7 @@ class Engine:
                 if other[6] and other[4] != best[4] and sum(k in stated for k in its) * 2 <= len(its):
                     chosen.append(other)
                     break
+        chosen += self._list_after_lead_in(chosen)
         chosen.sort(key=lambda t: (t[2].doc_id, t[2].order, t[1]))  # in reading order
         sentences = []
         for _, _, _, citation, text, figures, _ in chosen:
@@ -532,6 +541,21 @@ class Engine:
                 figures.sort(key=lambda f: f.kind not in wanted)
             sentences.append(AnswerSentence(text, citation, figures))
         return sentences
+
+    def _list_after_lead_in(self, chosen: list[tuple]) -> list[tuple]:
+        """The list items after a chosen sentence that only leads into them ("An early evaluation ...
+        found that:"): alone, it says nothing."""
+        items = []
+        for _, row, passage, citation, text, _, _ in chosen:
+            if not text.rstrip().endswith(":"):
+                continue
+            rows = self._sentence_rows(self._row(passage.id))
+            for item_row in range(row + 1, min(rows.stop, row + 1 + LIST_ITEMS)):
+                item = self._sentence_text(item_row)
+                if not item.lstrip().startswith(("•", "-", "–")):
+                    break
+                items.append((0.0, item_row, passage, citation, item, self._figures_in(passage, item), False))
+        return items
 
     @staticmethod
     def _figures_in(passage: Passage, sentence: str) -> list[FigureMention]:

@@ -67,6 +67,18 @@ def test_passages_read_by_ocr_say_so(engine, real_index_dir, capsys):
     assert "(OCR text: check figures and table cells against the original PDF)" in capsys.readouterr().out
 
 
+def test_an_answer_that_leads_into_a_list_brings_the_list_and_not_the_footnote(engine):
+    """Footnote 24 names the pioneers' early evaluation, in the question's words; what it found is in
+    para 2.13, as a list after "found that:"."""
+    answer = engine.ask("What did the early evaluation of the pioneers programme find?")
+    assert {str(s.citation) for s in answer.sentences} == {"NAO 2017, para 2.13"}
+    assert answer.sentences[0].text.endswith("found that:")
+    assert answer.sentences[-1].text.startswith("• areas expected that it would take five years or more")
+    # Asked for the source, the footnote may answer.
+    source = engine.ask("Which footnote is the source for the early evaluation of the pioneers programme?")
+    assert source.sentences[0].citation.locator == "footnote 24"
+
+
 def test_lay_words_reach_report_words(engine):
     top = engine.rank("How much did bed-blocking increase in the Better Care Fund's first year?", 5)
     texts = " ".join(p.passage.search_text for p in top)
