@@ -6,7 +6,8 @@ import pandas as pd
 
 from evidence.engine import Engine
 
-COLUMNS = ["figure", "value", "unit", "kind", "period", "citation", "sentence", "document", "passage"]
+# "ocr": the figure was read by OCR (the Nuffield report's Table 2 prints "41%" for 4.1%).
+COLUMNS = ["figure", "value", "unit", "kind", "period", "citation", "ocr", "sentence", "document", "passage"]
 
 
 def _sentences(engine: Engine) -> dict[int, list[str]]:
@@ -34,13 +35,14 @@ def figures_table(engine: Engine) -> pd.DataFrame:
     for row, p in enumerate(engine.passages):
         seen: dict[str, int] = {}
         citation = str(engine.citation(p))
+        ocr = engine.documents[p.doc_id].ocr
         for q in p.quantities:
             key = " ".join(q.printed.split())
             rows.append({
                 "figure": key, "unit": q.unit, "kind": q.kind,
                 # A year is a date, not an amount: it goes under period, so that sorting by value sorts amounts.
                 "value": None if q.kind == "year" else q.value, "period": q.period or (key if q.kind == "year" else ""),
-                "citation": citation, "sentence": _excerpt(q.printed, sentences.get(row, []), p.search_text,
+                "citation": citation, "ocr": ocr, "sentence": _excerpt(q.printed, sentences.get(row, []), p.search_text,
                                                            seen.get(key, 0)),
                 "document": engine.documents[p.doc_id].label, "doc_id": p.doc_id, "passage": p.id,
                 "text": " ".join(p.search_text.lower().split()),

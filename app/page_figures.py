@@ -34,7 +34,7 @@ def render(engine: Engine) -> links.Params:
     shown = sort_figures(shown, st.session_state["fig_sort"])
     st.caption(f"{len(shown):,} of {len(table):,} figures. Click a column heading to sort; "
                "the link opens the passage.")
-    view = shown[["figure", "value", "unit", "kind", "period", "citation"]].copy()
+    view = shown[["figure", "value", "unit", "kind", "period", "citation", "ocr"]].copy()
     view["link"] = [app_url(links.base_url(), passage=pid) for pid in shown["passage"]]
     view["sentence"] = shown["sentence"]
     st.dataframe(
@@ -44,6 +44,8 @@ def render(engine: Engine) -> links.Params:
             "value": st.column_config.NumberColumn("Value", format="localized"),
             "unit": "Unit", "kind": "Kind", "period": "Period",
             "citation": st.column_config.TextColumn("Citation", width="medium"),
+            "ocr": st.column_config.CheckboxColumn("OCR", help="Read from the PDF by OCR: check it against the "
+                                                   "original before quoting"),
             "sentence": st.column_config.TextColumn("Sentence", width="large"),
             "link": st.column_config.LinkColumn("Passage", display_text="open"),
         },

@@ -27,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--json", action="store_true", help="print JSON")
         cmd.add_argument("--batch", action="store_true", help="one input per line on stdin, JSON lines out")
         cmd.add_argument("-k", type=int, default=5, help="passages to show (default: %(default)s)")
-        cmd.add_argument("--doc", action="append", default=[], help="only this document (id or label); repeatable")
+        cmd.add_argument("--doc", action="append", default=[],
+                         help="only this document (id, label or alias such as PAC); repeatable")
         cmd.add_argument("--kind", action="append", default=[],
                          help="only this passage kind (paragraph, footnote, figure, table, ...); repeatable")
         cmd.add_argument("--from", dest="date_from", default="", help="documents dated from (YYYY or YYYY-MM-DD)")
@@ -64,7 +65,8 @@ def format_lookup(result: LookupResult) -> str:
     for d in result.differences:
         lines.append(f"  {d.op}: quoted {d.quoted!r} / source {d.source!r}")
     for p in result.passages[:5]:
-        lines.append(f"\n{p.citation} [{p.passage.kind}]\n{p.passage.text}")
+        ocr = f"; {OCR_CAUTION}" if p.citation.ocr else ""
+        lines.append(f"\n{p.citation} [{p.passage.kind}{ocr}]\n{p.passage.text}")
     return "\n".join(lines)
 
 

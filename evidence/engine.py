@@ -9,6 +9,7 @@ lookup(): a typed reference resolved to its passage, or a pasted quote matched t
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -87,7 +88,7 @@ SECOND_SENTENCE_MARGIN = 0.12
 TIME_MISMATCH_PENALTY = 0.15  # - this when the question names years and the sentence states only other ones
 UNIT_SENTENCE_PENALTY = 0.1
 FOOTNOTE_SENTENCE_PENALTY = 0.15
-LIST_ITEMS = 6  # items of a list shown after an answer sentence that leads into it ("... found that:")
+LIST_CHARS = 1500  # the list shown after an answer sentence that leads into it ("... found that:")
 DUPLICATE_SENTENCE_PENALTY = 0.3  # a folded duplicate's sentence answers only when clearly better
 _KIND_WORDS = ((FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
                (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
@@ -121,6 +122,13 @@ class _Candidate:
 
 
 MALFORMED_REFERENCE_WORDS = 6
+
+
+@functools.cache
+def _asking_for_a_passage() -> frozenset[str]:
+    """Words that ask for any passage ("what does Figure 13 show"), stemmed as questions are."""
+    return frozenset(content_terms("show shows say says said tell mean means contain contains describe "
+                                   "describes illustrate illustrates set out give gives state states"))
 # Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
 # it is answered with the closest citations, never matched as a quote.
 _LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
@@ -456,16 +464,26 @@ class Engine:
                           + (" with these filters." if filters.active else "."), asked_for=asked)
         best_similarity = max(self._sentence_similarity(p, vector) for p in passages[:3])
         # "What does NAO Figure 13 show?": a passage the question names answers it, however little its
-        # words (a figure's title) resemble the question's.
+        # words (a figure's title) resemble the question's, if the question asks nothing else of it
+        # ("How many astronauts does NAO Figure 13 show landing on Mars?" is not found).
         cited = {c.row for c in candidates if c.features["cited"]}
-        if best_similarity < NOT_FOUND_SIMILARITY and not any(self._row(p.passage.id) in cited for p in passages[:3]):
+        named = [p for p in passages[:3] if self._row(p.passage.id) in cited]
+        if best_similarity < NOT_FOUND_SIMILARITY and not (named and self._asks_only_for(question, named[0].passage)):
             return Answer(question, False, "Not found in the corpus: nothing in these reports answers this "
                           "question. The closest passages are listed below, but they do not answer it.",
                           passages=passages, asked_for=asked)
         # The answer is read from the passage the question names, not from another that says more.
-        named = [p for p in passages[:3] if self._row(p.passage.id) in cited]
-        sentences = self._answer_sentences(question, named or passages[:3], vector, asked)
+        sentences = self._answer_sentences(question, named or passages[:3], vector, asked, filters)
         return Answer(question, True, "", sentences, passages, asked)
+
+    def _asks_only_for(self, question: str, passage: Passage) -> bool:
+        """Whether the question's words, but for the passage's citation and words that ask for any
+        passage ("what does ... show"), are mostly in the passage."""
+        _, rest = find_documents(question, self.documents)
+        for pattern, _ in REFERENCE_PATTERNS:
+            rest = pattern.sub(" ", rest)
+        asked = frozenset(content_terms(rest)) - _asking_for_a_passage()
+        return not asked or overlap(asked, self._passage_terms(self._row(passage.id))) >= 0.5
 
     def _sentence_similarity(self, sp: ScoredPassage, vector: np.ndarray) -> float:
         row = self._row(sp.passage.id)
@@ -475,7 +493,7 @@ class Engine:
         return float(np.max(self._sentence_vectors[rows.start : rows.stop].astype(np.float32) @ vector))
 
     def _answer_sentences(
-        self, question: str, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...]
+        self, question: str, top: list[ScoredPassage], vector: np.ndarray, asked: tuple[str, ...], filters: Filters,
     ) -> list[AnswerSentence]:
         """The best sentence of the top passages; with a second one from the same passage when the
         question asks for a figure and that sentence states one nearly as well."""
@@ -487,11 +505,14 @@ class Engine:
         asks_unit = bool(re.search(r"\b(figure|fig\.?|chart|table|graph)\b", question, re.IGNORECASE))
         asks_source = bool(re.search(dict(_KIND_WORDS)[FOOTNOTE], question, re.IGNORECASE))
         # Sentences of the top passages and of the duplicates folded into them (a Key fact often
-        # states the figure most directly); each keeps the citation of the passage it stands in.
+        # states the figure most directly) that the filters allow; each keeps the citation of the
+        # passage it stands in.
         sources = []
         for sp in top:
             sources.append((sp.passage, sp.citation, sp.score))
-            sources += [(self.passage(c.passage_id), c, sp.score - DUPLICATE_SENTENCE_PENALTY) for c in sp.also_in]
+            duplicates = [self.passage(c.passage_id) for c in sp.also_in]
+            sources += [(p, self.citation(p), sp.score - DUPLICATE_SENTENCE_PENALTY) for p in duplicates
+                        if filters.allows(p, self.documents[p.doc_id])]
         scored = []
         for passage, citation, passage_score in sources:
             for row in self._sentence_rows(self._row(passage.id)):
@@ -543,18 +564,23 @@ class Engine:
         return sentences
 
     def _list_after_lead_in(self, chosen: list[tuple]) -> list[tuple]:
-        """The list items after a chosen sentence that only leads into them ("An early evaluation ...
-        found that:"): alone, it says nothing."""
+        """What follows a chosen sentence that only leads into a list ("An early evaluation ... found
+        that:"): alone, it says nothing. A list ends its paragraph in these reports, and an item may
+        run to several sentences, so the rest of the passage is taken, up to LIST_CHARS."""
+        taken = {row for _, row, *_ in chosen}
         items = []
         for _, row, passage, citation, text, _, _ in chosen:
             if not text.rstrip().endswith(":"):
                 continue
-            rows = self._sentence_rows(self._row(passage.id))
-            for item_row in range(row + 1, min(rows.stop, row + 1 + LIST_ITEMS)):
+            budget = LIST_CHARS
+            for item_row in range(row + 1, self._sentence_rows(self._row(passage.id)).stop):
                 item = self._sentence_text(item_row)
-                if not item.lstrip().startswith(("•", "-", "–")):
+                budget -= len(item)
+                if budget < 0:
                     break
-                items.append((0.0, item_row, passage, citation, item, self._figures_in(passage, item), False))
+                if item_row not in taken:
+                    taken.add(item_row)
+                    items.append((0.0, item_row, passage, citation, item, self._figures_in(passage, item), False))
         return items
 
     @staticmethod
@@ -582,6 +608,9 @@ class Engine:
         if reference is not None:
             return self._resolve(query, reference)
         if len(query.split()) <= MALFORMED_REFERENCE_WORDS and _LOCATOR_WORD.search(query):
+            quoted = self._match_quote(text, filters or Filters())
+            if quoted.status == VERBATIM:  # "In this chapter we summarise" is a quote, not a citation
+                return quoted
             return self._malformed_reference(query)
         return self._match_quote(text, filters or Filters())
 
@@ -677,7 +706,8 @@ class Engine:
         p = self.passages[match.row]
         scored = ScoredPassage(p, self.citation(p), match.score / 100)
         if match.verdict == VERBATIM:
-            message = f"Verbatim: the quote stands word for word in {scored.citation}."
+            aside = "" if match.score == 100 else ", punctuation aside,"
+            message = f"Verbatim: the quote stands word for word{aside} in {scored.citation}."
         else:
             message = (f"Altered: the quote matches {scored.citation} ({match.score:.0f}% similar) with "
                        f"{len(match.differences)} difference(s).")

@@ -94,7 +94,7 @@ class ScoredPassage:
             "id": self.passage.id, "document": self.citation.label, "locator": self.passage.locator,
             "page": self.passage.page, "kind": self.passage.kind, "citation": str(self.citation),
             "score": round(self.score, 4), "text": self.passage.text, "matched_sentence": self.sentence_text,
-            "also_in": [str(c) for c in self.also_in],
+            "also_in": [str(c) for c in self.also_in], "ocr": self.citation.ocr,
         }
 
 
@@ -105,7 +105,8 @@ class AnswerSentence:
     figures: list[FigureMention] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "citation": str(self.citation), "figures": [f.printed for f in self.figures]}
+        return {"text": self.text, "citation": str(self.citation), "figures": [f.printed for f in self.figures],
+                "ocr": self.citation.ocr}
 
 
 @dataclass

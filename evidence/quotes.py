@@ -42,14 +42,14 @@ def _normalise_keeping_case(text: str) -> str:
 
 
 # A footnote marker glued to a word by its punctuation, as PDF text has them: "budget).26", "experience.92,93".
-_GLUED_MARKER = re.compile(r"(?<=[^\W\d])[.,;:)\]'\"]+\d{1,3}(?:,\d{1,3})*$")
+_GLUED_MARKER = re.compile(r"(?<=[^\W\d]{2})[.,;:)\]'\"]+\d{1,3}(?:,\d{1,3})*$")  # not "A.3", "s.76"
 
 
 def _bare(words: list[str]) -> list[str]:
     """Words without the punctuation around them or a glued footnote marker: "planned." is "planned"
     (a quote often stops short of the sentence's full stop, or starts after its opening quotation
     mark, and leaves the markers out)."""
-    return [_GLUED_MARKER.sub("", w).strip(".,;:!?'\"()[]") or w for w in words]
+    return [_GLUED_MARKER.sub("", w).strip(".,;:!?'\"()[]…") or w for w in words]
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,9 @@ class QuoteMatcher:
         # corrected quote.
         source_words, shown_words = text[start:end].split(), self._shown(row)[start:end].split()
         differences, first, last = _aligned(needle.split(), source_words, shown_words)
-        return QuoteMatch(row, float(score), ALTERED, " ".join(shown_words[first:last]), differences)
+        # Word for word, punctuation aside (curly quotes around it, a footnote marker at its end).
+        verdict = ALTERED if differences else VERBATIM
+        return QuoteMatch(row, float(score), verdict, " ".join(shown_words[first:last]), differences)
 
 
     def _shown(self, row: int) -> str:

@@ -209,7 +209,9 @@ def test_figures_table_filters_sorts_and_downloads(app):
     go(app, "figures")
     everything = app.dataframe[0].value
     assert len(everything) > 500
-    assert {"figure", "value", "unit", "kind", "period", "citation", "sentence"} <= set(everything.columns)
+    assert {"figure", "value", "unit", "kind", "period", "citation", "ocr", "sentence"} <= set(everything.columns)
+    # Figures read by OCR are marked, and only those.
+    assert set(everything[everything["ocr"]]["citation"].str.split(",").str[0]) == {"Nuffield Trust 2022"}
     app.text_input(key="fig_text").input("delayed transfers")
     run_ok(app)
     narrowed = app.dataframe[0].value

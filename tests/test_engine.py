@@ -56,6 +56,13 @@ def test_a_question_naming_a_passage_is_answered_by_it(engine, question, passage
     assert answer.sentences[0].citation.passage_id == passage_id
 
 
+@pytest.mark.parametrize("question", ["How many astronauts does NAO Figure 13 show landing on Mars?",
+                                      "What does table 2 say about football transfer fees?"])
+def test_naming_a_passage_does_not_make_any_question_answerable(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found and answer.message.startswith("Not found in the corpus")
+
+
 def test_passages_read_by_ocr_say_so(engine, real_index_dir, capsys):
     """The Nuffield report's text is OCR (corpus/metadata.toml): its figures may be misread."""
     assert engine.ask("How many integration joint boards are there in Scotland?").sentences[0].citation.ocr
@@ -65,6 +72,9 @@ def test_passages_read_by_ocr_say_so(engine, real_index_dir, capsys):
     question = "How many integration joint boards are there in Scotland?"
     assert main(["--index", str(real_index_dir), "ask", question]) == 0
     assert "(OCR text: check figures and table cells against the original PDF)" in capsys.readouterr().out
+    assert main(["--index", str(real_index_dir), "ask", question, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["sentences"][0]["ocr"] is True and answer["passages"][0]["ocr"] is True
 
 
 def test_an_answer_that_leads_into_a_list_brings_the_list_and_not_the_footnote(engine):
@@ -73,7 +83,16 @@ def test_an_answer_that_leads_into_a_list_brings_the_list_and_not_the_footnote(e
     answer = engine.ask("What did the early evaluation of the pioneers programme find?")
     assert {str(s.citation) for s in answer.sentences} == {"NAO 2017, para 2.13"}
     assert answer.sentences[0].text.endswith("found that:")
-    assert answer.sentences[-1].text.startswith("• areas expected that it would take five years or more")
+    items = [s.text for s in answer.sentences[1:]]
+    assert len(items) == 5 and all(item.startswith("• ") for item in items), items
+    assert items[-1].startswith("• areas expected that it would take five years or more")
+    # An item of two sentences keeps both; an item chosen as a sentence already is not shown twice.
+    bcf = [s.text for s in engine.ask("How did the BCF perform against its performance metrics in its first "
+                                      "year?").sentences]
+    assert "In fact delayed days increased by 185,000 at a cost of £146 million more than planned." in bcf
+    delays = [s.text for s in engine.ask("What percentage of delays did the data show over this two-year "
+                                         "period?").sentences]
+    assert len(delays) == len(set(delays)) and delays[0] == "Over this two-year period the data show:"
     # Asked for the source, the footnote may answer.
     source = engine.ask("Which footnote is the source for the early evaluation of the pioneers programme?")
     assert source.sentences[0].citation.locator == "footnote 24"
@@ -99,6 +118,10 @@ def test_filters_by_document_kind_and_date(engine):
     for name, doc_id in (("PAC", "pac2018"), ("nuffield", "nuffield2022"), ("NAO web summary", "naosummary2017")):
         top = engine.rank("vanguards", 5, Filters(documents=(name,)))
         assert top and {p.passage.doc_id for p in top} == {doc_id}, name
+    # The answer, too, is read from the documents the filter allows (not from a duplicate elsewhere).
+    web = engine.ask("How much was pooled in the Better Care Fund in 2015-16?",
+                     filters=Filters(documents=("NAO web summary",)))
+    assert web.sentences and {s.citation.doc_id for s in web.sentences} == {"naosummary2017"}
     with pytest.raises(QueryError, match="no document 'Kings Fund' in this corpus"):
         engine.ask("vanguards", filters=Filters(documents=("Kings Fund",)))
     recent = engine.rank("integration", 10, Filters(date_from="2018"))
@@ -176,6 +199,15 @@ def test_a_citation_the_tool_cannot_read_is_not_matched_as_a_quote(engine, query
 def test_a_few_words_are_found_verbatim_or_not_at_all(engine):
     assert engine.lookup("pooled budget savings").status == "not found"
     assert engine.lookup("Better Care Fund").status == "verbatim"
+    # Short quotes with a word that can start a citation ("chapter", "part") are still quotes.
+    for quote in ("In this chapter we summarise", "Monitor (now part of NHS Improvement),"):
+        assert engine.lookup(quote).status == "verbatim", quote
+
+
+def test_a_quote_that_differs_only_in_punctuation_is_verbatim(engine):
+    curly = engine.lookup("“the Fund would achieve savings of £511 million in 2015-16”")
+    assert curly.status == "verbatim" and "punctuation aside" in curly.message
+    assert curly.passages[0].passage.id == "nao2017/para-2-7"
 
 
 def test_eval_lookups_all_resolve(engine):

@@ -234,6 +234,18 @@ def test_nuffield_search_text_repairs_ocr(real_index):
     assert "Foundation3" in intro.text and "Foundation3" not in intro.search_text
 
 
+@pytest.mark.parametrize("text,repaired", [
+    ("rate was 10,652.4 per 100,000", "rate was 10,652.4 per 100,000"),  # a decimal, no marker
+    ("was high.2.5 million people", "was high.2.5 million people"),  # numbers that do not follow on
+    ("experience.92,93", "experience."), ("initiatives,54.55 and", "initiatives, and"),
+    ("a budget to do s0.66 But", "a budget to do s. But"), ("set at £86,000.30", "set at £86,000"),
+])
+def test_nuffield_footnote_markers_are_told_from_numbers(text, repaired):
+    from indexer.parsers.nuffield import repair_ocr
+
+    assert repair_ocr(text, set()) == repaired
+
+
 @pytest.mark.parametrize("glued,kept", [
     ("experience.92,93", "experience."), ("initiatives,54.55", "initiatives,"), ("entities.61,62", "entities."),
     ("£86,000.30", "£86,000"), ("£20,000.31", "£20,000"),

@@ -121,8 +121,9 @@ def repair_ocr(text: str, vocabulary: set[str]) -> str:
         return joined if joined.lower() in vocabulary else f"{m.group(1)}-{m.group(2)}"
 
     text = re.sub(r"(\w+)-\s*\n\s*(\w+)", dehyphenate, text)
-    for marker in _GLUED_FOOTNOTE_MARKERS:
-        text = marker.sub("", text)
+    for marker in _GLUED_FOOTNOTE_MARKERS:  # in turn: "do s0.66" loses "0", then ".66"
+        for start, end in reversed([m.span() for m in marker.finditer(text) if _is_marker_list(m.group())]):
+            text = text[:start] + text[end:]
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -132,12 +133,32 @@ _GLUED_FOOTNOTE_MARKERS = tuple(re.compile(pattern) for pattern in (
     r"(?<=[a-z]),\d{1,3}(?:,\d{1,3})*(?=\s)",  # "integration,59,60 these"
     r"(?<=[a-z’'”)])\d{1,3}(?=[\s.,;:)]|$)",  # "Foundation3", "care.23"
     r"(?<=[a-z][.,])\d{1,3}(?:[.,]\d{1,3})*(?=\s|$)",  # "experience.92,93", "initiatives,54.55" (OCR's "." for ",")
-    r"(?<=\d,\d{3})\.\d{1,2}(?=\s|$)",  # "£86,000.30": no amount in the report is in pence
+    # "£86,000.30": no amount in the report is in pence (a rate such as "10,652.4" is no amount).
+    r"(?<=£\d,\d{3})\.\d\d(?=\s|$)|(?<=£\d\d,\d{3})\.\d\d(?=\s|$)|(?<=£\d{3},\d{3})\.\d\d(?=\s|$)",
 ))
 
 
+def _is_marker_list(printed: str) -> bool:
+    """Footnote numbers rise: "92,93", "54.55" (the OCR's "." for ","). Numbers joined by a full stop
+    must follow on, else they are a decimal the OCR ran into the word before ("high.2.5 million")."""
+    numbers = [int(n) for n in re.findall(r"\d+", printed)]
+    steps = list(zip(numbers, numbers[1:], strict=False))
+    if any(b <= a for a, b in steps):
+        return False
+    return "." not in printed.strip(".,") or all(b == a + 1 for a, b in steps)
+
+
 def _glued_footnote_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for marker in _GLUED_FOOTNOTE_MARKERS for m in marker.finditer(text)]
+    """Spans of footnote numbers glued to the text, overlapping ones merged, in order."""
+    spans = sorted(m.span() for marker in _GLUED_FOOTNOTE_MARKERS for m in marker.finditer(text)
+                   if _is_marker_list(m.group()))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _is_heading_start(block: Block) -> bool:
@@ -328,7 +349,9 @@ class _NuffieldParser:
             i += 1
             if _is_junk(block):
                 continue
-            if self._is_subheading(block, self.blocks[i] if i < len(self.blocks) else None):
+            # A list's item that lost its bullet to the OCR is no title, short as it may be.
+            leads_in = current is not None and current.blocks[-1].text.rstrip().endswith(":")
+            if not leads_in and self._is_subheading(block, self.blocks[i] if i < len(self.blocks) else None):
                 if current:
                     self.emit(current)
                     current = None
