@@ -85,7 +85,7 @@ def _show_answer(answer: Answer) -> None:
             f' <span class="meta">— {esc(str(s.citation))}</span>')
         html(block(f'{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
     if any(s.citation.ocr for s in answer.sentences):
-        st.warning(f"{OCR_CAUTION}.", icon=":material/document_scanner:")
+        st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")
     cited = list(dict.fromkeys(str(s.citation) for s in answer.sentences))
     st.code("; ".join(cited), language=None)

@@ -71,6 +71,17 @@ def test_ask_shows_answer_figure_citation_and_passages(app):
     assert app.get("download_button"), "the answer can be downloaded as Markdown"
 
 
+def test_an_answer_from_ocr_text_is_flagged(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("How many integration joint boards are there in Scotland?")
+    run_ok(app)
+    assert [w.value for w in app.warning] == ["OCR text: check figures and table cells against the original PDF."]
+    assert any("OCR text" in c.value for c in app.caption), "each passage read by OCR says so"
+    app.text_input(key="ask_q").input(POOLED)
+    run_ok(app)
+    assert not app.warning, "no flag on text that was not read by OCR"
+
+
 def test_example_question_is_asked(app):
     run_ok(app)
     app.button(key="example-2").click()
