@@ -122,6 +122,12 @@ class _Candidate:
 
 
 MALFORMED_REFERENCE_WORDS = 6
+# Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
+# unless it stands verbatim in a passage, it is answered with the closest citations, never matched
+# loosely as a quote.
+_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
+                           r"recommendations?|conclusions?|chapter|section|part|key (facts?|points?))\b|¶|§",
+                           re.IGNORECASE)
 
 
 @functools.cache
@@ -129,11 +135,6 @@ def _asking_for_a_passage() -> frozenset[str]:
     """Words that ask for any passage ("what does Figure 13 show"), stemmed as questions are."""
     return frozenset(content_terms("show shows say says said tell mean means contain contains describe "
                                    "describes illustrate illustrates set out give gives state states"))
-# Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
-# it is answered with the closest citations, never matched as a quote.
-_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
-                           r"recommendations?|conclusions?|chapter|section|part|key (facts?|points?))\b|¶|§",
-                           re.IGNORECASE)
 
 
 def _citation_key(text: str) -> str:

@@ -141,7 +141,6 @@ class QuoteMatcher:
         verdict = ALTERED if differences else VERBATIM
         return QuoteMatch(row, float(score), verdict, " ".join(shown_words[first:last]), differences)
 
-
     def _shown(self, row: int) -> str:
         """The passage's normalised text in its own case, where lower-casing kept every offset (it
         does but for a few letters outside English); else the lower-cased text."""

@@ -125,7 +125,8 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference 
         return Reference(doc_ids, f"para {bare[1]}", bare_number=True)
     if doc_ids and re.fullmatch(r"\s*key facts?\s*", _FILLER.sub(" ", rest)):
         return Reference(doc_ids, "Key facts")
-    key_fact = _KEY_FACT.fullmatch(" ".join(re.sub(r"\b(?:the|of|in|from)\b|^\W+|\W+$", " ", rest).split()))
+    # Filler words and the punctuation around the whole go; a figure's own "%" or "£" stays.
+    key_fact = _KEY_FACT.fullmatch(" ".join(re.sub(r"\b(?:the|of|in|from)\b|^\W+|[\s.,;:!?]+$", " ", rest).split()))
     if key_fact:
         return Reference(doc_ids, f"{KEY_FACTS_PREFIX}{key_fact[1].strip().rstrip('.,')}")
     return None

@@ -183,6 +183,7 @@ def test_a_changed_figure_in_a_quote_is_called_out(engine):
     ("NAO key facts 628", "Key facts, 628"),
     ("NAO key fact £511 million", "Key facts, £511m"),
     ("Key facts, £5.3bn", "Key facts, £5.3bn"),
+    ("NAO key facts 82.7%", "Key facts, 82.7%"),
 ])
 def test_a_key_facts_entry_is_looked_up_by_its_figure(engine, query, locator):
     result = engine.lookup(query)
