@@ -21,8 +21,8 @@ def answer_markdown(answer: Answer, base_url: str = "") -> str:
     lines = [f"# {_plain(answer.question)}", ""]
     if answer.found:
         lines += ["## Answer", ""]
-        for s in answer.sentences:
-            lines += [_quote(_plain(s.text)), "", f"— {s.citation}", ""]
+        for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
+            lines += [_quote(_plain(s.text)), ""] + ([f"— {s.citation}", ""] if cited else [])
         if answer.figures:
             lines += ["Figures: " + "; ".join(f"{f.printed} ({f.kind})" for f in answer.figures), ""]
         cited = dict.fromkeys(str(s.citation) for s in answer.sentences)

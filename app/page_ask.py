@@ -78,11 +78,9 @@ def render(engine: Engine) -> links.Params:
 
 def _show_answer(answer: Answer) -> None:
     st.subheader("Answer")
-    for i, s in enumerate(answer.sentences):
+    for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
         spans = phrase_spans(s.text, [f.printed for f in s.figures])
-        following = answer.sentences[i + 1] if i + 1 < len(answer.sentences) else None
-        cite = "" if following and following.citation == s.citation else (  # a list's items: cited once
-            f' <span class="meta">— {esc(str(s.citation))}</span>')
+        cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
         html(block(f'{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")

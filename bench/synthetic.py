@@ -1,6 +1,6 @@
 """A synthetic corpus grown from the real passages, for the scale benchmark (bench/scale.py).
 
-Text, two designs:
+Text, three designs:
 - "markov" (the default, what the scale targets are checked on): a real passage's first words,
   continued to the same length by a word-bigram model of all the reports. It reads like the reports
   locally (their phrases, numbers and vocabulary, so BM25 statistics stay theirs) and is on their
@@ -12,7 +12,7 @@ Text, two designs:
   of the fall in recall at scale comes from that.
 - "copy" (a stress test): the real passage with one word in three replaced by a word drawn from the
   corpus's word frequencies: about 1,800 near-copies of every real passage at a million passages.
-Either way no synthetic passage holds an evaluation support quote verbatim: none shares a run of
+Whatever the design, no synthetic passage holds an evaluation support quote verbatim: none shares a run of
 QUOTE_NGRAM words with any quote (checked, and re-drawn until true).
 
 Vectors (VECTORS, `bench.scale build --vectors`): embedding a million passages and their sentences

@@ -39,13 +39,12 @@ def _parser() -> argparse.ArgumentParser:
 def format_answer(answer: Answer) -> str:
     lines = []
     if answer.found:
-        for i, s in enumerate(answer.sentences):
+        for s, cite in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             text = s.text
             for f in s.figures:  # figures marked as **£5.3 billion**
                 text = text.replace(f.printed, f"**{f.printed}**", 1)
             lines.append(text)
-            following = answer.sentences[i + 1] if i + 1 < len(answer.sentences) else None
-            if following is None or following.citation != s.citation:  # a list's items: cited once, after it
+            if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
         also = [str(c) for c in answer.also_in()]
         if also:

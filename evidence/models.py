@@ -122,6 +122,12 @@ class Answer:
     def figures(self) -> list[FigureMention]:
         return [f for s in self.sentences for f in s.figures]
 
+    def citation_shown_after(self) -> list[bool]:
+        """Per answer sentence, whether its citation follows it: once after a run of sentences from
+        one passage (a list after its lead-in), not after each."""
+        s = self.sentences
+        return [i + 1 == len(s) or s[i + 1].citation != s[i].citation for i in range(len(s))]
+
     def also_in(self) -> list[Citation]:
         """Other places stating what the answer's passages say (their folded duplicates)."""
         cited = {s.citation.passage_id for s in self.sentences}

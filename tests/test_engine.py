@@ -86,6 +86,7 @@ def test_an_answer_that_leads_into_a_list_brings_the_list_and_not_the_footnote(e
     items = [s.text for s in answer.sentences[1:]]
     assert len(items) == 5 and all(item.startswith("• ") for item in items), items
     assert items[-1].startswith("• areas expected that it would take five years or more")
+    assert answer.citation_shown_after() == [False] * 5 + [True]  # the list is cited once, after it
     # An item of two sentences keeps both; an item chosen as a sentence already is not shown twice.
     bcf = [s.text for s in engine.ask("How did the BCF perform against its performance metrics in its first "
                                       "year?").sentences]
