@@ -19,8 +19,10 @@ from indexer.models import DocumentInfo, FileProblem, Passage
 from indexer.parsers import parse_document
 from indexer.sentences import sentence_spans
 from indexer.store import (
+    REBUILD_HINT,
     SCHEMA_VERSION,
-    IndexProblem,
+    IndexMissing,
+    IndexStale,
     build_lock,
     library_versions,
     load_index,
@@ -44,6 +46,7 @@ class BuildReport:
     reused: int
     seconds: float
     problems: list[FileProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"Indexed {len(self.documents)} documents, "
@@ -56,6 +59,8 @@ class BuildReport:
         lines.append(f"  embedded {self.embedded} passages, reused {self.reused} unchanged embeddings")
         for problem in self.problems:
             lines.append(f"  WARNING skipped {problem}")
+        for warning in self.warnings:
+            lines.append(f"  WARNING {warning}")
         return "\n".join(lines)
 
 
@@ -63,20 +68,33 @@ def embedding_key(text: str, dtype: str = "bfloat16") -> str:
     return hashlib.sha256(f"{MODEL_NAME}:{dtype}\n{text}".encode()).hexdigest()
 
 
-def _previous_vectors(index_dir: Path, dtype: str) -> dict[str, np.ndarray]:
+def _previous_vectors(index_dir: Path, dtype: str) -> tuple[dict[str, np.ndarray], str]:
     """Embeddings of the current index (passages and sentences) by text hash, so unchanged text is
-    not embedded again; none when it was embedded at another precision."""
+    not embedded again; none when it was embedded at another precision. A damaged previous index
+    is no reason to fail: everything is embedded afresh, and the second value says what was damaged."""
     try:
-        old = load_index(index_dir, MODEL_NAME, with_faiss=False)
-    except IndexProblem:
-        return {}
+        old = load_index(index_dir, MODEL_NAME, with_faiss=False, verify=True)
+    except IndexMissing:
+        return {}, ""
+    except IndexStale:
+        return {}, ""
+    except Exception as err:  # noqa: BLE001 - whatever is wrong with the old index, the new build goes on
+        return {}, _damage_warning(err)
     if old.manifest["model"].get("dtype", "float32") != dtype:
-        return {}
-    cache = {embedding_key(p.retrieval_text, dtype): old.vectors[i] for i, p in enumerate(old.passages)}
-    for row, (passage, start, end) in enumerate(old.sentences):
-        text = old.passages[int(passage)].search_text[int(start) : int(end)]
-        cache[embedding_key(text, dtype)] = old.sentence_vectors[row]
-    return cache
+        return {}, ""
+    try:
+        cache = {embedding_key(p.retrieval_text, dtype): old.vectors[i] for i, p in enumerate(old.passages)}
+        for row, (passage, start, end) in enumerate(old.sentences):
+            text = old.passages[int(passage)].search_text[int(start) : int(end)]
+            cache[embedding_key(text, dtype)] = old.sentence_vectors[row]
+    except Exception as err:  # noqa: BLE001 - as above
+        return {}, _damage_warning(err)
+    return cache, ""
+
+
+def _damage_warning(err: Exception) -> str:
+    reason = str(err).removesuffix(f"; {REBUILD_HINT}")
+    return f"the previous index was damaged, so every passage was embedded again ({reason})"
 
 
 def embed_with_cache(
@@ -135,6 +153,11 @@ def build_index(
             except Exception as err:  # a parser bug on one file must not lose the others
                 problems.append(FileProblem(path.name, f"could not be parsed ({type(err).__name__}: {err})"))
                 continue
+            twin = next((d for d in documents if d.sha256 == source.doc.sha256), None)
+            if twin is not None:  # the same report twice would answer every question twice
+                problems.append(FileProblem(path.name, f"has the same content as {twin.file}; indexed once, "
+                                                       f"as {twin.label}"))
+                continue
             documents.append(source.doc)
             sources[source.doc.id] = source.text
             passages += parsed
@@ -146,7 +169,7 @@ def build_index(
         groups = find_groups(passages, docs_by_id)
 
         report_progress("Embedding passages", 0.15)
-        cache = _previous_vectors(index_dir, embedder.dtype)
+        cache, damage = _previous_vectors(index_dir, embedder.dtype)
         vectors, embedded = embed_with_cache([p.retrieval_text for p in passages], cache, embedder, progress)
         sentences = np.array(
             [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
@@ -181,4 +204,5 @@ def build_index(
         reused=len(passages) - embedded,
         seconds=time.perf_counter() - started,
         problems=problems,
+        warnings=[damage] if damage else [],
     )

@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import shutil
-import sqlite3
 import time
 import uuid
 from collections.abc import Mapping
@@ -36,10 +35,12 @@ from indexer.dense import (
     build_faiss,
     index_spec,
 )
+from indexer.integrity import BuildHold, ChecksumMismatch, check_files, checksums, in_use, manifest_problem
 from indexer.lexical import LexicalIndex
 from indexer.models import DocumentInfo, DuplicateGroup, Passage
 from indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from indexer.passage_table import PassageTable, write_passages
+from indexer.paths import BUILD_NAME_PATTERN, UnsafePath, inside, safe_name
 
 SCHEMA_VERSION = 6  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
 # 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text
@@ -81,7 +82,8 @@ class SourceTexts(Mapping[str, str]):
         if doc_id not in self._doc_ids:
             raise KeyError(doc_id)
         if doc_id not in self._texts:
-            self._texts[doc_id] = (self._folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+            path = inside(self._folder, safe_name(doc_id, "document id") + ".txt")
+            self._texts[doc_id] = path.read_text(encoding="utf-8")
         return self._texts[doc_id]
 
     def __iter__(self):
@@ -108,6 +110,7 @@ class LoadedIndex:
     lexical: LexicalIndex | None = None
     sentence_faiss: object = None
     sentence_lexical: LexicalIndex | None = None
+    hold: BuildHold | None = None  # keeps a later build from deleting this folder while it is read
 
     def passage(self, passage_id: str) -> Passage:
         row = self.passages.row_of(passage_id)
@@ -134,11 +137,25 @@ def library_versions() -> dict[str, str]:
 
 
 def current_build(root: Path) -> Path | None:
+    """The live build folder named by CURRENT; None when there is no index. A CURRENT that is not the
+    name of a folder under builds/ (binary, a folder itself, '../../x') is damage, not a path to follow."""
     pointer = root / "CURRENT"
-    if not pointer.exists():
+    if not pointer.exists() and not pointer.is_symlink():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    return root / "builds" / name if name else None
+    try:
+        name = pointer.read_bytes().decode("ascii").strip()
+    except IsADirectoryError as err:
+        raise IndexCorrupt(f"{pointer} is a folder, not the name of a build; {REBUILD_HINT}") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise IndexCorrupt(f"{pointer} cannot be read as a build name ({err}); {REBUILD_HINT}") from err
+    if not name:
+        return None
+    if not BUILD_NAME_PATTERN.match(name):
+        raise IndexCorrupt(f"{pointer} holds {name[:80]!r}, not the name of a build; {REBUILD_HINT}")
+    try:
+        return inside(root / "builds", name)
+    except UnsafePath as err:
+        raise IndexCorrupt(f"{pointer}: {err}; {REBUILD_HINT}") from err
 
 
 @contextlib.contextmanager
@@ -178,6 +195,7 @@ def write_index(
     tmp = builds / f".tmp-{name}"
     try:
         builds.mkdir(parents=True, exist_ok=True)
+        _remove_unfinished(builds)  # left by a build that was killed; the build lock says none is running
         tmp.mkdir()
     except OSError as err:
         raise IndexProblem(f"cannot write the index in {root} ({err.strerror or err}); "
@@ -185,7 +203,7 @@ def write_index(
     try:
         (tmp / "sources").mkdir()
         for doc_id, text in sources.items():
-            (tmp / "sources" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+            inside(tmp / "sources", safe_name(doc_id, "document id") + ".txt").write_text(text, encoding="utf-8")
         (tmp / "documents.json").write_text(
             json.dumps([d.to_dict() for d in documents], indent=1, ensure_ascii=False), encoding="utf-8")
         write_passages(tmp / PASSAGES_FILE, passages)
@@ -204,15 +222,20 @@ def write_index(
             LexicalIndex.build([passages[int(r)].search_text[int(s) : int(e)] for r, s, e in sentences]).save(
                 tmp / "bm25_sentences")
         manifest = {**manifest, "faiss_index": spec, "sentence_faiss_index": sentence_spec}
-        manifest = {**manifest, "passages": len(passages), "files": sorted(os.listdir(tmp))}
+        manifest = {**manifest, "passages": len(passages), "files": sorted(os.listdir(tmp)),
+                    "checksums": checksums(tmp)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        probe_build(tmp, manifest["model"]["name"])  # CURRENT moves only to a build that loads and answers
         final = builds / name
         os.replace(tmp, final)
         pointer_tmp = root / f".CURRENT-{name}"
         pointer_tmp.write_text(name, encoding="utf-8")
         with open(pointer_tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(pointer_tmp, root / "CURRENT")
+        current = root / "CURRENT"
+        if current.is_dir() and not current.is_symlink():  # damage: a folder where the pointer belongs
+            shutil.rmtree(current)
+        os.replace(pointer_tmp, current)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -221,19 +244,38 @@ def write_index(
 
 
 def _remove_old_builds(builds: Path, keep: str) -> None:
-    olds = sorted((p for p in builds.iterdir() if p.name != keep), key=lambda p: p.name)
+    """Delete builds older than the last KEEP_BUILDS, except those a loaded index still reads."""
+    olds = sorted((p for p in builds.iterdir() if p.name != keep and not p.name.startswith(".")),
+                  key=lambda p: p.name)
     for stale in olds[: max(0, len(olds) - (KEEP_BUILDS - 1))]:
-        shutil.rmtree(stale, ignore_errors=True)
+        if not in_use(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _remove_unfinished(builds: Path) -> None:
+    for unfinished in builds.glob(".tmp-*"):
+        shutil.rmtree(unfinished, ignore_errors=True)
 
 
 def read_manifest(root: Path) -> dict:
     build = current_build(root)
     if build is None or not build.exists():
         raise IndexMissing(f"no index in {root}; build it with: python -m indexer build")
+    return read_build_manifest(build)
+
+
+def read_build_manifest(build: Path) -> dict:
+    """The manifest of one build folder, checked for its shape; IndexCorrupt when damaged."""
+    if not build.is_dir():
+        raise IndexCorrupt(f"index build {build} is not a folder; {REBUILD_HINT}")
     try:
-        return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:  # ValueError: bad JSON and bad UTF-8 alike
         raise IndexCorrupt(f"index manifest in {build} is unreadable ({err}); {REBUILD_HINT}") from err
+    problem = manifest_problem(manifest)
+    if problem:
+        raise IndexCorrupt(f"index in {build} is damaged: {problem}; {REBUILD_HINT}")
+    return manifest
 
 
 def check_compatible(manifest: dict, model_name: str) -> None:
@@ -241,47 +283,63 @@ def check_compatible(manifest: dict, model_name: str) -> None:
         raise IndexStale(
             f"index schema version {manifest.get('schema_version')} does not match this program's "
             f"{SCHEMA_VERSION}; {REBUILD_HINT}")
-    if manifest.get("model", {}).get("name") != model_name:
+    if manifest["model"]["name"] != model_name:
         raise IndexStale(
-            f"index was built with model {manifest.get('model', {}).get('name')!r}, not {model_name!r}; "
-            f"{REBUILD_HINT}")
+            f"index was built with model {manifest['model']['name']!r}, not {model_name!r}; {REBUILD_HINT}")
 
 
-def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIndex:
-    """Load the current build; every problem is reported with how to rebuild."""
-    manifest = read_manifest(root)
+def load_index(root: Path, model_name: str, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
+    """Load the current build; every problem is reported with how to rebuild.
+
+    `verify`: check every file's checksum (True), sizes only (False), or checksums when the build is
+    small enough to hash at start-up (None, see indexer.integrity)."""
+    read_manifest(root)  # IndexMissing before anything else
+    return load_build(current_build(root), model_name, with_faiss, verify)
+
+
+def load_build(build: Path, model_name: str, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
+    """Load one build folder (see load_index)."""
+    manifest = read_build_manifest(build)
     check_compatible(manifest, model_name)
-    build = current_build(root)
+    hold = BuildHold(build)
     try:
+        check_files(build, manifest.get("checksums", {}), full=verify)
         missing = [f for f in manifest.get("files", []) if not (build / f).exists()]
         if missing:
             raise IndexCorrupt(f"index in {build} is missing {', '.join(missing)}; {REBUILD_HINT}")
-        documents = {
-            d["id"]: DocumentInfo.from_dict(d)
-            for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
-        }
-        passages = PassageTable(build / PASSAGES_FILE)
-        groups = {
-            g["id"]: DuplicateGroup(**g)
-            for g in json.loads((build / "groups.json").read_text(encoding="utf-8"))
-        }
-        vectors = np.load(build / "vectors.npy", mmap_mode="r")
-        sentences = np.load(build / "sentences.npy", mmap_mode="r")
-        sentence_vectors = np.load(build / "sentence_vectors.npy", mmap_mode="r")
-        sources = SourceTexts(build / "sources", list(documents))
-        faiss_index = lexical = sentence_faiss = sentence_lexical = None
-        if with_faiss:
-            import faiss
-
-            faiss_index = faiss.read_index(str(build / "faiss.index"))
-            lexical = LexicalIndex.load(build / "bm25")
-            sentence_faiss = faiss.read_index(str(build / "sentence_faiss.index"))
-            if (build / "bm25_sentences").exists():
-                sentence_lexical = LexicalIndex.load(build / "bm25_sentences")
+        index = _read_parts(build, manifest, with_faiss)
     except IndexProblem:
         raise
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError, sqlite3.Error) as err:
+    except ChecksumMismatch as err:
+        raise IndexCorrupt(f"index in {build} is damaged: {err}; {REBUILD_HINT}") from err
+    except Exception as err:  # noqa: BLE001 - any failure to read a damaged file is damage, said as such
         raise IndexCorrupt(f"index in {build} is damaged ({type(err).__name__}: {err}); {REBUILD_HINT}") from err
+    index.hold = hold
+    return index
+
+
+def _read_parts(build: Path, manifest: dict, with_faiss: bool) -> LoadedIndex:
+    documents = {
+        d["id"]: DocumentInfo.from_dict(d)
+        for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
+    }
+    for doc_id in documents:
+        safe_name(doc_id, "document id")
+    passages = PassageTable(build / PASSAGES_FILE)
+    groups = {g["id"]: DuplicateGroup(**g) for g in json.loads((build / "groups.json").read_text(encoding="utf-8"))}
+    vectors = np.load(build / "vectors.npy", mmap_mode="r")
+    sentences = np.load(build / "sentences.npy", mmap_mode="r")
+    sentence_vectors = np.load(build / "sentence_vectors.npy", mmap_mode="r")
+    sources = SourceTexts(build / "sources", list(documents))
+    faiss_index = lexical = sentence_faiss = sentence_lexical = None
+    if with_faiss:
+        import faiss
+
+        faiss_index = faiss.read_index(str(build / "faiss.index"))
+        lexical = LexicalIndex.load(build / "bm25")
+        sentence_faiss = faiss.read_index(str(build / "sentence_faiss.index"))
+        if (build / "bm25_sentences").exists():
+            sentence_lexical = LexicalIndex.load(build / "bm25_sentences")
     if len(passages) != manifest.get("passages") or vectors.shape[0] != len(passages):
         raise IndexCorrupt(
             f"index in {build} is inconsistent ({len(passages)} passages, {vectors.shape[0]} vectors, "
@@ -291,3 +349,21 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True) -> LoadedIn
                            f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
     return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
                        sentences, sentence_vectors, lexical, sentence_faiss, sentence_lexical)
+
+
+def probe_build(build: Path, model_name: str) -> None:
+    """A new build must load, hold finite vectors and find its own first passage by its words and by its
+    vector before CURRENT may name it; IndexCorrupt says what failed."""
+    index = load_build(build, model_name, verify=True)
+    for name, array in (("passage", index.vectors), ("sentence", index.sentence_vectors)):
+        if len(array) and not np.isfinite(np.asarray(array, dtype=np.float32)).all():
+            raise IndexCorrupt(f"the new build in {build} has {name} vectors that are not numbers; "
+                               "nothing was switched")
+    if len(index.passages):
+        words = index.passages[0].retrieval_text
+        by_words = [row for row, _ in index.lexical.search(words, 10)]
+        by_vector = [row for row, _ in index.dense.search(np.asarray(index.vectors[0], dtype=np.float32), 10)]
+        if 0 not in by_words or 0 not in by_vector:
+            raise IndexCorrupt(f"the new build in {build} does not find its own first passage "
+                               f"(by words: {0 in by_words}, by vector: {0 in by_vector}); nothing was switched")
+    index.hold.release()
