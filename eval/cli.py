@@ -23,12 +23,12 @@ def check(metrics: dict[str, float], minimum: dict[str, float], retriever: str) 
 
 def main(argv: list[str] | None = None) -> int:
     from evidence.retrieval import RETRIEVERS
+    from indexer.cli_common import add_location_arguments
 
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
     parser.add_argument("--retrievers", default=",".join(RETRIEVERS),
                         help="comma-separated names (default: %(default)s)")
-    parser.add_argument("--index", type=Path, default=Path("index"), help="index folder (built if missing)")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    add_location_arguments(parser)
     parser.add_argument("--check", action="store_true", help="exit 1 if the default retriever is below thresholds")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: eval/results)")

@@ -9,16 +9,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from evidence.limits import MAX_PASSAGES_SHOWN, check_count
 from evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
+from evidence.query import QueryError
+from indexer.cli_common import EXIT_USAGE, add_location_arguments
+
+
+def _passage_count(text: str) -> int:
+    try:
+        return check_count(int(text))
+    except (ValueError, QueryError) as err:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_PASSAGES_SHOWN}, not {text!r}") from err
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evidence", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, default=Path("index"), help="index folder (default: %(default)s)")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus, built if no index exists")
+    add_location_arguments(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("ask", "answer a question with cited passages"),
                             ("lookup", "find a passage by reference ('NAO para 2.7') or by a pasted quote")):
@@ -26,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("text", nargs="?", help="the question or citation (omit with --batch)")
         cmd.add_argument("--json", action="store_true", help="print JSON")
         cmd.add_argument("--batch", action="store_true", help="one input per line on stdin, JSON lines out")
-        cmd.add_argument("-k", type=int, default=5, help="passages to show (default: %(default)s)")
+        cmd.add_argument("-k", type=_passage_count, default=5,
+                         help=f"passages to show, 1 to {MAX_PASSAGES_SHOWN} (default: %(default)s)")
         cmd.add_argument("--doc", action="append", default=[],
                          help="only this document (id, label or alias such as PAC); repeatable")
         cmd.add_argument("--kind", action="append", default=[],
@@ -72,21 +82,20 @@ def format_lookup(result: LookupResult) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from evidence.engine import Engine
-    from evidence.query import QueryError
     from indexer.build import build_index
-    from indexer.store import IndexMissing, IndexProblem
+    from indexer.store import IndexMissing
 
-    filters = Filters(tuple(args.doc), tuple(args.kind), args.date_from, args.date_to)
     try:
-        try:
-            engine = Engine.load(args.index)
-        except IndexMissing:
-            print(f"no index in {args.index}; building it from {args.corpus} ...", file=sys.stderr)
-            build_index(args.corpus, args.index, progress=False)
-            engine = Engine.load(args.index)
-    except IndexProblem as err:
+        filters = Filters(tuple(args.doc), tuple(args.kind), args.date_from, args.date_to)
+    except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
+    try:
+        engine = Engine.load(args.index)
+    except IndexMissing:
+        print(f"no index in {args.index}; building it from {args.corpus} ...", file=sys.stderr)
+        build_index(args.corpus, args.index, progress=False)
+        engine = Engine.load(args.index)
 
     def run(text: str):
         if args.command == "ask":
@@ -100,17 +109,17 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 payload = run(line.rstrip("\n")).to_dict()
             except QueryError as err:
-                payload = {"query": line.rstrip("\n"), "error": str(err)}
+                payload = {"query": line.rstrip("\n")[:200], "error": str(err)}
             print(json.dumps(payload, ensure_ascii=False), flush=True)
         return 0
     if not args.text:
         print("error: give the text to ask or look up, or use --batch", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         result = run(args.text)
     except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:

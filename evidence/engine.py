@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from evidence.glossary import expand
 from evidence.intent import COMPATIBLE, asked_figure_kinds
+from evidence.limits import check_length
 from evidence.models import (
     Answer,
     AnswerSentence,
@@ -448,9 +449,13 @@ class Engine:
         """The sentence that answers the question, its figures and citation, and the passages behind it."""
         question = clean_query(question)
         filters = filters or Filters()
+        self._allowed_rows(filters)  # an unknown document in the filters is an error before anything else
         reference = parse_reference(question, self.documents)
         if reference is not None:  # "NAO para 2.7" typed as a question: show that passage
-            resolved = self._resolve(question, reference)
+            named = self._resolve(question, reference)
+            resolved = self._within_filters(named, filters)
+            if named.found and not resolved.found:  # the passage exists, the filters leave it out
+                return Answer(question, False, resolved.message)
             if resolved.status == "found":
                 top = resolved.passages[0]
                 rows = self._sentence_rows(self._row(top.passage.id))
@@ -600,20 +605,41 @@ class Engine:
     # --- lookups ---------------------------------------------------------------------------------
     def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
         """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""
-        query = clean_query(text) if len(text) < 400 else text.strip()
+        check_length(text, "lookup")
+        query = clean_query(text, "lookup") if len(text) < 400 else text.strip()
+        filters = filters or Filters()
+        self._allowed_rows(filters)
         printed = self._printed_citation(query)
         if printed is not None:  # a citation exactly as this tool prints it
-            return LookupResult(query, "reference", "found", str(self.citation(printed)),
-                                [ScoredPassage(printed, self.citation(printed), 1.0)])
+            return self._within_filters(LookupResult(query, "reference", "found", str(self.citation(printed)),
+                                                     [ScoredPassage(printed, self.citation(printed), 1.0)]), filters)
         reference = parse_reference(query, self.documents)
         if reference is not None:
-            return self._resolve(query, reference)
+            return self._within_filters(self._resolve(query, reference), filters)
         if len(query.split()) <= MALFORMED_REFERENCE_WORDS and _LOCATOR_WORD.search(query):
             quoted = self._match_quote(text, filters or Filters())
             if quoted.status == VERBATIM:  # "In this chapter we summarise" is a quote, not a citation
                 return quoted
             return self._malformed_reference(query)
         return self._match_quote(text, filters or Filters())
+
+    def _within_filters(self, result: LookupResult, filters: Filters) -> LookupResult:
+        """A reference's passages that the filters allow; when they allow none, "not found" that says
+        which passage the reference names and that the filters leave it out (its passages kept, unshown)."""
+        if not filters.active or not result.passages:
+            return result
+        kept = [sp for sp in result.passages if filters.allows(sp.passage, self.documents[sp.passage.doc_id])]
+        if len(kept) == len(result.passages):
+            return result
+        if not kept:
+            named = ", ".join(str(sp.citation) for sp in result.passages[:3])
+            return LookupResult(result.query, result.kind, "not found",
+                                f"Not found with these filters: {result.query!r} names {named}, which the filters "
+                                f"({filters.describe()}) leave out.",
+                                candidates=[sp.citation for sp in result.passages])
+        status = "found" if len(kept) == 1 or result.status == "found" else result.status
+        message = str(kept[0].citation) if status == "found" else result.message
+        return LookupResult(result.query, result.kind, status, message, kept, [sp.citation for sp in kept])
 
     def _printed_citation(self, query: str) -> Passage | None:
         """The passage of a citation exactly as this tool prints it ("NAO 2017, para 2.7, p. 60")."""

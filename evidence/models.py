@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
-from indexer.models import DocumentInfo, Passage
+from evidence.errors import QueryError
+from indexer.models import PASSAGE_KINDS, DocumentInfo, Passage
+
+_FILTER_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def names_document(name: str, doc: DocumentInfo) -> bool:
@@ -21,6 +25,30 @@ class Filters:
     kinds: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+
+    def __post_init__(self):
+        """A filter that cannot match anything by its form is refused, not applied silently."""
+        unknown = [k for k in self.kinds if k not in PASSAGE_KINDS]
+        if unknown:
+            raise QueryError(f"no passage kind {unknown[0]!r}; kinds are {', '.join(PASSAGE_KINDS)}")
+        for name, value in (("from", self.date_from), ("to", self.date_to)):
+            if value and not _FILTER_DATE.match(value):
+                raise QueryError(f"the {name} date {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+        if self.date_from and self.date_to and self.date_from > self.date_to + "~":
+            raise QueryError(f"the from date {self.date_from} is after the to date {self.date_to}")
+
+    def describe(self) -> str:
+        """The filters in words, for a message: "document PAC; kind table; dated from 2020"."""
+        parts = []
+        if self.documents:
+            parts.append("document " + " or ".join(self.documents))
+        if self.kinds:
+            parts.append("kind " + " or ".join(self.kinds))
+        if self.date_from:
+            parts.append(f"dated from {self.date_from}")
+        if self.date_to:
+            parts.append(f"dated up to {self.date_to}")
+        return "; ".join(parts)
 
     def allows(self, passage: Passage, doc: DocumentInfo) -> bool:
         return self.allows_document(doc) and (not self.kinds or passage.kind in self.kinds)

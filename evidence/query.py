@@ -6,11 +6,11 @@ import html
 import re
 import unicodedata
 
-MAX_QUERY_CHARS = 5000
+from evidence.errors import QueryError
+from evidence.limits import INPUT_LIMITS, check_length
 
-
-class QueryError(ValueError):
-    """The query cannot be used; the message says why."""
+__all__ = ["QueryError", "clean_query", "MAX_QUERY_CHARS"]
+MAX_QUERY_CHARS = INPUT_LIMITS["question"]
 
 
 # Only real tags: "<b>", "</p>", "<a href=...>"; "spending <5% and >2%" keeps its text.
@@ -19,15 +19,15 @@ _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.D
 _MD = re.compile(r"(\*\*|__|`+|^#+\s*|^>\s*|\[([^\]]*)\]\([^)]*\))", re.MULTILINE)
 
 
-def clean_query(text: str) -> str:
+def clean_query(text: str, what: str = "question") -> str:
     """Plain text of a query: HTML and markdown removed, control characters dropped, spaces collapsed.
 
-    Raises QueryError for a query that is empty once cleaned, or longer than MAX_QUERY_CHARS.
+    Raises QueryError for a query that is empty once cleaned, or longer than the limit for `what`
+    (evidence.limits).
     """
     if text is None:
         raise QueryError("the query is empty")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
+    check_length(text, what)
     original = text
     text = _SCRIPT.sub(" ", text)
     text = _TAG.sub(" ", text)

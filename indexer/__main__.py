@@ -1,3 +1,4 @@
 from indexer.cli import main
+from indexer.cli_common import run_main
 
-raise SystemExit(main())
+raise SystemExit(run_main(main))

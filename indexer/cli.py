@@ -1,23 +1,20 @@
-"""`python -m indexer build` and `python -m indexer show DOC LOCATOR`."""
+"""`python -m indexer build`, `python -m indexer verify` and `python -m indexer show DOC LOCATOR`."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
-DEFAULT_CORPUS = Path(os.environ.get("EVIDENCE_CORPUS", "corpus"))
-DEFAULT_INDEX = Path(os.environ.get("EVIDENCE_INDEX", "index"))
+from indexer.cli_common import add_location_arguments
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: %(default)s)")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: %(default)s)")
+    add_location_arguments(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build or update the index")
     build.add_argument("--quiet", action="store_true", help="no progress bars")
+    sub.add_parser("verify", help="check every file of the index against the checksums in its manifest")
     show = sub.add_parser("show", help='print one passage, e.g. show "NAO 2017" "para 2.7"')
     show.add_argument("document", help="document id, label or alias (e.g. 'NAO 2017', 'PAC')")
     show.add_argument("locator", help="locator as cited (e.g. 'para 2.7', 'Summary para 13', 'footnote 20')")
@@ -29,27 +26,34 @@ def _normalise(text: str) -> str:
 
 
 def cmd_build(args) -> int:
-    from indexer.build import BuildFailed, build_index
-    from indexer.store import IndexProblem
+    from indexer.build import build_index
 
-    try:
-        report = build_index(args.corpus, args.index, progress=not args.quiet)
-    except (BuildFailed, IndexProblem) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    report = build_index(args.corpus, args.index, progress=not args.quiet)
     print(report.summary())
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Hash every file of the live build, whatever its size; damage is an IndexCorrupt error (exit 1)."""
+    from indexer.embedding import MODEL_NAME
+    from indexer.store import load_index
+
+    index = load_index(args.index, MODEL_NAME, verify=True)
+    files = index.manifest.get("checksums", {})
+    if not files:
+        print(f"error: the index in {index.root} has no checksums (built before they were kept); "
+              "rebuild it with: python -m indexer build", file=sys.stderr)
+        return 1
+    size = sum(int(entry["bytes"]) for entry in files.values())
+    print(f"OK: {len(files)} files, {size / 1024 / 1024:,.1f} MiB, match their checksums in {index.root}")
     return 0
 
 
 def cmd_show(args) -> int:
     from indexer.embedding import MODEL_NAME
-    from indexer.store import IndexProblem, load_index
+    from indexer.store import load_index
 
-    try:
-        index = load_index(args.index, MODEL_NAME, with_faiss=False)
-    except IndexProblem as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    index = load_index(args.index, MODEL_NAME, with_faiss=False)
     wanted = _normalise(args.document)
     docs = [d for d in index.documents.values()
             if wanted in {_normalise(d.id), _normalise(d.label), *(_normalise(a) for a in d.aliases)}]
@@ -72,4 +76,4 @@ def cmd_show(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"build": cmd_build, "show": cmd_show}[args.command](args)
+    return {"build": cmd_build, "verify": cmd_verify, "show": cmd_show}[args.command](args)

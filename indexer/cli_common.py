@@ -1,0 +1,55 @@
+"""What the three command lines (indexer, evidence, eval) share: where the corpus and index are, and
+how an expected error reaches the user (one line and an exit status; a traceback only for a bug)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_ERROR = 1  # the input, the corpus or the index is wrong, or the machine refused (disk full)
+EXIT_USAGE = 2  # as argparse: the command line itself is wrong
+EXIT_INTERRUPTED = 130
+
+
+def add_location_arguments(parser: argparse.ArgumentParser) -> None:
+    """--corpus and --index, defaulting to EVIDENCE_CORPUS and EVIDENCE_INDEX, else ./corpus and ./index."""
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("EVIDENCE_CORPUS") or "corpus"),
+                        help="corpus folder, built into the index when there is none (default: %(default)s; "
+                             "EVIDENCE_CORPUS sets it)")
+    parser.add_argument("--index", type=Path, default=Path(os.environ.get("EVIDENCE_INDEX") or "index"),
+                        help="index folder (default: %(default)s; EVIDENCE_INDEX sets it)")
+
+
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors that are the user's or the machine's, not the program's: said in one line."""
+    from evidence.errors import QueryError
+    from indexer.build import BuildFailed
+    from indexer.corpus import CorpusFileError
+    from indexer.metadata import MetadataError
+    from indexer.paths import UnsafePath
+    from indexer.store import IndexProblem
+
+    return (QueryError, BuildFailed, CorpusFileError, MetadataError, UnsafePath, IndexProblem, OSError)
+
+
+def one_line(err: BaseException) -> str:
+    """The error as one line; an OSError as "No space left on device: /path" rather than its repr."""
+    if isinstance(err, OSError) and err.strerror:
+        where = f": {err.filename}" if err.filename else ""
+        return f"{err.strerror}{where}"
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def run_main(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
+    """Run a CLI's main; expected errors become `error: ...` on stderr and exit status 1."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except expected_errors() as err:
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        return EXIT_ERROR
