@@ -31,6 +31,9 @@ def focus(engine: Engine, passage_id: str) -> None:
 
 
 def open_passage(engine: Engine, passage_id: str) -> None:
-    """Button callback: show a passage on the Browse page."""
-    focus(engine, passage_id)
+    """Button callback: show a passage on the Browse page (or say it is gone, after a rebuild)."""
     st.session_state["page"] = "browse"
+    if not exists(engine, passage_id):
+        st.session_state["_url_problem"] = f"The passage “{passage_id[:200]}” is no longer in the index."
+        return
+    focus(engine, passage_id)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app import browse_state
 from evidence.engine import Engine
+from evidence.limits import INPUT_LIMITS
 from indexer.models import PASSAGE_KINDS
 
 PAGES = {"ask": "Ask", "lookup": "Look up", "browse": "Browse", "figures": "Figures", "quality": "Quality"}
@@ -34,6 +35,13 @@ def read_url(engine: Engine) -> None:
         return
     state["_url_read"] = True
     params = st.query_params
+    limit = INPUT_LIMITS["url value"]
+    too_long = sorted({key for key in params for value in params.get_all(key) if len(value) > limit})
+    if too_long:  # checked before any of it is used: a huge ?q= would slow every other user's answers
+        state["_url_problem"] = (f"The address was not used: its {', '.join(too_long)} value is longer than "
+                                 f"{limit:,} characters.")
+        state["page"] = "browse" if "passage" in too_long else "ask"
+        return
     page = params.get("page", "")
     if params.get("q"):
         state["ask_q"] = params["q"]
@@ -52,7 +60,7 @@ def read_url(engine: Engine) -> None:
         if browse_state.exists(engine, passage_id):
             browse_state.focus(engine, passage_id)
         else:
-            state["_url_problem"] = f"There is no passage with the id “{passage_id}” in this index."
+            state["_url_problem"] = f"There is no passage with the id “{passage_id[:200]}” in this index."
         page = page or "browse"
     if params.get("document") in engine.documents and not passage_id:
         state["browse_doc"] = params["document"]

@@ -7,7 +7,7 @@ import streamlit as st
 from app import links
 from app.export import answer_markdown
 from app.render import app_url, block, esc, highlight, link, phrase_spans
-from app.widgets import citation_links, html, passage_card
+from app.widgets import citation_links, html, passage_card, say
 from evidence.engine import Engine
 from evidence.models import OCR_CAUTION, Answer, Filters
 from evidence.query import QueryError
@@ -59,19 +59,19 @@ def render(engine: Engine) -> links.Params:
     question = st.session_state["ask_q"].strip()
     params: links.Params = {"q": question, "doc": list(filters.documents), "kind": list(filters.kinds)}
     if not question:
-        st.info("Type a question and press Enter, or pick an example. Every answer comes with the paragraph, "
-                "footnote, Figure or Table that states it.")
+        say("Type a question and press Enter, or pick an example. Every answer comes with the paragraph, "
+                "footnote, Figure or Table that states it.", "info")
         return params
     try:
         answer = _ask(engine, question, st.session_state["ask_k"], filters)
     except QueryError as err:
         html(block(f'<span class="meta">You asked:</span> {esc(question)}'))
-        st.warning(f"This cannot be searched: {err}. Type a question in words.")
+        say(f"This cannot be searched: {err}. Type a question in words.", "warning")
         return params
     if answer.found:
         _show_answer(answer)
     else:
-        st.warning(answer.message)
+        say(answer.message, "warning")
     _show_passages(engine, answer)
     return params
 

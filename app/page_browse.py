@@ -7,7 +7,7 @@ import streamlit as st
 from app import links
 from app.browse_state import section_key
 from app.render import block, bullets, esc, phrase_spans
-from app.widgets import html, passage_card, passage_header
+from app.widgets import html, passage_card, passage_header, say
 from evidence.engine import Engine
 from indexer.models import Passage
 
@@ -41,9 +41,6 @@ def _step_section(names: list[str], step: int) -> None:
 
 def render(engine: Engine) -> links.Params:
     st.header("Browse the documents")
-    problem = st.session_state.pop("_url_problem", "")
-    if problem:
-        st.warning(problem)
     state = st.session_state
     docs = list(engine.documents)
     if state.get("browse_doc") not in docs:
@@ -51,7 +48,7 @@ def render(engine: Engine) -> links.Params:
     st.selectbox("Document", docs, key="browse_doc", on_change=_on_document_change, args=(engine,),
                  format_func=lambda d: f"{engine.documents[d].label} — {engine.documents[d].title}")
     info = engine.documents[state["browse_doc"]]
-    st.caption(" · ".join(x for x in (info.publisher, info.date, info.kind, info.file) if x))
+    say(" · ".join(x for x in (info.publisher, info.date, info.kind) if x), "caption")
     sections = _sections(engine, state["browse_doc"])
     names = list(sections)
     if state.get("browse_section") not in sections:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import browse_state, links
 from app.render import block, esc, first_span, highlight, link, phrase_spans
-from app.widgets import html, passage_card, passage_url
+from app.widgets import html, passage_card, passage_url, say
 from evidence.engine import Engine
 from evidence.models import LookupResult
 from evidence.query import QueryError
@@ -46,14 +46,14 @@ def render(engine: Engine) -> links.Params:
     columns[-1].button("Look up", type="primary", key="lookup-go", width="stretch")
     text = st.session_state["lookup_q"]
     if not text.strip():
-        st.info("Type a citation such as “NAO para 2.7”, “PAC 12”, “Figure 7” or “Nuffield Table 5”, "
-                "or paste a quote to check it word for word against its source.")
+        say("Type a citation such as “NAO para 2.7”, “PAC 12”, “Figure 7” or “Nuffield Table 5”, "
+                "or paste a quote to check it word for word against its source.", "info")
         return {}
     try:
         result = _lookup(engine, text)
     except QueryError as err:
         html(block(f'<span class="meta">You typed:</span> {esc(text)}'))
-        st.warning(f"This cannot be looked up: {err}.")
+        say(f"This cannot be looked up: {err}.", "warning")
         return {"lookup": text}
     if result.kind == "reference":
         _show_reference(engine, result)
@@ -64,19 +64,19 @@ def render(engine: Engine) -> links.Params:
 
 def _show_reference(engine: Engine, result: LookupResult) -> None:
     if result.status == "found":
-        st.success(f"Found: {result.message}")
+        say(f"Found: {result.message}", "success")
         for i, sp in enumerate(result.passages):
             passage_card(engine, sp.passage, key=f"lookup-{i}", context_open=len(result.passages) == 1)
         return
     if result.status == "ambiguous":
-        st.warning(f"Ambiguous: {result.message}")
-        st.caption("Candidates:")
+        say(f"Ambiguous: {result.message}", "warning")
+        say("Candidates:", "caption")
         for i, sp in enumerate(result.passages):
             passage_card(engine, sp.passage, key=f"lookup-candidate-{i}", rank=i + 1, context=False)
         return
-    st.error(result.message)
+    say(result.message, "error")
     if result.candidates:
-        st.caption("Nearest passages:")
+        say("Nearest passages:", "caption")
         for i, citation in enumerate(result.candidates):
             left, right = st.columns([5, 1], vertical_alignment="center")
             with left:
@@ -86,8 +86,8 @@ def _show_reference(engine: Engine, result: LookupResult) -> None:
 
 
 def _show_quote(engine: Engine, result: LookupResult) -> None:
-    verdicts = {"verbatim": st.success, "altered": st.warning}
-    verdicts.get(result.status, st.error)(result.message)
+    tones = {"verbatim": "success", "altered": "warning"}
+    say(result.message, tones.get(result.status, "error"))
     if not result.passages:
         return
     sp = result.passages[0]

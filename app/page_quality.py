@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import links, state
+from app.widgets import say
 from evidence.engine import Engine
 
 NAMES = {"hit_rate": "recall"}
@@ -43,17 +44,17 @@ def render(engine: Engine) -> links.Params:
     folder = state.results_dir()
     report_json, report_md, plot = folder / "report.json", folder / "report.md", folder / "recall_at_k.png"
     if not report_json.exists():
-        st.info(f"There is no evaluation report yet in `{folder}`. Create it with `python -m eval` "
-                "(from the project folder: `.venv/bin/python -m eval`); it writes report.md, report.json and "
-                "recall_at_k.png there. Then reload this page.")
+        say(f"There is no evaluation report yet in {folder}. Create it with python -m eval "
+                "(from the project folder: .venv/bin/python -m eval); it writes report.md, report.json and "
+                "recall_at_k.png there. Then reload this page.", "info")
         return {"page": "quality"}
     try:
         report = json.loads(report_json.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
-        st.error(f"The evaluation report {report_json} cannot be read ({err}); run `python -m eval` again.")
+        say(f"The evaluation report {report_json} cannot be read ({err}); run python -m eval again.", "error")
         return {"page": "quality"}
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(report_json.stat().st_mtime))
-    st.caption(f"{report.get('facts', '?')} known facts · report written {when} · `{folder}`")
+    say(f"{report.get('facts', '?')} known facts · report written {when} · {folder}", "caption")
     st.subheader("Metrics")
     st.dataframe(metrics_table(report), hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.3f")

@@ -28,6 +28,12 @@ CSS = """
 .ev-answer { font-size: 1.15rem; }
 .ev-context { padding: 0.25rem 0.6rem; border-left: 3px solid transparent; }
 .ev-current { border-left-color: #f59e0b; background: #fffbeb; }
+.ev-notice { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0 0.75rem 0; }
+.ev-info { background: #e8f1fd; color: #0b3d91; }
+.ev-success { background: #e6f4ea; color: #135e2b; }
+.ev-warning { background: #fff6d6; color: #6b4e00; }
+.ev-error { background: #fdecea; color: #8a1c13; }
+.ev-caption { color: #6b7280; font-size: 0.875rem; }
 </style>
 """
 
@@ -37,6 +43,19 @@ def esc(text: str) -> str:
     out = html.escape(str(text), quote=True)
     out = "".join(_MARKDOWN_CHARS.get(c, c) for c in out)
     return re.sub(r"\r\n|\r|\n", "<br>", out)
+
+
+NOTICE_TONES = ("info", "success", "warning", "error", "caption")
+
+
+def notice(text: str, tone: str = "info") -> str:
+    """A message as inert HTML: the one way the app shows text that holds a value from a URL, the
+    metadata, the corpus or an error. Streamlit's st.error/st.caption render Markdown, links and
+    images included, and turn a bare https:// address into a link; raw HTML in one block does not."""
+    if tone not in NOTICE_TONES:
+        raise ValueError(f"unknown notice tone {tone!r}; tones are {', '.join(NOTICE_TONES)}")
+    cls = "ev-caption" if tone == "caption" else f"ev-notice ev-{tone}"
+    return block(esc(text), cls)
 
 
 def block(inner_html: str, cls: str = "") -> str:

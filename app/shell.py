@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import links, page_ask, page_browse, page_figures, page_lookup, page_quality, state
 from app.render import CSS
+from app.widgets import say
 
 RENDERERS = {
     "ask": page_ask.render,
@@ -29,6 +30,9 @@ def run() -> None:
                    "Table that states them.")
         st.radio("Page", list(links.PAGES), key="page", format_func=links.PAGES.get)
     page = st.session_state["page"]
+    problem = st.session_state.pop("_url_problem", "")
+    if problem:
+        say(problem, "warning")
     params = RENDERERS[page](engine)
     links.write_url({"page": page, **params})
     with st.sidebar:

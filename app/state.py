@@ -7,10 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.widgets import say
 from evidence.engine import Engine
 from indexer.build import BuildFailed, build_index
+from indexer.corpus import CorpusFileError, MetadataError
 from indexer.embedding import Embedder
-from indexer.store import IndexBusy, IndexMissing, IndexProblem, IndexStale, current_build
+from indexer.store import IndexBusy, IndexCorrupt, IndexMissing, IndexProblem, IndexStale, current_build
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,25 +56,25 @@ def get_engine() -> Engine:
         return _load(str(path), str(build))
     except IndexMissing:
         _build(path, corpus_dir(), first_run=True)
-    except IndexStale as err:
-        st.error(f"The index cannot be used: {err}")
+    except (IndexStale, IndexCorrupt) as err:  # a rebuild repairs both: it never needs the old index
+        say(f"The index cannot be used: {err}", "error")
         if st.button("Rebuild the index now", type="primary"):
             _build(path, corpus_dir(), first_run=False)
         else:
             st.stop()
     except IndexProblem as err:
-        st.error(f"The index cannot be used: {err}")
+        say(f"The index cannot be used: {err}", "error")
         st.stop()
     return _load(str(path), str(current_build(path)))
 
 
 def _build(index: Path, corpus: Path, first_run: bool) -> None:
     if not corpus.is_dir():
-        st.error(f"There is no index in `{index}` and no corpus folder at `{corpus}` to build it from. "
-                 "Set EVIDENCE_CORPUS to the folder of reports, or run `python -m indexer build`.")
+        say(f"There is no index in {index} and no corpus folder at {corpus} to build it from. "
+                 "Set EVIDENCE_CORPUS to the folder of reports, or run python -m indexer build.", "error")
         st.stop()
     if first_run:
-        st.info(f"First run: building the index of `{corpus}` into `{index}`. This takes a minute or two, once.")
+        say(f"First run: building the index of {corpus} into {index}. This takes a minute or two, once.", "info")
     bar = st.progress(0.0, text="Starting the build")
 
     def on_progress(stage: str, fraction: float) -> None:
@@ -82,15 +84,15 @@ def _build(index: Path, corpus: Path, first_run: bool) -> None:
         report = build_index(corpus, index, embedder=_embedder(), progress=False, on_progress=on_progress)
     except IndexBusy as err:
         bar.empty()
-        st.warning(f"The index is being built by another session ({err}). Reload the page in a minute.")
+        say(f"The index is being built by another session ({err}). Reload the page in a minute.", "warning")
         st.stop()
-    except BuildFailed as err:
+    except (BuildFailed, MetadataError, CorpusFileError, IndexProblem, OSError) as err:
         bar.empty()
-        st.error(f"The index could not be built: {err}")
+        say(f"The index could not be built: {err}", "error")
         st.stop()
     bar.empty()
     passages = sum(report.passages_per_document.values())
-    st.success(f"Built the index: {len(report.documents)} documents, {passages} passages, "
-               f"{report.figures} figures in {report.seconds:.0f} s.")
+    say(f"Built the index: {len(report.documents)} documents, {passages} passages, "
+               f"{report.figures} figures in {report.seconds:.0f} s.", "success")
     for problem in report.problems:
-        st.warning(f"Skipped {problem}")
+        say(f"Skipped {problem}", "warning")

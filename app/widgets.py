@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from app import browse_state, links
-from app.render import app_url, block, bullets, esc, highlight, link
+from app.render import app_url, block, bullets, esc, highlight, link, notice
 from evidence.engine import Engine
 from evidence.models import OCR_CAUTION, Citation
 from indexer.models import BOX, FIGURE, TABLE, Passage
@@ -22,6 +22,11 @@ def passage_url(passage_id: str) -> str:
 def html(fragment: str) -> None:
     """Show an already-escaped HTML fragment (see app.render)."""
     st.markdown(fragment, unsafe_allow_html=True)
+
+
+def say(text: str, tone: str = "info") -> None:
+    """Show a message that may hold a value from a URL, the metadata or the corpus, as text only."""
+    html(notice(text, tone))
 
 
 def citation_links(citations: Iterable[Citation]) -> str:
@@ -53,7 +58,7 @@ def passage_card(
         html(passage_header(passage, citation, rank, note))
         html(block(bullets(highlight(passage.search_text, spans, mark))))
         if citation.ocr:
-            st.caption(f"{OCR_CAUTION}.")
+            say(f"{OCR_CAUTION}.", "caption")
         also_in = list(also_in)
         if also_in:
             html(block(f'<span class="meta">Also in:</span> {citation_links(also_in)}'))

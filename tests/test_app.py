@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -31,6 +33,13 @@ def app(real_index_dir, monkeypatch, tmp_path) -> AppTest:
     monkeypatch.setenv("EVIDENCE_CORPUS", str(ROOT / "corpus"))
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "no-results"))
     return AppTest.from_file(APP, default_timeout=120)
+
+
+def notices(at: AppTest, tone: str) -> list[str]:
+    """The text of each message shown in `tone` (app.render.notice: info, success, warning, error, caption)."""
+    pattern = re.compile(rf'class="ev (?:ev-notice )?ev-{tone}"')
+    return [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in at.markdown
+            if m.proto.allow_html and pattern.search(m.value)]
 
 
 def shown(at: AppTest) -> str:
@@ -76,7 +85,7 @@ def test_an_answer_from_ocr_text_is_flagged(app):
     app.text_input(key="ask_q").input("How many integration joint boards are there in Scotland?")
     run_ok(app)
     assert [w.value for w in app.warning] == ["OCR text: check figures and table cells against the original PDF."]
-    assert any("OCR text" in c.value for c in app.caption), "each passage read by OCR says so"
+    assert any("OCR text" in c for c in notices(app, "caption")), "each passage read by OCR says so"
     app.text_input(key="ask_q").input(POOLED)
     run_ok(app)
     assert not app.warning, "no flag on text that was not read by OCR"
@@ -112,7 +121,7 @@ def test_question_nothing_answers(app):
     run_ok(app)
     app.text_input(key="ask_q").input("What is the capital of France?")
     run_ok(app)
-    assert any("Not found in the corpus" in w.value for w in app.warning)
+    assert any("Not found in the corpus" in w for w in notices(app, "warning"))
     assert "Closest passages" in [s.value for s in app.subheader]
 
 
@@ -120,7 +129,7 @@ def test_script_query_is_shown_escaped(app):
     run_ok(app)
     app.text_input(key="ask_q").input(SCRIPT)
     run_ok(app)
-    assert any("cannot be searched" in w.value for w in app.warning)
+    assert any("cannot be searched" in w for w in notices(app, "warning"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown(app)
     for m in app.markdown:
         if m.proto.allow_html:
@@ -142,7 +151,7 @@ def test_lookup_reference_shows_passage_in_context(app):
     go(app, "lookup")
     app.text_area(key="lookup_q").input("NAO para 2.7")
     run_ok(app)
-    assert any("NAO 2017, para 2.7" in s.value for s in app.success)
+    assert any("NAO 2017, para 2.7" in s for s in notices(app, "success"))
     assert "NAO 2017, para 2.7" in [c.value for c in app.code]
     assert "In context" in [e.label for e in app.expander]
     assert "para 2.6" in shown(app), "a neighbouring paragraph is shown"
@@ -153,7 +162,7 @@ def test_lookup_damaged_quote_is_altered_with_differences(app):
     go(app, "lookup")
     app.text_area(key="lookup_q").input(DAMAGED)
     run_ok(app)
-    assert any(w.value.startswith("Altered") for w in app.warning)
+    assert any(w.startswith("Altered") for w in notices(app, "warning"))
     differences = app.dataframe[0].value
     assert {"milion", "million"} <= set(differences["in the quote"]) | set(differences["in the source"])
     text = shown(app)
@@ -166,7 +175,7 @@ def test_lookup_ambiguous_reference_lists_candidates(app):
     app.query_params["lookup"] = "Figure 7"
     run_ok(app)
     assert app.radio(key="page").value == "lookup"
-    assert any(w.value.startswith("Ambiguous") for w in app.warning)
+    assert any(w.startswith("Ambiguous") for w in notices(app, "warning"))
     codes = [c.value for c in app.code]
     assert "NAO 2017, Figure 7" in codes and "Nuffield Trust 2022, Figure 7" in codes
 
@@ -175,10 +184,10 @@ def test_lookup_quote_not_found_and_script(app):
     go(app, "lookup")
     app.text_area(key="lookup_q").input("zebra crossings on the moon are painted purple every Tuesday")
     run_ok(app)
-    assert app.error and app.error[0].value.startswith("Not found")
+    assert notices(app, "error") and notices(app, "error")[0].startswith("Not found")
     app.text_area(key="lookup_q").input(SCRIPT)
     run_ok(app)
-    assert any("cannot be looked up" in w.value for w in app.warning)
+    assert any("cannot be looked up" in w for w in notices(app, "warning"))
     assert all("<script" not in m.value for m in app.markdown if m.proto.allow_html)
 
 
@@ -211,7 +220,7 @@ def test_browse_a_document_section_by_section(app):
 def test_unknown_passage_link_says_so(app):
     app.query_params["passage"] = "nao2017/para-99-9"
     run_ok(app)
-    assert any("no passage" in w.value for w in app.warning)
+    assert any("no passage" in w for w in notices(app, "warning"))
 
 
 # --- Figures ------------------------------------------------------------------------------------
@@ -251,7 +260,7 @@ def test_figure_filter_matches_passage_text(engine):
 
 def test_quality_without_a_report_says_how_to_make_one(app):
     go(app, "quality")
-    assert any("python -m eval" in i.value for i in app.info)
+    assert any("python -m eval" in i for i in notices(app, "info"))
 
 
 def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):
@@ -297,8 +306,8 @@ def test_first_run_builds_the_index_then_answers(small_corpus, tmp_path, monkeyp
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params["lookup"] = "PAC 12"
     run_ok(at)
-    assert any(s.value.startswith("Built the index") for s in at.success)
-    assert any("PAC 2018, para 12" in s.value for s in at.success)
+    assert any(s.startswith("Built the index") for s in notices(at, "success"))
+    assert any("PAC 2018, para 12" in s for s in notices(at, "success"))
     assert (index / "CURRENT").exists()
     shutil.rmtree(index)
 
@@ -312,7 +321,7 @@ def test_index_from_another_schema_offers_a_rebuild(real_index_dir, tmp_path, mo
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     monkeypatch.setenv("EVIDENCE_INDEX", str(index))
     at = run_ok(AppTest.from_file(APP, default_timeout=120))
-    assert at.error and "cannot be used" in at.error[0].value
+    assert notices(at, "error") and "cannot be used" in notices(at, "error")[0]
     assert [b.label for b in at.button] == ["Rebuild the index now"]
 
 

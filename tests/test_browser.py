@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -98,3 +99,22 @@ def test_script_in_question_shows_as_text(page):
     assert page.dialogs == [], f"a dialog fired: {page.dialogs}"
     injected = page.evaluate("[...document.querySelectorAll('script')].some(s => s.textContent.includes('alert(1)'))")
     assert not injected
+
+
+@pytest.mark.parametrize("query", ["?passage=[Session expired - log in](https://evil.example/phish)",
+                                   "?passage=![x](https://evil.example/px.png)",
+                                   "?lookup=https://evil.example/x para 9"])
+def test_url_values_render_as_text_not_links_or_images(page, server, query):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server + "/" + query)
+    page.locator(".ev-notice").first.wait_for()
+    page.wait_for_timeout(1000)
+    evil_links = page.evaluate("[...document.querySelectorAll('a')].filter(a => a.hostname === 'evil.example')"
+                               ".length")
+    evil_images = page.evaluate("[...document.querySelectorAll('img')]"
+                                ".filter(i => i.src && new URL(i.src).hostname === 'evil.example').length")
+    hrefs = page.evaluate("[...document.querySelectorAll('a')].map(a => a.href + ' ' + a.textContent)")
+    assert (evil_links, evil_images) == (0, 0), hrefs
+    assert not [url for url in requested if urlparse(url).hostname == "evil.example"], "fetched from the attacker"
+    assert page.get_by_text("evil.example", exact=False).first.is_visible(), "the value is shown, as text"

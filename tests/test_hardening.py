@@ -18,8 +18,9 @@ from evidence.references import parse_reference
 from indexer import build as build_module
 from indexer import store
 from indexer.build import build_index
-from indexer.corpus import MAX_FILE_BYTES, CorpusFileError
+from indexer.corpus import MAX_FILE_BYTES
 from indexer.embedding import MODEL_NAME
+from indexer.metadata import MetadataError
 from indexer.store import IndexCorrupt, IndexProblem, load_index
 
 # --- corpus files ----------------------------------------------------------------------------------
@@ -68,8 +69,8 @@ def test_a_misspelt_metadata_field_names_the_file_and_the_field(tmp_path, small_
     metadata = small_corpus / "metadata.toml"
     metadata.write_text(metadata.read_text(encoding="utf-8").replace('parser = "pac"', 'parsr = "pac"'),
                         encoding="utf-8")
-    with pytest.raises(CorpusFileError, match=r"metadata.toml: \[\[document\]\] 003_18b764bb404e6bab.txt: "
-                                              r"unknown field\(s\) parsr; fields are"):
+    with pytest.raises(MetadataError, match=r"metadata.toml: \[\[document\]\] '003_18b764bb404e6bab.txt': "
+                                           r"field 'parsr' unknown field; fields are aliases, date"):
         build_index(small_corpus, tmp_path / "index", embedder=embedder, progress=False)
 
 
@@ -102,7 +103,7 @@ def test_file_deleted_while_the_build_runs(tmp_path, small_corpus, embedder, mon
     ("   \n\t ", "the query is empty"),
     ("\x00\x01\x02", "the query is empty once HTML tags, markup and control characters are removed"),
     ("<script>alert(1)</script>", "the query is empty once HTML tags, markup and control characters are removed"),
-    ("x" * 100_000, "the query is 100,000 characters long; the limit is 5,000"),
+    ("x" * 100_000, "the question is 100,000 characters long; the limit is 5,000"),
 ])
 def test_unusable_queries_get_a_clear_message(engine, query, message):
     with pytest.raises(QueryError) as err:
