@@ -509,3 +509,28 @@ def test_any_text_through_the_notice_helper_is_inert(text):
     for c in "[]()`*_!\\$|":
         if c not in "()!":  # parentheses and "!" alone make no link or image without "[" and "]"
             assert c not in inner
+
+
+URL_PARAMS = ["q", "lookup", "passage", "document", "find", "doc", "kind", "page"]
+MARKUP_ALPHABET = st.sampled_from(list("[]()!*_`<>#:/.|$\\~ \n") + ["https://", "evil.example", "nao2017/para-2-7",
+                                                                      "<img src=x>", "para 9", "PAC"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(URL_PARAMS), st.lists(MARKUP_ALPHABET, min_size=1, max_size=12).map("".join),
+                       min_size=1, max_size=3))
+def test_fuzzed_url_parameters_raise_nothing_and_render_no_markup(real_index_dir, params):
+    from unittest import mock
+
+    from streamlit.testing.v1 import AppTest
+
+    with mock.patch.dict(os.environ, {"EVIDENCE_INDEX": str(real_index_dir), "EVIDENCE_EVAL_RESULTS": "/nonexistent"}):
+        at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    active = [v for v in params.values() if len(v.strip()) >= 4 and any(c in v for c in "[]*_`<>")]
+    for element in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error, *at.subheader]:
+        for value in active:
+            assert value not in element.value, f"{value!r} is in {element.value[:200]!r}"
