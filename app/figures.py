@@ -10,14 +10,6 @@ from evidence.engine import Engine
 COLUMNS = ["figure", "value", "unit", "kind", "period", "citation", "ocr", "sentence", "document", "passage"]
 
 
-def _sentences(engine: Engine) -> dict[int, list[str]]:
-    """Each passage's sentences (as split at build time), by passage row."""
-    out: dict[int, list[str]] = {}
-    for row, start, end in engine.index.sentences:
-        out.setdefault(int(row), []).append(engine.passages[int(row)].search_text[int(start):int(end)])
-    return out
-
-
 def _excerpt(printed: str, sentences: list[str], fallback: str, skip: int) -> str:
     """The sentence stating the figure (its `skip`-th occurrence), else the start of the passage."""
     wanted = " ".join(printed.split())
@@ -30,19 +22,19 @@ def _excerpt(printed: str, sentences: list[str], fallback: str, skip: int) -> st
 
 def figures_table(engine: Engine) -> pd.DataFrame:
     """One row per figure, in document order; `text` (hidden) is the lower-cased passage for filtering."""
-    sentences = _sentences(engine)
     rows = []
-    for row, p in enumerate(engine.passages):
+    for p in engine.passages:
         seen: dict[str, int] = {}
         citation = str(engine.citation(p))
         ocr = engine.documents[p.doc_id].ocr
+        sentences = engine.sentences(p) if p.quantities else []
         for q in p.quantities:
             key = " ".join(q.printed.split())
             rows.append({
                 "figure": key, "unit": q.unit, "kind": q.kind,
                 # A year is a date, not an amount: it goes under period, so that sorting by value sorts amounts.
                 "value": None if q.kind == "year" else q.value, "period": q.period or (key if q.kind == "year" else ""),
-                "citation": citation, "ocr": ocr, "sentence": _excerpt(q.printed, sentences.get(row, []), p.search_text,
+                "citation": citation, "ocr": ocr, "sentence": _excerpt(q.printed, sentences, p.search_text,
                                                            seen.get(key, 0)),
                 "document": engine.documents[p.doc_id].label, "doc_id": p.doc_id, "passage": p.id,
                 "text": " ".join(p.search_text.lower().split()),

@@ -15,12 +15,8 @@ WHOLE_SECTION = ""
 
 
 def _sections(engine: Engine, doc_id: str) -> dict[str, list[Passage]]:
-    """The document's sections in reading order, each with its passages."""
-    out: dict[str, list[Passage]] = {}
-    for p in engine.passages:
-        if p.doc_id == doc_id:
-            out.setdefault(section_key(p.section), []).append(p)
-    return out
+    """The document's sections in reading order, by their shown name, each with its passages."""
+    return {section_key(section): passages for section, passages in engine.outline(doc_id).items()}
 
 
 def _on_document_change(engine: Engine) -> None:
@@ -72,8 +68,7 @@ def render(engine: Engine) -> links.Params:
 
 
 def _show_chosen(engine: Engine, passage: Passage) -> None:
-    group = engine.index.groups.get(passage.group) if passage.group else None
-    also = [engine.citation(engine.passage(m)) for m in group.members if m != passage.id] if group else []
+    also = engine.also_in(passage)
     figures = phrase_spans(passage.search_text, [q.printed for q in passage.quantities])
     passage_card(engine, passage, key="browse-chosen", spans=figures, mark="fig", also_in=also, context=False,
                  open_button=False)

@@ -166,7 +166,7 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     """Load the index in this process, then time questions and lookups and score Recall@5."""
     from eval.data import load_facts, load_lookups
     from eval.harness import relevant_passages
-    from evidence.engine import POOL, Engine
+    from evidence.engine import Engine
     from evidence.glossary import expand
     from indexer.embedding import MODEL_NAME, Embedder
     from indexer.store import load_index
@@ -206,13 +206,15 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     queried = memory_mib()  # before the exact-search pass below reads every vector
     embed_times, exact_times, ann_times, ann_recall = [], [], [], []
     vectors = engine.index.vectors
+    pool = engine.settings.pool
+    sentence_pool = pool * engine.settings.sentence_pool_factor
     for fact in facts:
         t0 = time.perf_counter()
         vector = embedder.encode_query(fact.question)
         t1 = time.perf_counter()
         exact = _exact_top(vectors, vector, 10)
         t2 = time.perf_counter()
-        approx = [row for row, _ in engine.index.dense.search(vector, POOL)][:10]  # at the engine's depth
+        approx = [row for row, _ in engine.index.dense.search(vector, pool)][:10]  # at the engine's depth
         t3 = time.perf_counter()
         embed_times.append((t1 - t0) * 1000)
         exact_times.append((t2 - t1) * 1000)
@@ -224,8 +226,8 @@ def measure(index_dir: Path, real_dir: Path) -> dict:
     sentence_recall = []
     for fact in facts[::8]:
         vector = embedder.encode_query(fact.question)
-        exact = set(_exact_top(engine.index.sentence_vectors, vector, POOL * 3))
-        approx = {row for row, _ in engine.index.sentence_dense.search(vector, POOL * 3)}
+        exact = set(_exact_top(engine.index.sentence_vectors, vector, sentence_pool))
+        approx = {row for row, _ in engine.index.sentence_dense.search(vector, sentence_pool)}
         sentence_recall.append(len(exact & approx) / len(exact))
 
     ask = percentiles(ask_times)

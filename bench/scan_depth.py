@@ -83,9 +83,7 @@ def sweep(engine, facts) -> None:
 
 def ceiling(engine, facts, real_dir: Path) -> None:
     from eval.harness import relevant_passages
-    from evidence.engine import fused_depth
     from evidence.models import Filters
-    from evidence.query import clean_query
     from indexer.embedding import MODEL_NAME
     from indexer.store import load_index
 
@@ -107,21 +105,20 @@ def ceiling(engine, facts, real_dir: Path) -> None:
         lookup, are counted by their candidates too: none of the 164 is one.)"""
         hits = 0
         for fact, rel in zip(facts, relevant, strict=True):
-            question = clean_query(fact.question)
-            candidates, _ = engine._candidates(question, Filters(), depth, shortlist=len(engine.passages))
+            candidates, _ = engine.candidates(fact.question, Filters(), depth, shortlist=len(engine.passages))
             hits += any(engine.passages[c.row].id in rel or _group_members(engine, c.row) & rel for c in candidates)
         return f"{hits / len(facts):.3f}"
 
     def report(searches: str) -> None:
         print(f"{searches}: Recall@5 {recall():.3f}; answer among the fused candidates "
-              f"{among_candidates(None)} (each list's top {fused_depth(len(engine.passages))}),"
+              f"{among_candidates(None)} (each list's top {engine.searches.fused_depth(len(engine.passages))}),"
               f" {among_candidates(300)} (top 300)", flush=True)
 
     print()
     report("searches as configured")
-    engine._dense = ExactSearcher(np.asarray(engine.index.vectors, dtype=np.float32))
+    engine.searches.dense = ExactSearcher(np.asarray(engine.index.vectors, dtype=np.float32))
     report("exact passage search")
-    engine._sentence_dense = ExactSearcher(np.asarray(engine.index.sentence_vectors, dtype=np.float32))
+    engine.searches.sentence_dense = ExactSearcher(np.asarray(engine.index.sentence_vectors, dtype=np.float32))
     report("exact passage and sentence searches")
 
 

@@ -23,12 +23,13 @@ def check(metrics: dict[str, float], minimum: dict[str, float], retriever: str) 
 
 def main(argv: list[str] | None = None) -> int:
     from evidence.retrieval import RETRIEVERS
-    from indexer.cli_common import add_location_arguments
+    from indexer.cli_common import add_location_arguments, add_setting_argument, settings_from
 
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__)
     parser.add_argument("--retrievers", default=",".join(RETRIEVERS),
                         help="comma-separated names (default: %(default)s)")
     add_location_arguments(parser)
+    add_setting_argument(parser)
     parser.add_argument("--check", action="store_true", help="exit 1 if the default retriever is below thresholds")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: eval/results)")
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.embedding import MODEL_NAME, Embedder
     from indexer.store import IndexMissing, load_index
 
+    settings = settings_from(args)
     default, minimum = load_thresholds(args.thresholds)
     names = [n.strip() for n in args.retrievers.split(",") if n.strip()]
     if args.check and default not in names:
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         index = load_index(args.index, MODEL_NAME)
     facts, lookups = load_facts(), load_lookups()
     qrels = build_qrels(index, facts)
-    results = [run_retriever(make_retriever(n, index, embedder), index, facts, lookups, qrels) for n in names]
+    results = [run_retriever(make_retriever(n, index, embedder, settings), index, facts, lookups, qrels) for n in names]
     print(f"{len(facts)} facts, {len(lookups)} lookups, {len(index.passages)} passages\n")
     print(table(results))
     print("\nRecall@5 by group:")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     comparison = significance(qrels, results)
     if comparison:
         print("\n" + comparison)
-    path = write_report(results, facts, qrels, index, comparison, args.out or RESULTS_DIR)
+    path = write_report(results, facts, qrels, index, comparison, args.out or RESULTS_DIR, dict(settings))
     print(f"\nreport: {path}")
     if args.check:
         result = next(r for r in results if r.name == default)

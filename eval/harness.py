@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ranx import Qrels, Run, compare, evaluate
 
 from eval.data import Fact, Lookup, contains
-from evidence.retrieval import Retriever
+from evidence.retrieval import AnsweringRetriever, Retriever
 from indexer.quantities import extract_quantities
 from indexer.store import LoadedIndex
 
@@ -88,7 +88,7 @@ def run_retriever(
 ) -> RetrieverResult:
     run = {}
     for fact in facts:
-        if hasattr(retriever, "entries"):
+        if isinstance(retriever, AnsweringRetriever):
             # An entry that folds duplicates counts as found when any passage it stands for holds the
             # fact: the user sees them together ("also in").
             run[fact.id] = {}
@@ -100,7 +100,7 @@ def run_retriever(
     by_id = {p.id: p for p in index.passages}
     lookup_hits = {}
     for lookup in lookups:
-        if hasattr(retriever, "lookup"):  # the engine resolves citations and quotes itself
+        if isinstance(retriever, AnsweringRetriever):  # the engine resolves citations and quotes itself
             found = retriever.lookup(lookup.query)
             top_ids = [sp.passage.id for sp in found.passages[:1]] if found.status in (
                 "found", "verbatim", "altered") else []
@@ -109,7 +109,7 @@ def run_retriever(
         lookup_hits[lookup.id] = bool(top_ids) and by_id[top_ids[0]].doc_id == lookup.doc and contains(
             by_id[top_ids[0]].text, lookup.support.quote)
     figure_hits = {}
-    if hasattr(retriever, "answer"):
+    if isinstance(retriever, AnsweringRetriever):
         for fact in facts:
             if fact.qtype == "figure":
                 answer = retriever.answer(fact.question)

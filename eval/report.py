@@ -74,7 +74,7 @@ def plot(results: list[RetrieverResult], qrels: dict, path: Path) -> None:
 
 def write_report(
     results: list[RetrieverResult], facts: list[Fact], qrels: dict, index: LoadedIndex, comparison: str,
-    out_dir: Path = RESULTS_DIR,
+    out_dir: Path = RESULTS_DIR, settings: dict | None = None,
 ) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     plot(results, qrels, out_dir / "recall_at_k.png")
@@ -85,7 +85,8 @@ def write_report(
     for g in counts:
         md.append(f"| {g} | {counts[g]} | " + " | ".join(f"{r.breakdown[g]['hit_rate@5']:.3f}" for r in results) + " |")
     md += ["\n## Significance (paired t-test, p < 0.05)\n", "```", comparison, "```",
-           "\n![Recall@k](recall_at_k.png)\n"]
+           "\n![Recall@k](recall_at_k.png)\n",
+           "\n## Engine settings\n", ", ".join(f"{k} = {v}" for k, v in (settings or {}).items())]
     all_failures = {}
     for r in results:
         fails = failures(r, facts, qrels, index)
@@ -100,7 +101,7 @@ def write_report(
             md += [f"- **{f.id}** {f.question} — expected {f.answer}" for f in missed]
     (out_dir / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     payload = {
-        "facts": len(facts), "group_sizes": counts,
+        "facts": len(facts), "group_sizes": counts, "settings": settings or {},
         "retrievers": {r.name: {"metrics": r.metrics, "breakdown": r.breakdown} for r in results},
         "failures": all_failures,
     }

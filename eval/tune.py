@@ -4,8 +4,10 @@ Run: .venv/bin/python -m eval.tune [--index index --index bench/work/scale-10000
 (prints the current weights' scores, the best grid points, and for each half of the facts the held-out
 score of the weights chosen on the other half). With several indexes, a choice is scored on all of them
 at once: the real one, and synthetic ones whose near-copies of the real passages test that the ranking
-holds among distractors (bench/scale.py). Copy a choice into evidence/engine.py WEIGHTS only if it
-also wins on the held-out halves.
+holds among distractors (bench/scale.py). With --write, the choice made on all facts is written to
+evidence/ranking.toml, which the engine reads, but only if on each half the choice made on the other
+half scores at least the current weights; run without a better choice, it writes the current values
+back unchanged.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from pathlib import Path
 
 from eval.data import load_facts
 from eval.harness import relevant_passages
-from evidence.engine import WEIGHTS, Engine
+from evidence.engine import Engine
 from evidence.models import Filters
+from evidence.settings import PROJECT_RANKING, load_settings, write_ranking_file
 
+# Values tried per feature weight (evidence/features.py names the features).
 GRID = {
-    "rrf": [0.5, 1.0], "sentence": [1.0, 1.5, 2.0], "passage": [0.0, 0.25, 0.5], "overlap": [0.3, 0.6, 1.0],
-    "figure": [0.15], "document": [0.25, 0.5], "kind": [0.3], "cited": [0.8], "footnote": [-0.15],
-    "corroborated": [0.0],
+    "rrf": [0.5, 1.0], "sentence": [1.0, 1.5, 2.0], "overlap": [0.3, 0.6, 1.0], "figure": [0.15],
+    "document": [0.25, 0.5], "kind": [0.3], "cited": [0.8],
 }
 
 
@@ -36,7 +39,7 @@ def candidate_rows(index_dir: Path, real_dir: Path) -> list[list]:
     engine = Engine.load(index_dir)
     data = []
     for fact in load_facts():
-        candidates, _ = engine._candidates(fact.question, Filters(), 50)
+        candidates, _ = engine.candidates(fact.question, Filters(), 50)
         relevant = relevant_passages(real, fact)
         rows = []
         for c in candidates:
@@ -51,7 +54,10 @@ def candidate_rows(index_dir: Path, real_dir: Path) -> list[list]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m eval.tune")
     parser.add_argument("--index", type=Path, action="append", help="index folder(s); default: index")
+    parser.add_argument("--write", action="store_true",
+                        help=f"write the choice to {PROJECT_RANKING.name} if it wins on both held-out halves")
     args = parser.parse_args()
+    current = load_settings().weights()
     indexes = args.index or [Path("index")]
     per_index = [candidate_rows(index_dir, indexes[0]) for index_dir in indexes]
     # Fact i of every index stays in the same fold, so a fold never sees a held-out question.
@@ -75,20 +81,29 @@ def main() -> None:
                     break
         return hits5 / len(subset), mrr / len(subset)
 
-    names = list(WEIGHTS)
+    names = list(current)
     grid = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(GRID[n] for n in names))]
     def show(scores: tuple[float, float]) -> str:
         return f"recall@5 {scores[0]:.3f} MRR@10 {scores[1]:.3f}"
 
     print(f"{len(indexes)} index(es): {', '.join(str(i) for i in indexes)}; scores are means over all")
-    print("current", WEIGHTS, show(score(WEIGHTS, data)))
+    print("current", current, show(score(current, data)))
     for weights in sorted(grid, key=lambda w: -sum(score(w, data)))[:3]:
         print("grid   ", weights, show(score(weights, data)))
+    holds = True
     for fold in (0, 1):
         train = [d for d, i in zip(data, fold_of, strict=True) if i % 2 == fold]
         test = [d for d, i in zip(data, fold_of, strict=True) if i % 2 != fold]
         chosen = max(grid, key=lambda w: sum(score(w, train)))
-        print(f"fold {fold} held out: current {show(score(WEIGHTS, test))}; chosen {show(score(chosen, test))}", chosen)
+        holds &= sum(score(chosen, test)) >= sum(score(current, test))
+        print(f"fold {fold} held out: current {show(score(current, test))}; chosen {show(score(chosen, test))}", chosen)
+    if args.write:
+        best = max(grid, key=lambda w: sum(score(w, data)))
+        if not holds or sum(score(best, data)) <= sum(score(current, data)):
+            best = current
+            print("the current weights stay: no choice wins on both held-out halves")
+        write_ranking_file({f"weight_{name}": value for name, value in best.items()})
+        print(f"wrote {PROJECT_RANKING}: {best}")
 
 
 if __name__ == "__main__":

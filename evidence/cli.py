@@ -13,7 +13,7 @@ import sys
 from evidence.limits import MAX_PASSAGES_SHOWN, check_count
 from evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
 from evidence.query import QueryError
-from indexer.cli_common import EXIT_USAGE, add_location_arguments
+from indexer.cli_common import EXIT_USAGE, add_location_arguments, add_setting_argument, settings_from
 
 
 def _passage_count(text: str) -> int:
@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evidence", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_location_arguments(parser)
+    add_setting_argument(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("ask", "answer a question with cited passages"),
                             ("lookup", "find a passage by reference ('NAO para 2.7') or by a pasted quote")):
@@ -90,12 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    settings = settings_from(args)
     try:
-        engine = Engine.load(args.index)
+        engine = Engine.load(args.index, settings=settings)
     except IndexMissing:
         print(f"no index in {args.index}; building it from {args.corpus} ...", file=sys.stderr)
         build_index(args.corpus, args.index, progress=False)
-        engine = Engine.load(args.index)
+        engine = Engine.load(args.index, settings=settings)
 
     def run(text: str):
         if args.command == "ask":

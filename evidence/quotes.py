@@ -11,19 +11,15 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from evidence.messages import Status
 from evidence.models import Difference
+from evidence.settings import Settings
 from indexer.lexical import LexicalIndex
 from indexer.models import Passage
 
-VERBATIM = "verbatim"
-ALTERED = "altered"
-NOT_FOUND = "not found"
-MIN_ALTERED_WORDS = 5  # a shorter text is found verbatim or not at all
-MATCH_CUTOFF = 85.0  # partial-ratio score below which a quote is not found (checked on the eval quotes)
-CANDIDATES = 5
-CANDIDATE_POOL = 50  # passages a quote's words pick for alignment
-SCAN_ALL_BELOW = 20_000  # passages: an index this small is also scanned whole when the pool misses
-TEXT_CACHE = 50_000
+VERBATIM = Status.VERBATIM
+ALTERED = Status.ALTERED
+NOT_FOUND = Status.NOT_FOUND
 
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
@@ -96,21 +92,26 @@ class QuoteMatcher:
     small index is also scanned whole when none of those match, in case the damage hit those words.
     """
 
-    def __init__(self, passages: Sequence[Passage], lexical: LexicalIndex):
+    def __init__(self, passages: Sequence[Passage], lexical: LexicalIndex, settings: Settings | None = None):
         self._passages = passages
         self._lexical = lexical
-        self._text = lru_cache(maxsize=TEXT_CACHE)(lambda row: normalise_for_match(passages[row].search_text))
+        self._settings = settings or Settings()
+        self._text = lru_cache(maxsize=self._settings.quote_text_cache)(
+            lambda row: normalise_for_match(passages[row].search_text))
 
     def clear_cache(self) -> None:
         self._text.cache_clear()
 
+    def cached(self) -> int:
+        return self._text.cache_info().currsize
+
     def match(self, quote: str, allowed: np.ndarray | None = None) -> QuoteMatch | None:
         needle = normalise_for_match(quote)
-        if len(needle) < 12:
+        if len(needle) < self._settings.quote_min_chars:
             return None
-        rows = [row for row, _ in self._lexical.search(needle, CANDIDATE_POOL, allowed)]
+        rows = [row for row, _ in self._lexical.search(needle, self._settings.quote_candidate_pool, allowed)]
         found = self._match_in(needle, rows)
-        if found is None and len(self._passages) <= SCAN_ALL_BELOW:
+        if found is None and len(self._passages) <= self._settings.quote_scan_all_below:
             everything = range(len(self._passages)) if allowed is None else allowed.tolist()
             tried = set(rows)
             found = self._match_in(needle, [row for row in everything if row not in tried])
@@ -122,11 +123,11 @@ class QuoteMatcher:
             row = min(exact, key=lambda r: len(self._text(r)))
             start = self._text(row).index(needle)
             return QuoteMatch(row, 100.0, VERBATIM, self._shown(row)[start : start + len(needle)], ())
-        if len(needle.split()) < MIN_ALTERED_WORDS:  # three words are "85% similar" to half the corpus
+        if len(needle.split()) < self._settings.quote_min_altered_words:  # three words are "85% similar" to half
             return None
         choices = {row: self._text(row) for row in rows}
-        hits = process.extract(needle, choices, scorer=fuzz.partial_ratio, limit=CANDIDATES,
-                               score_cutoff=MATCH_CUTOFF)
+        hits = process.extract(needle, choices, scorer=fuzz.partial_ratio, limit=self._settings.quote_candidates,
+                               score_cutoff=self._settings.quote_match_cutoff)
         if not hits:
             return None
         _, score, row = max(hits, key=lambda h: (h[1], -len(self._text(h[2]))))

@@ -37,7 +37,6 @@ _KEY_FACT = re.compile(r"key facts?\s*[,:]?\s*(?:entry\s+)?([£$]?\d[\d,.]*\s*(?
 _PAGE = re.compile(r"(?:\bpages?|\bpp?\.)\s*(\d{1,4})\b")
 _BARE = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})?)\s*$")
 _FILLER = re.compile(r"\b(?:of|in|the|from|report|document|see|at|on|page)\b|[,;:()]")
-MAX_REFERENCE_WORDS = 9
 KEY_FACTS_PREFIX = "Key facts, "  # a Key facts entry's locator: "Key facts, £5.3bn"
 
 
@@ -104,9 +103,14 @@ def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
     return bool(subject - content_terms(" ".join([doc.title, doc.label, doc.kind, *doc.aliases])))
 
 
-def parse_reference(text: str, documents: dict[str, DocumentInfo]) -> Reference | None:
-    """A Reference if `text` reads as a citation, else None (then it is a question or a quote)."""
-    if len(text.split()) > MAX_REFERENCE_WORDS:
+def parse_reference(text: str, documents: dict[str, DocumentInfo], max_words: int | None = None) -> Reference | None:
+    """A Reference if `text` reads as a citation, else None (then it is a question or a quote); a text
+    of more than `max_words` words (default: the max_reference_words setting) never is."""
+    if max_words is None:
+        from evidence.settings import Settings
+
+        max_words = Settings().max_reference_words
+    if len(text.split()) > max_words:
         return None
     doc_ids, rest = find_documents(text, documents)
     rest = rest.replace("’", "'")

@@ -6,29 +6,45 @@ Each returns passage ids with scores, best first; the evaluation runs any of the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from evidence.fusion import reciprocal_rank_fusion
+from evidence.settings import Settings
 from indexer.embedding import Embedder
-from indexer.lexical import LexicalIndex
 from indexer.store import LoadedIndex
 
 
 class Retriever(Protocol):
+    """Anything the evaluation can rank passages with."""
+
     name: str
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]: ...
 
 
+@runtime_checkable
+class AnsweringRetriever(Retriever, Protocol):
+    """A retriever that also folds duplicates, answers and looks citations up (the engine): the
+    evaluation scores its entries, its figures and its look-ups too."""
+
+    def entries(self, query: str, k: int = 10) -> list[tuple[float, list[str]]]: ...
+
+    def answer(self, query: str): ...
+
+    def lookup(self, query: str): ...
+
+
 class BM25Retriever:
-    """bm25s over the passages' search text, English stop words and Snowball stemming."""
+    """The index's own BM25 (bm25s over each passage's retrieval text: headings, text and context,
+    English stop words, Snowball stemming): the same text the engine's lexical search reads."""
 
     name = "bm25"
 
     def __init__(self, index: LoadedIndex):
         self._ids = [p.id for p in index.passages]
-        self._lexical = LexicalIndex.build([p.search_text for p in index.passages])
+        self._lexical = index.lexical
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         return [(self._ids[row], score) for row, score in self._lexical.search(query, k)]
@@ -58,16 +74,13 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, lexical: Retriever, dense: Retriever, k: int = 60, depth: int = 50):
+    def __init__(self, lexical: Retriever, dense: Retriever, k: int, depth: int):
         self._parts = (lexical, dense)
         self._k = k
         self._depth = depth
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        fused: dict[str, float] = {}
-        for part in self._parts:
-            for rank, (pid, _) in enumerate(part.search(query, self._depth), start=1):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (self._k + rank)
+        fused = reciprocal_rank_fusion((part.search(query, self._depth) for part in self._parts), self._depth, self._k)
         return sorted(fused.items(), key=lambda kv: -kv[1])[:k]
 
 
@@ -79,10 +92,10 @@ class EngineRetriever:
 
     name = "engine"
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder):
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings | None = None):
         from evidence.engine import Engine
 
-        self.engine = Engine(index, embedder)
+        self.engine = Engine(index, embedder, settings)
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         return [(sp.passage.id, sp.score) for sp in self.engine.rank(query, k)]
@@ -98,16 +111,17 @@ class EngineRetriever:
         return self.engine.lookup(query)
 
 
-RetrieverFactory = Callable[[LoadedIndex, Embedder], Retriever]
+RetrieverFactory = Callable[[LoadedIndex, Embedder, Settings], Retriever]
 RETRIEVERS: dict[str, RetrieverFactory] = {
-    "bm25": lambda index, embedder: BM25Retriever(index),
-    "dense": lambda index, embedder: DenseRetriever(index, embedder),
-    "hybrid": lambda index, embedder: HybridRetriever(BM25Retriever(index), DenseRetriever(index, embedder)),
-    "engine": lambda index, embedder: EngineRetriever(index, embedder),
+    "bm25": lambda index, embedder, settings: BM25Retriever(index),
+    "dense": lambda index, embedder, settings: DenseRetriever(index, embedder),
+    "hybrid": lambda index, embedder, settings: HybridRetriever(
+        BM25Retriever(index), DenseRetriever(index, embedder), settings.rrf_k, settings.fused_depth),
+    "engine": lambda index, embedder, settings: EngineRetriever(index, embedder, settings),
 }
 
 
-def make_retriever(name: str, index: LoadedIndex, embedder: Embedder) -> Retriever:
+def make_retriever(name: str, index: LoadedIndex, embedder: Embedder, settings: Settings | None = None) -> Retriever:
     if name not in RETRIEVERS:
         raise ValueError(f"unknown retriever {name!r}; choose from {', '.join(RETRIEVERS)}")
-    return RETRIEVERS[name](index, embedder)
+    return RETRIEVERS[name](index, embedder, settings or Settings())

@@ -180,8 +180,11 @@ def build_index(
         sentence_vectors, _ = embed_with_cache(sentence_texts, cache, embedder, progress)
         dimension = vectors.shape[1]
 
+        from evidence.settings import load_settings  # recorded, so a report can say what ranked it
+
         manifest = {
             "schema_version": SCHEMA_VERSION,
+            "settings": dict(load_settings(index_dir)),
             "model": {"name": MODEL_NAME, "dimension": int(dimension), "dtype": embedder.dtype},
             "libraries": library_versions(),
             "corpus": {d.file: d.sha256 for d in documents},

@@ -23,16 +23,30 @@ def add_location_arguments(parser: argparse.ArgumentParser) -> None:
                         help="index folder (default: %(default)s; EVIDENCE_INDEX sets it)")
 
 
+def add_setting_argument(parser: argparse.ArgumentParser) -> None:
+    """--setting name=value (repeatable): override one of the engine's settings (evidence/settings.py)."""
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="override an engine setting for this run (repeatable; see evidence/settings.py)")
+
+
+def settings_from(args: argparse.Namespace):
+    """The engine settings for a run: ranking.toml files, EVIDENCE_SETTINGS, then --setting."""
+    from evidence.settings import load_settings, parse_assignments
+
+    return load_settings(args.index, parse_assignments(args.setting, "--setting"))
+
+
 def expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that are the user's or the machine's, not the program's: said in one line."""
     from evidence.errors import QueryError
+    from evidence.settings import SettingsError
     from indexer.build import BuildFailed
     from indexer.corpus import CorpusFileError
     from indexer.metadata import MetadataError
     from indexer.paths import UnsafePath
     from indexer.store import IndexProblem
 
-    return (QueryError, BuildFailed, CorpusFileError, MetadataError, UnsafePath, IndexProblem, OSError)
+    return (QueryError, SettingsError, BuildFailed, CorpusFileError, MetadataError, UnsafePath, IndexProblem, OSError)
 
 
 def one_line(err: BaseException) -> str:

@@ -34,7 +34,8 @@ CREATE INDEX passages_page ON passages (doc_id, page);
 """
 
 
-def section_key(section: tuple[str, ...]) -> str:
+def stored_section(section: tuple[str, ...]) -> str:
+    """A section path as the table stores it (for "same section" queries), not for display."""
     return "\x1f".join(section)
 
 
@@ -44,7 +45,7 @@ def write_passages(path: Path, passages: Iterable[Passage]) -> int:
     try:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         rows = (
-            (row, p.id, p.doc_id, p.kind, p.locator.lower(), p.page, p.order, section_key(p.section),
+            (row, p.id, p.doc_id, p.kind, p.locator.lower(), p.page, p.order, stored_section(p.section),
              json.dumps(p.to_dict(), ensure_ascii=False))
             for row, p in enumerate(passages)
         )
@@ -76,6 +77,10 @@ class PassageTable(Sequence[Passage]):
     def clear_cache(self) -> None:
         """Forget decoded passages (a large index): benchmarks time a warm process without reusing them."""
         self._decode.cache_clear()
+
+    def cached(self) -> int:
+        """Passages decoded and kept."""
+        return self._decode.cache_info().currsize
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -185,7 +190,7 @@ class PassageTable(Sequence[Passage]):
 
     def neighbours(self, passage: Passage, before: int, after: int) -> list[Passage]:
         """The passage and those around it in the same document section, in document order."""
-        section = section_key(passage.section)
+        section = stored_section(passage.section)
         sql = "SELECT row FROM passages WHERE doc_id = ? AND section = ? AND ord {} ? ORDER BY ord {} LIMIT ?"
         earlier = self._rows(sql.format("<", "DESC"), (passage.doc_id, section, passage.order, before))
         later = self._rows(sql.format(">", "ASC"), (passage.doc_id, section, passage.order, after))

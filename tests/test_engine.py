@@ -262,27 +262,23 @@ def test_clearing_caches_forgets_what_questions_read(real_index, embedder, monke
     questions = [f.question for f in load_facts()[:8]]
     damaged = "the Fund would achieve sav- ings of £511 milion"
 
-    def caches() -> list[int]:
-        return [table._decode.cache_info().currsize, engine._quotes._text.cache_info().currsize,
-                engine._passage_terms.cache_info().currsize, engine._sentence_terms.cache_info().currsize]
-
     before = [engine.ask(q) for q in questions], engine.lookup(damaged)
-    assert all(caches())
+    assert all(engine.cache_sizes().values()) and len(engine.cache_sizes()) == 4
     engine.clear_caches()
-    assert caches() == [0, 0, 0, 0]
+    assert set(engine.cache_sizes().values()) == {0}
     assert ([engine.ask(q) for q in questions], engine.lookup(damaged)) == before
 
 
 def test_shortlist_changes_no_top_five_on_the_real_corpus(engine, monkeypatch):
     """Only a shortlist of the fused candidates gets its passage read and its word set computed
-    (evidence.engine.SHORTLIST): on the five reports the top 5 of every evaluation question must be
-    what scoring every candidate gives."""
-    import evidence.engine
+    (the shortlist setting): on the five reports the top 5 of every evaluation question must be what
+    scoring every candidate gives."""
+    from evidence.engine import Engine
 
+    unlimited = Engine(engine.index, engine.embedder, engine.settings.replace(shortlist=10**9))
     questions = [f.question for f in load_facts()]
     shortlisted = [[p.passage.id for p in engine.rank(q, 5)] for q in questions]
-    monkeypatch.setattr(evidence.engine, "SHORTLIST", 10**9)
-    assert [[p.passage.id for p in engine.rank(q, 5)] for q in questions] == shortlisted
+    assert [[p.passage.id for p in unlimited.rank(q, 5)] for q in questions] == shortlisted
 
 
 @pytest.mark.parametrize("question,named", [

@@ -1,0 +1,67 @@
+"""The English a user reads: every message the engine returns, in one place, and the status enum."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What a look-up found. A StrEnum: it compares equal to, and prints as, its value ("found")."""
+
+    FOUND = "found"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not found"
+    VERBATIM = "verbatim"  # a quote, word for word
+    ALTERED = "altered"  # a quote, with differences
+
+
+CITATION_EXAMPLES = "'NAO para 2.7', 'PAC footnote 20', 'Nuffield Table 5', 'p. 60'"
+
+
+def nothing_matches(filtered: bool) -> str:
+    return "Not found in the corpus: no passage matches the question" + (" with these filters." if filtered else ".")
+
+
+def nothing_answers() -> str:
+    return ("Not found in the corpus: nothing in these reports answers this question. The closest passages are "
+            "listed below, but they do not answer it.")
+
+
+def filtered_out(query: str, named: str, filters: str) -> str:
+    return f"Not found with these filters: {query!r} names {named}, which the filters ({filters}) leave out."
+
+
+def no_such_document(name: str, documents: str) -> str:
+    return f"No such document: {name!r}. Documents: {documents}."
+
+
+def no_such_passage(noun: str, where: str, nearest: str) -> str:
+    return f"No such passage: {noun} in {where}" + (f"; nearest: {nearest}" if nearest else "") + "."
+
+
+def unreadable_citation(query: str, nearest: str) -> str:
+    return (f"No such passage: {query!r} is not a citation this tool can read (try {CITATION_EXAMPLES}); "
+            f"nearest: {nearest}.")
+
+
+def ambiguous(noun: str, count: int) -> str:
+    return f"{noun} matches {count} passages; name the document to choose one."
+
+
+def quote_not_found() -> str:
+    return "Not found: no passage in the corpus contains this text or anything close to it."
+
+
+def quote_verbatim(citation: str, exact: bool) -> str:
+    aside = "" if exact else ", punctuation aside,"
+    return f"Verbatim: the quote stands word for word{aside} in {citation}."
+
+
+def quote_altered(citation: str, score: float, differences: int, figures: list[tuple[str, str]]) -> str:
+    """`figures`: (quoted, source) of each difference that changes a number, said first."""
+    if not figures:
+        return f"Altered: the quote matches {citation} ({score:.0f}% similar) with {differences} difference(s)."
+    changed = "; ".join(f"{quoted or '(nothing)'} where {citation} has {source or '(nothing)'}"
+                        for quoted, source in figures)
+    return (f"Altered, with a figure changed: the quote has {changed}. {differences} difference(s) in all "
+            f"({score:.0f}% similar).")
