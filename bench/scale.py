@@ -99,7 +99,8 @@ def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "
     from bench.synthetic import VariantMaker, synthetic_passages
     from eval.data import load_facts
     from indexer.embedding import MODEL_NAME, Embedder
-    from indexer.store import SCHEMA_VERSION, library_versions, load_index, write_index
+    from indexer.store import SCHEMA_VERSION, load_index
+    from indexer.writer import library_versions, write_index
 
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     real_passages = list(real.passages)

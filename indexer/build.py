@@ -18,16 +18,8 @@ from indexer.embedding import MODEL_NAME, Embedder
 from indexer.models import DocumentInfo, FileProblem, Passage
 from indexer.parsers import parse_document
 from indexer.sentences import sentence_spans
-from indexer.store import (
-    REBUILD_HINT,
-    SCHEMA_VERSION,
-    IndexMissing,
-    IndexStale,
-    build_lock,
-    library_versions,
-    load_index,
-    write_index,
-)
+from indexer.store import REBUILD_HINT, SCHEMA_VERSION, IndexMissing, IndexStale, load_index
+from indexer.writer import build_lock, library_versions, write_index
 
 
 class BuildFailed(Exception):
@@ -122,6 +114,13 @@ def _unique_id(info: DocumentInfo, taken: set[str]) -> DocumentInfo:
 ProgressCallback = Callable[[str, float], None]
 
 
+@dataclass
+class _ParsedCorpus:
+    documents: list[DocumentInfo] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+
+
 def build_index(
     corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, progress: bool = True,
     on_progress: ProgressCallback | None = None,
@@ -135,39 +134,12 @@ def build_index(
     embedder = embedder or Embedder()
     with build_lock(index_dir):
         files, problems = list_corpus_files(corpus_dir)
-        metadata = load_metadata(corpus_dir)
-        documents: list[DocumentInfo] = []
-        sources: dict[str, str] = {}
-        passages: list[Passage] = []
-        for number, path in enumerate(tqdm(files, desc="Parsing", unit="file", disable=not progress)):
-            report_progress(f"Parsing {path.name}", 0.1 * number / max(len(files), 1))
-            info = _unique_id(metadata.get(path.name) or default_info(path), {d.id for d in documents})
-            try:
-                source = read_source(path, info)
-                parsed = parse_document(source)
-                if not parsed:
-                    raise CorpusFileError("no passages found in it")
-            except CorpusFileError as err:
-                problems.append(FileProblem(path.name, str(err)))
-                continue
-            except Exception as err:  # a parser bug on one file must not lose the others
-                problems.append(FileProblem(path.name, f"could not be parsed ({type(err).__name__}: {err})"))
-                continue
-            twin = next((d for d in documents if d.sha256 == source.doc.sha256), None)
-            if twin is not None:  # the same report twice would answer every question twice
-                problems.append(FileProblem(path.name, f"has the same content as {twin.file}; indexed once, "
-                                                       f"as {twin.label}"))
-                continue
-            documents.append(source.doc)
-            sources[source.doc.id] = source.text
-            passages += parsed
-        if not passages:
+        corpus = _parse_corpus(files, load_metadata(corpus_dir), problems, progress, report_progress)
+        if not corpus.passages:
             reasons = "; ".join(str(p) for p in problems) or "the corpus folder has no .txt, .md or .pdf file"
             raise BuildFailed(f"nothing could be indexed from {corpus_dir}: {reasons}")
-
-        docs_by_id = {d.id: d for d in documents}
-        groups = find_groups(passages, docs_by_id)
-
+        passages, documents = corpus.passages, corpus.documents
+        groups = find_groups(passages, {d.id: d for d in documents})
         report_progress("Embedding passages", 0.15)
         cache, damage = _previous_vectors(index_dir, embedder.dtype)
         vectors, embedded = embed_with_cache([p.retrieval_text for p in passages], cache, embedder, progress)
@@ -175,37 +147,61 @@ def build_index(
             [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
             dtype=np.int32,
         ).reshape(-1, 3)
-        sentence_texts = [passages[r].search_text[s:e] for r, s, e in sentences]
         report_progress("Embedding sentences", 0.5)
-        sentence_vectors, _ = embed_with_cache(sentence_texts, cache, embedder, progress)
-        dimension = vectors.shape[1]
-
-        from evidence.settings import load_settings  # recorded, so a report can say what ranked it
-
-        manifest = {
-            "schema_version": SCHEMA_VERSION,
-            "settings": dict(load_settings(index_dir)),
-            "model": {"name": MODEL_NAME, "dimension": int(dimension), "dtype": embedder.dtype},
-            "libraries": library_versions(),
-            "corpus": {d.file: d.sha256 for d in documents},
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "skipped": [{"file": p.file, "reason": p.reason} for p in problems],
-        }
+        sentence_vectors, _ = embed_with_cache([passages[r].search_text[s:e] for r, s, e in sentences], cache,
+                                               embedder, progress)
         report_progress("Writing the index", 0.95)
-        path = write_index(index_dir, manifest=manifest, documents=documents, sources=sources,
-                           passages=passages, groups=groups, vectors=vectors, sentences=sentences,
-                           sentence_vectors=sentence_vectors)
+        path = write_index(index_dir, manifest=_manifest(index_dir, documents, problems, embedder, vectors),
+                           documents=documents, sources=corpus.sources, passages=passages, groups=groups,
+                           vectors=vectors, sentences=sentences, sentence_vectors=sentence_vectors)
     report_progress("Done", 1.0)
     return BuildReport(
-        index_path=path,
-        documents=documents,
-        passages_per_document=Counter(p.doc_id for p in passages),
-        passages_per_kind=Counter(p.kind for p in passages),
-        figures=sum(len(p.quantities) for p in passages),
-        groups=len(groups),
-        embedded=embedded,
-        reused=len(passages) - embedded,
-        seconds=time.perf_counter() - started,
-        problems=problems,
-        warnings=[damage] if damage else [],
+        index_path=path, documents=documents, passages_per_document=Counter(p.doc_id for p in passages),
+        passages_per_kind=Counter(p.kind for p in passages), figures=sum(len(p.quantities) for p in passages),
+        groups=len(groups), embedded=embedded, reused=len(passages) - embedded,
+        seconds=time.perf_counter() - started, problems=problems, warnings=[damage] if damage else [],
     )
+
+
+def _parse_corpus(files: list[Path], metadata: dict[str, DocumentInfo], problems: list[FileProblem],
+                  progress: bool, report_progress: ProgressCallback) -> _ParsedCorpus:
+    """Read and parse every file; a file that cannot be read or parsed, or repeats another, is a problem."""
+    corpus = _ParsedCorpus()
+    for number, path in enumerate(tqdm(files, desc="Parsing", unit="file", disable=not progress)):
+        report_progress(f"Parsing {path.name}", 0.1 * number / max(len(files), 1))
+        info = _unique_id(metadata.get(path.name) or default_info(path), {d.id for d in corpus.documents})
+        try:
+            source = read_source(path, info)
+            parsed = parse_document(source)
+            if not parsed:
+                raise CorpusFileError("no passages found in it")
+        except CorpusFileError as err:
+            problems.append(FileProblem(path.name, str(err)))
+            continue
+        except Exception as err:  # a parser bug on one file must not lose the others
+            problems.append(FileProblem(path.name, f"could not be parsed ({type(err).__name__}: {err})"))
+            continue
+        twin = next((d for d in corpus.documents if d.sha256 == source.doc.sha256), None)
+        if twin is not None:  # the same report twice would answer every question twice
+            problems.append(FileProblem(path.name, f"has the same content as {twin.file}; indexed once, "
+                                                   f"as {twin.label}"))
+            continue
+        corpus.documents.append(source.doc)
+        corpus.sources[source.doc.id] = source.text
+        corpus.passages += parsed
+    return corpus
+
+
+def _manifest(index_dir: Path, documents: list[DocumentInfo], problems: list[FileProblem], embedder: Embedder,
+              vectors: np.ndarray) -> dict:
+    from evidence.settings import load_settings  # recorded, so a report can say what ranked it
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "settings": dict(load_settings(index_dir)),
+        "model": {"name": MODEL_NAME, "dimension": int(vectors.shape[1]), "dtype": embedder.dtype},
+        "libraries": library_versions(),
+        "corpus": {d.file: d.sha256 for d in documents},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "skipped": [{"file": p.file, "reason": p.reason} for p in problems],
+    }

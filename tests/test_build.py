@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
+from indexer import store, writer
 from indexer.build import BuildFailed, build_index
 from indexer.embedding import MODEL_NAME
-from indexer.store import IndexBusy, IndexStale, build_lock, load_index
+from indexer.store import IndexBusy, IndexStale, load_index
+from indexer.writer import build_lock
 from tests.conftest import CORPUS
 
 
@@ -104,7 +105,7 @@ def test_interrupted_build_leaves_previous_index_loadable(tmp_path, small_corpus
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed mid-write")
 
-    monkeypatch.setattr(store.np, "save", crash)  # dies after passages are written, before vectors
+    monkeypatch.setattr(writer.np, "save", crash)  # dies after passages are written, before vectors
     with pytest.raises(KeyboardInterrupt):
         build_index(small_corpus, index_dir, embedder=embedder, progress=False)
     after = load_index(index_dir, MODEL_NAME)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from evidence.query import QueryError
 from evidence.references import parse_reference
 from indexer import build as build_module
-from indexer import store
+from indexer import store, writer
 from indexer.build import build_index
 from indexer.corpus import MAX_FILE_BYTES
 from indexer.embedding import MODEL_NAME
@@ -210,7 +210,7 @@ def test_build_killed_at_several_points_leaves_previous_index(built, small_corpu
     before = [p.id for p in load_index(built, MODEL_NAME).passages]
     (small_corpus / "extra.md").write_text("A new paragraph about merged budgets.\n")
     module_name, attr = point.split(".")
-    target = {"np": store.np, "os": store.os}.get(module_name)
+    target = {"np": writer.np, "os": writer.os}.get(module_name)
     if target is None:
         import faiss as target
 

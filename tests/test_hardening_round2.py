@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from evidence.engine import Engine
 from evidence.models import Filters
 from evidence.query import QueryError
-from indexer import store
+from indexer import store, writer
 from indexer.build import build_index
 from indexer.cli_common import run_main
 from indexer.corpus import CorpusFileError, default_info, read_source
@@ -89,7 +89,7 @@ def test_a_metadata_id_cannot_write_outside_the_index(copy, embedder, bad_id, tm
 def test_the_writer_refuses_an_unsafe_document_id_even_past_the_schema(tmp_path):
     doc = DocumentInfo(id="../escape", file="x.txt", label="x", title="x")
     with pytest.raises(UnsafePath, match="document id '../escape' cannot be used as a file name"):
-        store.write_index(tmp_path / "index", manifest={}, documents=[doc], sources={doc.id: "text"},
+        writer.write_index(tmp_path / "index", manifest={}, documents=[doc], sources={doc.id: "text"},
                           passages=[], groups=[], vectors=np.zeros((0, 384)), sentences=np.zeros((0, 3)),
                           sentence_vectors=np.zeros((0, 384)))
     assert not (tmp_path / "escape.txt").exists()
@@ -384,7 +384,7 @@ def test_disk_full_during_a_build_is_one_line_and_keeps_the_index(copy, capsys, 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "vectors.npy")
 
-    monkeypatch.setattr(store.np, "save", full)
+    monkeypatch.setattr(writer.np, "save", full)
     assert run_main(main, ["--corpus", str(corpus), "--index", str(index), "build", "--quiet"]) == 1
     monkeypatch.undo()
     assert capsys.readouterr().err.strip().splitlines()[-1] == "error: No space left on device: vectors.npy"
