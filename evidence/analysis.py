@@ -11,7 +11,7 @@ from evidence.intent import COMPATIBLE, asked_figure_kinds
 from evidence.references import REFERENCE_PATTERNS, find_documents
 from indexer.lexical import content_terms
 from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, DocumentInfo
-from indexer.quantities import extract_quantities
+from indexer.quantities import extract_quantities, period_key
 
 # Words that name a passage kind in a question ("Figure", "table", "footnote", "key facts").
 KIND_WORDS: tuple[tuple[str, str], ...] = (
@@ -20,16 +20,12 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
                r"back(s|ed)? (up )?(the|this|that) claims?)\b"),
     (KEY_FACT, r"\bkey facts?\b"),
 )
-_ASKS_FOR_A_UNIT = re.compile(r"\b(figure|fig\.?|chart|table|graph)\b", re.IGNORECASE)
 
 
 def time_key(q) -> str:
     """A year or period (a Quantity or a FigureMention) as a comparable key: "2010–11", "2010/11" and
     "2010-11" are the same period."""
-    if q.kind != "period":
-        return str(int(q.value))
-    start, end = re.split(r"\s?[-–/]\s?", q.printed.strip())
-    return f"{start}-{end[-2:]}"
+    return period_key(q.printed.strip()) if q.kind == "period" else str(int(q.value))
 
 
 def value_key(f) -> tuple:
@@ -73,6 +69,6 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
         question=question, named_documents=named, without_names=without_names, expanded=expanded,
         terms=content_terms(expanded), question_terms=content_terms(question), kinds=kinds,
         asked_figures=asked, wanted_figures=frozenset(k for a in asked for k in COMPATIBLE[a]), times=times,
-        asks_for_unit=bool(_ASKS_FOR_A_UNIT.search(question)),
-        asks_for_source=bool(re.search(dict(KIND_WORDS)[FOOTNOTE], question, re.IGNORECASE)),
+        asks_for_unit=FIGURE in kinds or TABLE in kinds,
+        asks_for_source=FOOTNOTE in kinds,
     )

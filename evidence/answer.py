@@ -53,11 +53,11 @@ def figures_in(passage: Passage, sentence: str) -> list[FigureMention]:
     return out
 
 
-def asks_only_for(view: IndexView, analysis: QueryAnalysis, passage: Passage) -> bool:
+def asks_only_for(view: IndexView, analysis: QueryAnalysis, passage: Passage, settings: Settings) -> bool:
     """Whether the question's words, but for the passage's citation and words that ask for any
     passage ("what does ... show"), are mostly in the passage."""
     asked = frozenset(content_terms(analysis.without_citations())) - _asking_for_a_passage()
-    return not asked or overlap(asked, view.passage_terms(view.row(passage.id))) >= 0.5
+    return not asked or overlap(asked, view.passage_terms(view.row(passage.id))) >= settings.named_passage_overlap
 
 
 def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassage], cited: set[int],
@@ -73,7 +73,7 @@ def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassag
     # ("How many astronauts does NAO Figure 13 show landing on Mars?" is not found).
     named = [p for p in top if view.row(p.passage.id) in cited]
     if best_similarity < settings.not_found_similarity and not (named and asks_only_for(view, analysis,
-                                                                                         named[0].passage)):
+                                                                                         named[0].passage, settings)):
         return Answer(question, False, messages.nothing_answers(), passages=passages, asked_for=asked)
     # The answer is read from the passage the question names, not from another that says more.
     sentences = answer_sentences(view, analysis, named or top, vector, filters, settings)
@@ -153,7 +153,8 @@ def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence
         if best.score - other.score >= settings.second_sentence_margin:
             break
         its = [value_key(f) for f in other.figures if f.kind in wanted]
-        if other.states_wanted_figure and other.text != best.text and sum(k in stated for k in its) * 2 <= len(its):
+        mostly_new = sum(k in stated for k in its) <= settings.second_sentence_max_shared * len(its)
+        if other.states_wanted_figure and other.text != best.text and mostly_new:
             return [other]
     return []
 

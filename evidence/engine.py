@@ -53,7 +53,7 @@ class Engine:
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
-        self.outline = lru_cache(maxsize=64)(self._outline)
+        self.outline = lru_cache(maxsize=self.settings.outline_cache)(self._outline)
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None) -> Engine:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz import fuzz, process
 
 from evidence import messages
@@ -13,18 +11,11 @@ from evidence.messages import Status
 from evidence.models import Citation, Filters, LookupResult, ScoredPassage
 from evidence.query import clean_query
 from evidence.quotes import QuoteMatcher, changed_figures
-from evidence.references import KEY_FACTS_PREFIX, Reference, parse_reference
+from evidence.references import KEY_FACTS_PREFIX, LOCATOR_WORD, Reference, parse_reference
 from evidence.settings import Settings
 from evidence.view import IndexView, citation_key
 from indexer.models import KEY_FACT, Passage
 from indexer.quantities import extract_quantities
-
-# Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
-# unless it stands verbatim in a passage, it is answered with the closest citations, never matched
-# loosely as a quote.
-_LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
-                           r"recommendations?|conclusions?|chapter|section|part|key (facts?|points?))\b|¶|§",
-                           re.IGNORECASE)
 
 
 class Lookup:
@@ -47,7 +38,7 @@ class Lookup:
         reference = parse_reference(query, self.view.documents, self.settings.max_reference_words)
         if reference is not None:
             return self.within_filters(self.resolve(query, reference), filters)
-        if len(query.split()) <= self.settings.malformed_reference_words and _LOCATOR_WORD.search(query):
+        if len(query.split()) <= self.settings.malformed_reference_words and LOCATOR_WORD.search(query):
             quoted = self.match_quote(text, filters)
             if quoted.status == Status.VERBATIM:  # "In this chapter we summarise" is a quote, not a citation
                 return quoted

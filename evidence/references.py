@@ -32,6 +32,12 @@ REFERENCE_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
     (re.compile(r"\bkey points?\s*,?\s*(?:point\s*)?(\d{1,2})\b"), lambda m: f"Key points, point {m[1]}"),
     (re.compile(r"(?:\bparagraphs?|\bparas?\.?|¶|§)\s*(\d{1,3}(?:\.\d{1,3})?)\b"), lambda m: f"para {m[1]}"),
 )
+# Words that make a short text a citation, even one the tool cannot read ("PAC recommendation 2"):
+# unless it stands verbatim in a passage, it is answered with the closest citations, never matched
+# loosely as a quote.
+LOCATOR_WORD = re.compile(r"\b(para(graph)?s?|figure|fig|table|box|footnote|fn|page|appendix|summary|"
+                          r"recommendations?|conclusions?|chapter|section|part|key (facts?|points?))\b|¶|§",
+                          re.IGNORECASE)
 # "NAO key facts 628", "key fact £511m": one Key facts entry, by the figure it is cited by.
 _KEY_FACT = re.compile(r"key facts?\s*[,:]?\s*(?:entry\s+)?([£$]?\d[\d,.]*\s*(?:%|bn|billion|m|million|k)?)")
 _PAGE = re.compile(r"(?:\bpages?|\bpp?\.)\s*(\d{1,4})\b")

@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shortlist", 60, "fused candidates fully scored (passage read, words stemmed): the best by the features "
             "known for all; the five reports' top 5 is the same for every question (tested)"),
     Setting("terms_cache", 100_000, "passages' and sentences' word sets kept in memory"),
+    Setting("outline_cache", 64, "documents whose outline (sections and passages) is kept for Browse"),
     Setting("weight_rrf", 1.0, "re-ranking weight of the fused rank (normalised to the best)"),
     Setting("weight_sentence", 1.0, "re-ranking weight: cosine of the passage's sentence closest to the question"),
     Setting("weight_overlap", 1.0, "re-ranking weight of the share of the question's content words in the passage"),
@@ -56,6 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("figure_sentence_bonus", 0.12, "answer sentence: bonus when it states a figure of the kind asked for"),
     Setting("passage_rank_weight", 0.5, "answer sentence: weight of (its passage's score - the top passage's)"),
     Setting("second_sentence_margin", 0.12, "a second figure sentence is added when within this of the first"),
+    Setting("second_sentence_max_shared", 0.5, "... and when at most this share of its asked-for figures are the "
+            "first's (not the same breakdown restated)"),
+    Setting("named_passage_overlap", 0.5, "a passage the question cites answers it when it holds this share of the "
+            "question's other content words ('What does NAO Figure 13 show?')"),
     Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
             "only other ones"),
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for"),

@@ -19,12 +19,13 @@ from evidence.settings import Settings
 from indexer.lexical import content_terms
 from indexer.models import Passage
 from indexer.store import LoadedIndex
+from indexer.text import collapse_space
 
 
 def citation_key(text: str) -> str:
     """A printed citation reduced for exact matching: case, spacing and a trailing page ignored."""
     text = re.sub(r",?\s*p\.\s*\d+\s*$", "", text.strip())
-    return re.sub(r"\s+", " ", text.replace("’", "'")).lower()
+    return collapse_space(text.replace("’", "'")).lower()
 
 
 class IndexView:

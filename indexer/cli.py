@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from indexer.cli_common import add_location_arguments
+from indexer.text import collapse_space
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _normalise(text: str) -> str:
-    return " ".join(text.lower().replace(".", " . ").split())
+    return collapse_space(text.lower().replace(".", " . "))
 
 
 def cmd_build(args) -> int:

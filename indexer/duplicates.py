@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from indexer.models import FOOTNOTE, KEY_FACT, DocumentInfo, DuplicateGroup, Passage
 from indexer.quantities import same_value
+from indexer.text import PLAIN_QUOTES, collapse_space
 
 TEXT_CUTOFF = 90.0
 QUOTE_CUTOFF = 95.0
@@ -22,8 +23,7 @@ _PRIMARY_KINDS = ("paragraph", "summary paragraph", "appendix paragraph")
 
 
 def _norm(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", re.sub(r"[•*#]", " ", text)).strip().lower()
+    return collapse_space(re.sub(r"[•*#]", " ", text.translate(PLAIN_QUOTES))).lower()
 
 
 def _distinctive(p: Passage):

@@ -78,6 +78,11 @@ class PassageTable(Sequence[Passage]):
         """Forget decoded passages (a large index): benchmarks time a warm process without reusing them."""
         self._decode.cache_clear()
 
+    @property
+    def reads_on_demand(self) -> bool:
+        """Whether passages are read from SQLite when asked for (a large index), not decoded at load."""
+        return self._all is None
+
     def cached(self) -> int:
         """Passages decoded and kept."""
         return self._decode.cache_info().currsize

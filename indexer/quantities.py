@@ -56,7 +56,7 @@ def _number(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
-def _period(raw: str) -> str:
+def period_key(raw: str) -> str:
     """Normalise "2019/20", "2017–2019" and "2015 - 16" to "2019-20", "2017-19", "2015-16"."""
     start, end = re.split(r"\s?[-–/]\s?", raw)
     return f"{start}-{end[-2:]}"
@@ -81,7 +81,7 @@ def extract_quantities(text: str, ignore: Iterable[tuple[int, int]] = ()) -> tup
         elif m["rnum"]:
             found.append(Quantity(printed, start, end, "rate", _number(m["rnum"]), m["rper"]))
         elif m["period"]:
-            found.append(Quantity(printed, start, end, "period", None, "", _period(m["period"])))
+            found.append(Quantity(printed, start, end, "period", None, "", period_key(m["period"])))
         elif m["cnum"]:
             scale = _SCALES[m["cscale"].lower()]
             found.append(Quantity(printed, start, end, "count", _number(m["cnum"]) * scale, ""))

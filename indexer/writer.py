@@ -8,7 +8,6 @@ Old builds are deleted only when no loaded index still reads them (indexer/integ
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import platform
@@ -19,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from indexer.dense import build_faiss, index_spec
 from indexer.integrity import checksums, in_use
@@ -45,20 +45,17 @@ def build_lock(root: Path):
     """Only one build at a time per index folder; a second one is refused, not queued."""
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle = open(root / ".lock", "w")
+        lock = FileLock(root / ".lock", timeout=0, thread_local=False)
+        lock.acquire()
+    except Timeout as err:
+        raise IndexBusy(f"another build of {root} is running; wait for it to finish") from err
     except OSError as err:
         raise IndexProblem(f"cannot write the index in {root} ({err.strerror or err}); "
                            "choose a writable folder with --index or EVIDENCE_INDEX") from err
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as err:
-        handle.close()
-        raise IndexBusy(f"another build of {root} is running; wait for it to finish") from err
-    try:
         yield
     finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
+        lock.release()
 
 
 def write_index(

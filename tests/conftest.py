@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.build import build_index
@@ -15,9 +17,29 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
+class MemoisingEmbedder(Embedder):
+    """The real packaged model, each distinct text embedded once per test session: the small corpora
+    the build tests make are parts of the real one, so their builds reuse the real index's vectors
+    instead of embedding the same paragraphs forty times."""
+
+    def __init__(self):
+        super().__init__()
+        self._memo: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+            if missing:
+                self._memo.update(zip(missing, super().encode(missing, progress), strict=True))
+            if not texts:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            return np.stack([self._memo[t] for t in texts])
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder()
+    return MemoisingEmbedder()
 
 
 @pytest.fixture(scope="session")

@@ -257,7 +257,7 @@ def test_clearing_caches_forgets_what_questions_read(real_index, embedder, monke
     from evidence.engine import Engine
 
     monkeypatch.setattr(indexer.passage_table, "DECODE_ALL_BELOW", 0)
-    table = indexer.passage_table.PassageTable(real_index.passages._path)
+    table = indexer.passage_table.PassageTable(real_index.root / indexer.passage_table.FILE_NAME)
     engine = Engine(dataclasses.replace(real_index, passages=table), embedder)
     questions = [f.question for f in load_facts()[:8]]
     damaged = "the Fund would achieve sav- ings of £511 milion"

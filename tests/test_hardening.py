@@ -8,7 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -251,7 +250,7 @@ def test_eight_threads_of_mixed_asks_and_lookups_match_serial(engine):
     from eval.data import load_facts, load_lookups
 
     work = [("ask", f.question) for f in load_facts()] + [("lookup", lk.query) for lk in load_lookups()]
-    work = (work * 20)[: 8 * 500]
+    work = (work * 2)[: 8 * 25]
 
     def run(item):
         kind, text = item
@@ -263,4 +262,4 @@ def test_eight_threads_of_mixed_asks_and_lookups_match_serial(engine):
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(run, work))
     assert all(out == serial[item] for item, out in zip(work, threaded, strict=True))
-    assert np.isfinite(len(threaded)) and len(threaded) == 4000
+    assert len(threaded) == len(work) == 200

@@ -32,7 +32,7 @@ def test_rows_read_on_demand_equal_the_decoded_passages(real_index_dir, real_ind
 
 def test_engine_on_demand_answers_as_the_decoded_engine(real_index_dir, engine, embedder, on_demand):
     on_demand_engine = Engine(load_index(real_index_dir, MODEL_NAME), embedder)
-    assert on_demand_engine.passages._all is None
+    assert on_demand_engine.passages.reads_on_demand and not engine.passages.reads_on_demand
     for question in ("How much was pooled in the Better Care Fund in 2015-16?",
                      "Which evidence session question backs the claim that diverting transformation money "
                      "slowed integration?",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from indexer.models import DocumentInfo, Passage
 from indexer.quantities import extract_quantities
+from indexer.text import collapse_space
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def clean_markdown(text: str) -> str:
 
 def normalise_space(text: str) -> str:
     """One space between words, one newline between lines kept as a space."""
-    return re.sub(r"\s+", " ", text).strip()
+    return collapse_space(text)
 
 
 def make_passage(
