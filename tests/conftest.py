@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -44,8 +46,17 @@ def embedder() -> Embedder:
 
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory, embedder) -> Path:
+    """The real corpus indexed: built here, or, when EVIDENCE_TEST_INDEX names an index that
+    scripts/test.sh has just built from corpus/ with the same code, a copy of it (the suite then
+    builds the five reports once, not twice). A copy that does not hold this corpus is refused."""
     index_dir = tmp_path_factory.mktemp("index")
-    build_index(CORPUS, index_dir, embedder=embedder, progress=False)
+    built = os.environ.get("EVIDENCE_TEST_INDEX")
+    if not built:
+        build_index(CORPUS, index_dir, embedder=embedder, progress=False)
+        return index_dir
+    shutil.copytree(built, index_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock"))
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in CORPUS.glob("*.txt")}
+    assert load_index(index_dir, MODEL_NAME).manifest["corpus"] == files, f"{built} is not an index of {CORPUS}"
     return index_dir
 
 

@@ -432,8 +432,9 @@ def test_the_same_document_twice_is_indexed_once_and_flagged(copy, embedder):
 
 # --- 4. nothing from a URL or the metadata renders as markup (AppTest; the browser test does it too) ---
 
-MARKUP = ["[Session expired - log in](https://evil.example/phish) **bold**", "![x](https://evil.example/px.png)",
-          "https://evil.example/x para 9 <img src=https://evil.example/i.png>"]
+# A link, an image, a bare address and HTML in one value: each would render as markup if not escaped.
+MARKUP = ("[Session expired - log in](https://evil.example/phish) **bold** ![x](https://evil.example/px.png) "
+          "https://evil.example/x para 9 <img src=https://evil.example/i.png>")
 
 
 def _is_inert(at) -> list[str]:
@@ -450,15 +451,16 @@ def _is_inert(at) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("param", ["passage", "lookup", "q", "document", "find", "doc", "kind", "page"])
-@pytest.mark.parametrize("value", MARKUP)
-def test_url_values_show_as_text(real_index_dir, monkeypatch, tmp_path, param, value):
+@pytest.mark.parametrize("params", [("q", "doc", "kind"), ("lookup",), ("passage",), ("document",), ("find",),
+                                    ("page",)])  # every URL parameter, grouped by the page it opens
+def test_url_values_show_as_text(real_index_dir, monkeypatch, tmp_path, params):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "none"))
     at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
-    at.query_params[param] = value
+    for param in params:
+        at.query_params[param] = MARKUP
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert _is_inert(at) == []
@@ -477,14 +479,15 @@ def test_a_too_long_url_value_is_not_used(real_index_dir, monkeypatch, tmp_path)
     assert at.session_state["ask_q"] == ""
 
 
-@pytest.mark.parametrize("field", ["label", "publisher", "title"])
-def test_metadata_markup_shows_as_text(copy, embedder, monkeypatch, tmp_path, field):
+def test_metadata_markup_shows_as_text(copy, embedder, monkeypatch, tmp_path):
     from streamlit.testing.v1 import AppTest
 
     corpus, index = copy
-    old = {"label": 'label = "PAC 2018"', "publisher": 'publisher = "House of Commons Committee of Public Accounts"',
-           "title": 'title = "Interface between health and social care"'}[field]
-    _set_metadata(corpus, old, f'{field} = "[Log in](https://evil.example/phish) ![x](https://evil.example/p.png)"')
+    markup = "[Log in](https://evil.example/phish) ![x](https://evil.example/p.png)"
+    for field, old in (("label", 'label = "PAC 2018"'),
+                       ("publisher", 'publisher = "House of Commons Committee of Public Accounts"'),
+                       ("title", 'title = "Interface between health and social care"')):
+        _set_metadata(corpus, old, f'{field} = "{field}: {markup}"')
     build_index(corpus, index, embedder=embedder, progress=False)
     monkeypatch.setenv("EVIDENCE_INDEX", str(index))
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "none"))
@@ -516,7 +519,7 @@ MARKUP_ALPHABET = st.sampled_from(list("[]()!*_`<>#:/.|$\\~ \n") + ["https://", 
                                                                       "<img src=x>", "para 9", "PAC"])
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(URL_PARAMS), st.lists(MARKUP_ALPHABET, min_size=1, max_size=12).map("".join),
                        min_size=1, max_size=3))
 def test_fuzzed_url_parameters_raise_nothing_and_render_no_markup(real_index_dir, params):
