@@ -81,9 +81,6 @@ class CandidateSearch:
         by_sentence = self.by_passage(self.sentence_dense.search(vector, sentence_pool, allowed_sentences))
         return SearchLists(lexical, dense, by_sentence, self.by_passage(sentence_words), cited, vector, depth)
 
-    def embed(self, text: str) -> np.ndarray:
-        return self._embed(text)
-
     def by_passage(self, ranked_sentences: Ranking) -> Ranking:
         """Passages in the order of their best-ranked sentence, with that sentence's score."""
         if not ranked_sentences:

@@ -7,6 +7,7 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# --no-compile: Python compiles the few modules it imports when it first imports them; compiling every
+# file of torch and its neighbours at install time cost most of a minute of each fresh set-up.
+.venv/bin/python -m pip install --quiet --no-compile "torch==2.13.0"
+.venv/bin/python -m pip install --quiet --no-compile -e ".[test]"

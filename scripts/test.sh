@@ -7,7 +7,8 @@ bash scripts/install_browser.sh  # Debian's chromium for the end-to-end test (no
 export HF_HUB_OFFLINE=1
 # The five reports are indexed once: the suite copies this index (EVIDENCE_TEST_INDEX) and the gate reads it.
 .venv/bin/python -m indexer build --quiet
-EVIDENCE_TEST_INDEX=index .venv/bin/python -m pytest "$@"
+# Two workers, one per core (pytest-xdist): the tests are independent, each worker copies the index.
+EVIDENCE_TEST_INDEX=index .venv/bin/python -m pytest -n 2 "$@"
 # The retrieval regression gate (eval/thresholds.toml) on the engine; `python -m eval` alone also scores
 # the BM25, dense and hybrid baselines.
 .venv/bin/python -m eval --check --retrievers engine
