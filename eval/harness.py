@@ -1,11 +1,18 @@
-"""Run retrievers over the known facts and lookups, and score them with ranx."""
+"""Run retrievers over the known facts and lookups, and score them with ir-measures (trec_eval's C
+code); ranx's paired t-test compares retrievers in the full report.
+
+Not ranx for the scores: its numba functions compile on first use, which on a fresh install took
+about 2.5 minutes of the CI gate (`import ranx` 7.6 s, the first `evaluate` 45.6 s, more for each
+run shape); trec_eval's gave the same hit rates, MRR@10 and nDCG@10 on every retriever (compared when
+they were swapped) and imports in 0.04 s."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ranx import Qrels, Run, compare, evaluate
+import ir_measures
+from ir_measures import RR, Success, nDCG
 
 from eval.data import Fact, Lookup, contains
 from evidence.retrieval import AnsweringRetriever, Retriever
@@ -15,6 +22,8 @@ from indexer.store import LoadedIndex
 # hit_rate@k: a fact is found when any passage holding it (primary or "also" place) is in the top k;
 # this is what Recall@k means for a fact with several alternative places. Reported as recall@k.
 METRICS = ["hit_rate@1", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10"]
+_MEASURES = {"hit_rate@1": Success @ 1, "hit_rate@5": Success @ 5, "hit_rate@10": Success @ 10, "mrr@10": RR @ 10,
+             "ndcg@10": nDCG @ 10}
 K = 10
 # ranx needs one judged document per query; a fact whose support no passage contains gets this
 # placeholder, so it still counts, as a miss.
@@ -57,16 +66,22 @@ def build_qrels(index: LoadedIndex, facts: list[Fact]) -> dict[str, dict[str, in
     return {f.id: {pid: 1 for pid in relevant_passages(index, f)} or {MISSING: 1} for f in facts}
 
 
-def _ranx_run(run: dict[str, dict[str, float]], name: str) -> Run:
-    # ranx rejects an empty ranking; an unmatched placeholder keeps the query as a miss.
-    return Run({q: (r or {"__empty__": 0.0}) for q, r in run.items()}, name=name)
+def _complete(run: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    # A query with no ranking would be left out of the average (by trec_eval) or refused (by ranx);
+    # an unmatched placeholder keeps it in, as a miss.
+    return {q: (r or {"__empty__": 0.0}) for q, r in run.items()}
+
+
+def _ranx_run(run: dict[str, dict[str, float]], name: str):
+    from ranx import Run
+
+    return Run(_complete(run), name=name)
 
 
 def score(qrels: dict, run: dict, query_ids: list[str]) -> dict[str, float]:
-    subset_q = Qrels({q: qrels[q] for q in query_ids})
-    subset_r = _ranx_run({q: run[q] for q in query_ids}, "subset")
-    values = evaluate(subset_q, subset_r, METRICS, make_comparable=True)
-    return {m: float(values[m]) for m in METRICS}
+    values = ir_measures.calc_aggregate(list(_MEASURES.values()), {q: qrels[q] for q in query_ids},
+                                        _complete({q: run[q] for q in query_ids}))
+    return {m: float(values[_MEASURES[m]]) for m in METRICS}
 
 
 def groups_of(facts: list[Fact]) -> dict[str, list[str]]:
@@ -132,6 +147,8 @@ def significance(qrels: dict, results: list[RetrieverResult]) -> str:
     """ranx's comparison table with a paired t-test (p < 0.05) between every pair of retrievers."""
     if len(results) < 2:
         return ""
+    from ranx import Qrels, compare
+
     report = compare(
         Qrels(qrels), runs=[_ranx_run(r.run, r.name) for r in results],
         metrics=["hit_rate@5", "mrr@10", "ndcg@10"], max_p=0.05, stat_test="student", make_comparable=True,

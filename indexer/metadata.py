@@ -48,6 +48,7 @@ class DocumentEntry(BaseModel):
     parser: str = "generic"
     aliases: list[Text] = Field(default_factory=list, max_length=50)
     ocr: StrictBool = False
+    coverage: OptionalText = ""
 
     @field_validator("file")
     @classmethod
@@ -83,7 +84,7 @@ class DocumentEntry(BaseModel):
     def to_info(self) -> DocumentInfo:
         return DocumentInfo(id=self.id, file=self.file, label=self.label, title=self.title,
                             publisher=self.publisher, date=self.date, kind=self.kind, parser=self.parser,
-                            aliases=tuple(self.aliases), ocr=self.ocr)
+                            aliases=tuple(self.aliases), ocr=self.ocr, coverage=self.coverage)
 
 
 _TYPE_MESSAGES = {

@@ -34,6 +34,7 @@ class DocumentInfo:
     aliases: tuple[str, ...] = ()
     sha256: str = ""
     ocr: bool = False  # text read by OCR from a scan: a figure or a table cell may be misread
+    coverage: str = ""  # what part of the original the corpus holds, when not all of it
 
     def to_dict(self) -> dict:
         return asdict(self)

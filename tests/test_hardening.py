@@ -69,7 +69,7 @@ def test_a_misspelt_metadata_field_names_the_file_and_the_field(tmp_path, small_
     metadata.write_text(metadata.read_text(encoding="utf-8").replace('parser = "pac"', 'parsr = "pac"'),
                         encoding="utf-8")
     with pytest.raises(MetadataError, match=r"metadata.toml: \[\[document\]\] '003_18b764bb404e6bab.txt': "
-                                           r"field 'parsr' unknown field; fields are aliases, date"):
+                                           r"field 'parsr' unknown field; fields are aliases, coverage, date"):
         build_index(small_corpus, tmp_path / "index", embedder=embedder, progress=False)
 
 
