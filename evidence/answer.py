@@ -8,6 +8,7 @@ penalties for other years, for captions and footnotes not asked for, and for fol
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ from evidence.models import Answer, AnswerSentence, Citation, FigureMention, Fil
 from evidence.settings import Settings
 from evidence.view import IndexView
 from indexer.lexical import content_terms, overlap
-from indexer.models import FIGURE, FOOTNOTE, TABLE, Passage
+from indexer.models import BOX, FIGURE, FOOTNOTE, TABLE, Passage
 from indexer.quantities import extract_quantities
 
 
@@ -93,6 +94,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     scored.sort(key=lambda s: -s.score)
     chosen = [scored[0]] + _second_figure_sentence(analysis, scored, settings)
     chosen += _list_after_lead_in(view, chosen, settings)
+    chosen += _context_it_needs(view, chosen, settings)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -126,6 +128,8 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     out = []
     for row in view.sentence_rows(view.row(passage.id)):
         text = view.sentence_text(row)
+        if not analysis.asks_for_unit and _is_bare_title(passage, text):
+            continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
         figures = figures_in(passage, text)
         has_wanted = any(f.kind in analysis.wanted_figures for f in figures)
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
@@ -138,6 +142,14 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + settings.passage_rank_weight * behind_top - penalty)
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
     return out
+
+
+def _is_bare_title(passage: Passage, sentence: str) -> bool:
+    """A Figure's, Table's or Box's heading and nothing more: its label and title, no finding."""
+    if passage.kind not in (FIGURE, TABLE, BOX) or not passage.title:
+        return False
+    rest = sentence.strip().removeprefix(passage.locator).strip(" :.–-")
+    return not rest or rest.rstrip(".") == passage.title.strip().rstrip(".")
 
 
 def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence],
@@ -157,6 +169,37 @@ def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence
         if other.states_wanted_figure and other.text != best.text and mostly_new:
             return [other]
     return []
+
+
+# A sentence opening with one of these points back to the sentence before it ("It also spent ...").
+_POINTS_BACK = re.compile(r"^(It|Its|This|These|They|Their|That|Those|Such|There|He|She)\b")
+
+
+def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
+    """What a chosen sentence cannot be read without: the sentence before one that opens with a
+    pronoun ("It also spent £60 million ..."), and the sentence after a Figure's, Table's or Box's
+    bare title ("Figure 15 Our audit approach"), so that no answer is a pointer or a heading."""
+    taken = {s.row for s in chosen}
+    extra = []
+    for s in chosen:
+        rows = view.sentence_rows(view.row(s.passage.id))
+        needed = []
+        row, text = s.row, s.text
+        # Back to the sentence that names what "it" is ("It stated ... It delayed ..." both point to
+        # the sentence before them), within the passage.
+        while _POINTS_BACK.match(text) and row > rows.start and len(needed) < settings.points_back_sentences:
+            row -= 1
+            text = view.sentence_text(row)
+            needed.append(row)
+        if s.passage.kind in (FIGURE, TABLE, BOX) and s.row == rows.start and s.row + 1 < rows.stop:
+            needed.append(s.row + 1)
+        for neighbour in needed:
+            if neighbour not in taken:
+                taken.add(neighbour)
+                text = view.sentence_text(neighbour)
+                figures = figures_in(s.passage, text)
+                extra.append(ScoredSentence(0.0, neighbour, s.passage, s.citation, text, figures, False))
+    return extra
 
 
 def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:

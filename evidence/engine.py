@@ -25,6 +25,7 @@ from evidence.messages import Status
 from evidence.models import Answer, Citation, Filters, LookupResult, ScoredPassage
 from evidence.query import clean_query
 from evidence.references import parse_reference
+from evidence.requirements import unmet
 from evidence.rerank import rerank
 from evidence.settings import Settings, load_settings
 from evidence.view import IndexView
@@ -134,8 +135,12 @@ class Engine:
         lists = self.searches.search(analysis, filters)
         candidates = rerank(self.view, analysis, lists, self.settings) if lists else []
         passages = fold_duplicates(self.view, candidates, k, filters)
-        return answer(self.view, analysis, passages, lists.cited if lists else set(),
-                      lists.vector if lists else None, filters, self.settings)
+        result = answer(self.view, analysis, passages, lists.cited if lists else set(),
+                        lists.vector if lists else None, filters, self.settings)
+        reason = unmet(self.view, analysis, result, filters) if result.found else None
+        if reason:  # a confident answer the question did not ask for is worse than none
+            return Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
+        return result
 
     def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
         """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""

@@ -65,3 +65,21 @@ def quote_altered(citation: str, score: float, differences: int, figures: list[t
                         for quoted, source in figures)
     return (f"Altered, with a figure changed: the quote has {changed}. {differences} difference(s) in all "
             f"({score:.0f}% similar).")
+
+
+def outside_coverage(coverage: str) -> str:
+    return (f"Not in the text held here: {coverage}. The closest passages are listed below, but they are not "
+            "what was asked for.")
+
+
+def named_document_silent(labels: str, coverage: str, closest: str) -> str:
+    held = f" ({coverage})" if coverage else ""
+    return (f"Not found in {labels}: nothing in the text held here{held} answers this. The closest passage is "
+            f"from another report ({closest}); it is listed below with the others, not as an answer from {labels}.")
+
+
+def period_not_stated(asked: list[int], stated: list[int], closest: str) -> str:
+    years = " or ".join(str(y) for y in asked)
+    other = f" They state {', '.join(str(y) for y in stated)} instead." if stated else ""
+    return (f"Not found for {years}: the passages closest to this question ({closest} first) do not state "
+            f"{years}.{other} They are listed below; none answers for {years}.")

@@ -66,6 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for"),
     Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for"),
     Setting("duplicate_sentence_penalty", 0.3, "answer sentence: penalty for a folded duplicate's sentence"),
+    Setting("points_back_sentences", 3, "sentences walked back from one opening with a pronoun ('It also spent') "
+            "to the one naming what it is"),
     Setting("list_chars", 1500, "characters of list shown after a sentence that leads into it ('... found that:')"),
     Setting("opening_chars", 400, "characters quoted from a passage that has no sentences"),
     # --- look-ups ---

@@ -99,6 +99,22 @@ def test_example_question_is_asked(app):
     assert "PAC 2018" in shown(app)
 
 
+def test_every_example_question_gives_a_finding(app):
+    """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
+    from app.page_ask import EXAMPLES
+
+    run_ok(app)
+    for i, example in enumerate(EXAMPLES):
+        app.button(key=f"example-{i}").click()
+        run_ok(app)
+        answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown if "ev-answer" in m.value]
+        assert answer, f"no answer to the example {example!r}"
+        first = answer[0]
+        assert not re.match(r"(Figure|Table|Box) \w+:?\s", first) and not re.match(r"(It|This|These|They)\b", first), (
+            example, first)
+        assert app.code and app.code[0].value, "a citation to copy"
+
+
 def test_deep_link_reopens_the_question(app):
     app.query_params["q"] = POOLED
     run_ok(app)

@@ -56,3 +56,22 @@ def test_the_thresholds_file_names_metrics_the_evaluation_reports():
     assert default == "engine" and minimum
     assert set(minimum) <= {"hit_rate@1", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10", "lookup_reference",
                             "lookup_quote", "figure_accuracy"}
+
+
+def test_every_support_of_the_user_written_questions_is_verbatim(texts):
+    """eval/data/wild/: every support a passage must hold stands in its document as written."""
+    import json
+
+    from eval.data import DATA_DIR
+
+    checked = 0
+    for path in sorted((DATA_DIR / "wild").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            places = [(row.get("doc"), row.get("support"))] + [(a["doc"], a["support"]) for a in row.get("also", [])]
+            places += [(p.get("doc"), p.get("support")) for p in row.get("parts", [])]
+            for doc, support in places:
+                if doc and support:
+                    assert support in texts[doc] and "\n" not in support, (path.name, row["id"], support[:60])
+                    checked += 1
+    assert checked >= 300

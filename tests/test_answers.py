@@ -1,0 +1,73 @@
+"""Answers a person can quote: what the question requires is checked before an answer is shown, and
+no answer is a pointer ("It also spent ...") or a heading ("Figure 6: ...")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from eval.answers import Question, grade, holds, load_questions
+from eval.data import load_facts
+from evidence.answer import _POINTS_BACK, _is_bare_title
+
+
+@pytest.mark.parametrize("question,message", [
+    ("What did the PAC recommend about pooled budgets and legislation?",
+     "Not in the text held here: PAC 2018 in this corpus holds paragraphs 1 to 13 of chapter 1 only, not the "
+     "report's conclusions and recommendations."),
+    ("What did the PAC say about the BCF?", "Not found in PAC 2018: nothing in the text held here"),
+    ("How long are dentistry waiting lists in 2024?", "Not found for 2024: the passages closest to this question"),
+    ("How many GP appointments were there in 2023?", "Not found for 2023:"),
+])
+def test_what_the_reports_do_not_hold_is_said(engine, question, message):
+    answer = engine.ask(question)
+    assert not answer.found and not answer.sentences and answer.message.startswith(message)
+    assert answer.passages, "the closest passages are still shown, as closest"
+
+
+@pytest.mark.parametrize("question,doc", [
+    ("What did the Public Accounts Committee say about vanguards?", "pac2018"),
+    ("What did the MPs conclude about adult social care when they looked at its workforce in May 2018?", "pac2018"),
+    ("How much was pooled in the Better Care Fund in 2015-16?", "nao2017"),
+    ("What does the Nuffield Trust say about pooled budgets in Wales?", "nuffield2022"),
+])
+def test_a_question_naming_a_report_is_answered_from_it(engine, question, doc):
+    answer = engine.ask(question)
+    assert answer.found and answer.sentences[0].citation.doc_id == doc
+
+
+def test_a_sentence_that_points_back_comes_with_the_sentence_it_points_to(engine):
+    answer = engine.ask("What did the Public Accounts Committee say about vanguards?")
+    texts = [s.text for s in answer.sentences]
+    assert any(t.startswith("It also spent £60 million") for t in texts)
+    assert texts[texts.index(next(t for t in texts if t.startswith("It also")) ) - 1].startswith(
+        "NHS England provided a total of £329 million")
+
+
+def test_no_answer_opens_with_a_bare_title_or_a_pointer_over_the_eval_set(engine):
+    questions = [f.question for f in load_facts()] + [q.question for q in load_questions() if q.kind == "finding"]
+    for question in questions:
+        answer = engine.ask(question)
+        if not answer.found:
+            continue
+        first = answer.sentences[0]
+        passage = engine.passage(first.citation.passage_id)
+        asks_for_unit = re.search(r"\b(figure|fig|chart|table|graph|box)\b", question, re.IGNORECASE)
+        assert asks_for_unit or not _is_bare_title(passage, first.text), (question, first.text)
+        assert not _POINTS_BACK.match(first.text) or engine.sentences(passage)[0] == first.text, (question, first.text)
+
+
+def test_support_is_held_by_its_content_words():
+    support = "the savings target was not achieved due to significant increases in emergency admissions"
+    assert holds("Our analysis shows that the savings target was not achieved due to significant increases in "
+                 "emergency admissions and delayed transfers.", support)
+    assert not holds("The Fund's minimum pooling requirement was £3.8 billion.", support)
+
+
+def test_grading_reads_what_the_user_reads(engine):
+    unanswerable = Question("un-900", "unanswerable", "How long are dentistry waiting lists in 2024?")
+    assert grade(engine, unanswerable).right
+    finding = next(q for q in load_questions() if q.id == "find-040")
+    graded = grade(engine, finding)
+    assert graded.right and graded.found and "one-third" in " ".join(graded.shown)
