@@ -76,8 +76,10 @@ def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassag
     if best_similarity < settings.not_found_similarity and not (named and asks_only_for(view, analysis,
                                                                                          named[0].passage, settings)):
         return Answer(question, False, messages.nothing_answers(), passages=passages, asked_for=asked)
-    # The answer is read from the passage the question names, not from another that says more.
-    sentences = answer_sentences(view, analysis, named or top, vector, filters, settings)
+    # The answer is read from the passage the question names, not from another that says more; and
+    # from the report the question names, when one of the top passages is from it.
+    from_named_report = [p for p in top if p.passage.doc_id in analysis.named_documents]
+    sentences = answer_sentences(view, analysis, named or from_named_report or top, vector, filters, settings)
     return Answer(question, True, "", sentences, passages, asked)
 
 
