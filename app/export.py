@@ -20,7 +20,7 @@ def _plain(text: str) -> str:
 def answer_markdown(answer: Answer, base_url: str = "") -> str:
     lines = [f"# {_plain(answer.question)}", ""]
     if answer.found:
-        lines += ["## Answer", ""]
+        lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             lines += [_quote(_plain(s.text)), ""] + ([f"— {s.citation}", ""] if cited else [])
         if answer.figures:

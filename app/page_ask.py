@@ -78,6 +78,8 @@ def render(engine: Engine) -> links.Params:
 
 def _show_answer(answer: Answer) -> None:
     st.subheader("Answer")
+    if answer.caveat:
+        say(answer.caveat, "warning")
     for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
         spans = phrase_spans(s.text, [f.printed for f in s.figures])
         cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""

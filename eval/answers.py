@@ -113,9 +113,10 @@ def grade(engine, question: Question) -> Graded:
     answer = engine.ask(question.question)
     named, _ = find_documents(question.question, engine.documents)
     first = answer.sentences[0].citation.doc_id if answer.found and answer.sentences else None
-    shown = [f"{s.text} — {s.citation}" for s in answer.sentences] if answer.found else [answer.message]
+    shown = ([answer.caveat] if answer.caveat else []) + (
+        [f"{s.text} — {s.citation}" for s in answer.sentences] if answer.found else [answer.message])
     if question.kind == "unanswerable":
-        right = not answer.found
+        right = not answer.found or bool(answer.caveat)  # "what it says, not what it recommends" is honest
     elif not answer.found:
         right = False
     elif question.kind == "figure":

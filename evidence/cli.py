@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 def format_answer(answer: Answer) -> str:
     lines = []
     if answer.found:
+        if answer.caveat:
+            lines.append(answer.caveat)
         for s, cite in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             text = s.text
             for f in s.figures:  # figures marked as **£5.3 billion**

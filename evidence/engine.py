@@ -25,7 +25,7 @@ from evidence.messages import Status
 from evidence.models import Answer, Citation, Filters, LookupResult, ScoredPassage
 from evidence.query import clean_query
 from evidence.references import parse_reference
-from evidence.requirements import unmet
+from evidence.requirements import caveat, unmet
 from evidence.rerank import rerank
 from evidence.settings import Settings, load_settings
 from evidence.view import IndexView
@@ -35,11 +35,8 @@ from indexer.store import LoadedIndex, load_index
 
 
 class Engine:
-    """Loaded once per process; every method is safe to call from several threads.
-
-    Nothing here is proportional to the corpus per question: passages are read from disk on demand,
-    vectors are memory-mapped, and word sets are computed for the candidates of a question only.
-    """
+    """Loaded once per process; every method is safe to call from several threads. Nothing here is
+    proportional to the corpus per question: passages are read on demand, vectors memory-mapped."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings | None = None):
         self.index = index
@@ -134,12 +131,16 @@ class Engine:
         analysis = analyse(question, self.documents)
         lists = self.searches.search(analysis, filters)
         candidates = rerank(self.view, analysis, lists, self.settings) if lists else []
-        passages = fold_duplicates(self.view, candidates, k, filters)
+        # The answer reads the same top passages however many are shown (k).
+        passages = fold_duplicates(self.view, candidates, max(k, self.settings.answer_passages), filters)
         result = answer(self.view, analysis, passages, lists.cited if lists else set(),
                         lists.vector if lists else None, filters, self.settings)
         reason = unmet(self.view, analysis, result, filters) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
-            return Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
+            result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
+        elif result.found:
+            result.caveat = caveat(self.view, analysis)
+        result.passages = result.passages[:k]
         return result
 
     def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:

@@ -72,6 +72,11 @@ def outside_coverage(coverage: str) -> str:
             "what was asked for.")
 
 
+def partial_coverage(label: str, coverage: str) -> str:
+    return (f"{label} in this corpus holds {coverage}, so this is what it says on the subject, not what it "
+            "recommends or concludes:")
+
+
 def named_document_silent(labels: str, coverage: str, closest: str) -> str:
     held = f" ({coverage})" if coverage else ""
     return (f"Not found in {labels}: nothing in the text held here{held} answers this. The closest passage is "

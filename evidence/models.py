@@ -145,6 +145,7 @@ class Answer:
     sentences: list[AnswerSentence] = field(default_factory=list)
     passages: list[ScoredPassage] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()  # the kinds of figure the question asks for
+    caveat: str = ""  # what a found answer does not answer ("its recommendations are not in the text held here")
 
     @property
     def figures(self) -> list[FigureMention]:
@@ -183,6 +184,7 @@ class Answer:
     def to_dict(self) -> dict:
         return {
             "question": self.question, "found": self.found, "answer": self.text, "message": self.message,
+            "caveat": self.caveat,
             "figures": [f.to_dict() for f in self.figures], "citations": [str(c) for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
         }

@@ -81,6 +81,20 @@ def latest_year(view: IndexView) -> int | None:
     return max(years) if years else None
 
 
+def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
+    """What a found answer from the report named cannot be: its recommendations or conclusions, when
+    the corpus holds only a part of it without them."""
+    if not asks_for_recommendations(analysis):
+        return ""
+    from evidence import messages
+
+    for doc_id in analysis.named_documents:
+        doc = view.documents[doc_id]
+        if "recommendation" in doc.coverage:
+            return messages.partial_coverage(doc.label, doc.coverage)
+    return ""
+
+
 def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
     from evidence import messages
