@@ -133,7 +133,7 @@ def summarise(graded: list[Graded]) -> dict[str, dict[str, float]]:
     """Per half: accuracy by kind, honest abstention, wrongly refused, named-document compliance."""
     out: dict[str, dict[str, float]] = {}
     for half, rows in (("held-out", [g for g in graded if g.question.held_out]),
-                       ("tuned", [g for g in graded if not g.question.held_out])):
+                       ("tuned", [g for g in graded if not g.question.held_out]), ("all", graded)):
         by_kind = defaultdict(list)
         for g in rows:
             by_kind[g.question.kind].append(g.right)
@@ -151,15 +151,32 @@ def summarise(graded: list[Graded]) -> dict[str, dict[str, float]]:
     return out
 
 
+def check_answers(scores: dict[str, float], thresholds: Path | None = None) -> list[str]:
+    """One message per measure past its limit ([answers] of eval/thresholds.toml): a minimum for each,
+    but "wrongly refused", which is a maximum."""
+    import tomllib
+
+    from eval.cli import THRESHOLDS
+
+    limits = tomllib.loads((thresholds or THRESHOLDS).read_text(encoding="utf-8")).get("answers", {})
+    by_name = {name.split(" (")[0]: value for name, value in scores.items()}
+    problems = []
+    for name, limit in limits.items():
+        value = by_name[name]
+        worse = value > limit if name == "wrongly refused" else value < limit
+        if worse:
+            problems.append(f"answers: {name} = {value:.3f} is {'above' if name == 'wrongly refused' else 'below'} "
+                            f"the limit {limit:.3f}")
+    return problems
+
+
 def table(summary: dict[str, dict[str, float]]) -> str:
-    names = list(summary["held-out"])
-    rows = ["| measure | held-out half | tuned half |", "|---|---|---|"]
-    for name in names:
-        tuned = summary["tuned"].get(name)
-        if tuned is None:  # the counts in the name differ between halves
-            tuned = next((v for k, v in summary["tuned"].items() if k.split(" (")[0] == name.split(" (")[0]), None)
-        rows.append(f"| {name} | {summary['held-out'][name]:.3f} | "
-                    f"{'' if tuned is None else f'{tuned:.3f}'} |")
+    halves = ("held-out", "tuned", "all")
+    rows = ["| measure | held-out half | tuned half | all |", "|---|---|---|---|"]
+    for name in summary["held-out"]:
+        base = name.split(" (")[0]
+        values = [next((v for k, v in summary[h].items() if k.split(" (")[0] == base), None) for h in halves]
+        rows.append(f"| {name} | " + " | ".join("" if v is None else f"{v:.3f}" for v in values) + " |")
     return "\n".join(rows)
 
 
@@ -174,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=0, help="print this many wrong answers of each kind")
     parser.add_argument("--kind", default="", help="only questions of this kind")
     parser.add_argument("--json", type=Path, default=None, help="write every graded answer here")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a measure over all questions passes its limit in eval/thresholds.toml")
     args = parser.parse_args(argv)
     engine = Engine.load(args.index, settings=settings_from(args))
     questions = [q for q in load_questions() if not args.kind or q.kind == args.kind]
@@ -189,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n## wrong: {kind} ({len(rows)})")
             for g in rows[: args.show]:
                 print(f"- {g.question.id} {g.question.question}\n    " + "\n    ".join(s[:220] for s in g.shown))
+    if args.check:
+        problems = check_answers(summarise(graded)["all"])
+        for problem in problems:
+            print(f"FAIL {problem}", file=sys.stderr)
+        if problems:
+            return 1
+        print("answer gate passed: every measure within its limit in thresholds.toml")
     if args.json:
         args.json.write_text(json.dumps([{"id": g.question.id, "kind": g.question.kind, "right": g.right,
                                           "found": g.found, "shown": g.shown} for g in graded],

@@ -12,3 +12,5 @@ EVIDENCE_TEST_INDEX=index .venv/bin/python -m pytest -n 2 "$@"
 # The retrieval regression gate (eval/thresholds.toml) on the engine; `python -m eval` alone also scores
 # the BM25, dense and hybrid baselines.
 .venv/bin/python -m eval --check --retrievers engine
+# What the user reads: abstention, named-document compliance and answer accuracy ([answers] thresholds).
+.venv/bin/python -m eval.answers --check

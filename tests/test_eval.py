@@ -75,3 +75,14 @@ def test_every_support_of_the_user_written_questions_is_verbatim(texts):
                     assert support in texts[doc] and "\n" not in support, (path.name, row["id"], support[:60])
                     checked += 1
     assert checked >= 300
+
+
+def test_the_answer_gate_flags_each_measure_past_its_limit(tmp_path):
+    from eval.answers import check_answers
+
+    limits = tmp_path / "t.toml"
+    limits.write_text('[answers]\n"unanswerable" = 0.5\n"wrongly refused" = 0.02\n"figure" = 0.9\n')
+    scores = {"unanswerable (85)": 0.224, "wrongly refused": 0.05, "figure (68)": 0.95}
+    assert check_answers(scores, limits) == ["answers: unanswerable = 0.224 is below the limit 0.500",
+                                             "answers: wrongly refused = 0.050 is above the limit 0.020"]
+    assert check_answers({"unanswerable (85)": 0.6, "wrongly refused": 0.0, "figure (68)": 0.9}, limits) == []
