@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.widgets import say
 from evidence.engine import Engine
+from evidence.settings import SettingsError
 from indexer.build import BuildFailed, build_index
 from indexer.corpus import CorpusFileError, MetadataError
 from indexer.embedding import Embedder
@@ -64,6 +65,9 @@ def get_engine() -> Engine:
             st.stop()
     except IndexProblem as err:
         say(f"The index cannot be used: {err}", "error")
+        st.stop()
+    except SettingsError as err:  # EVIDENCE_SETTINGS or a ranking.toml that names no setting
+        say(f"The engine's settings cannot be used: {err}", "error")
         st.stop()
     return _load(str(path), str(current_build(path)))
 

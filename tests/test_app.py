@@ -380,3 +380,11 @@ def test_sessions_keep_their_state_apart(real_index_dir, monkeypatch, tmp_path):
     assert first.text_input(key="ask_q").value == POOLED and "£5.3" in shown(first)
     assert second.query_params["q"].startswith("What did the Public Accounts Committee")
     assert "PAC 2018" in shown(second) and "£5.3bn" not in shown(second)
+
+
+def test_settings_that_cannot_be_used_are_one_message(real_index_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
+    monkeypatch.setenv("EVIDENCE_SETTINGS", "shortlst=10")
+    at = run_ok(AppTest.from_file(APP, default_timeout=120))
+    assert notices(at, "error") and notices(at, "error")[0].startswith(
+        "The engine's settings cannot be used: unknown setting 'shortlst'")
