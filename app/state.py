@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.widgets import say
 from evidence.engine import Engine
-from evidence.settings import SettingsError
+from evidence.settings import SettingsError, load_settings
 from indexer.build import BuildFailed, build_index
 from indexer.corpus import CorpusFileError, MetadataError
 from indexer.embedding import Embedder
@@ -54,6 +54,7 @@ def get_engine() -> Engine:
         build = current_build(path)
         if build is None:
             raise IndexMissing(f"no index in {path}")
+        load_settings(path)  # checked on every run: a cached engine must not hide settings that are wrong now
         return _load(str(path), str(build))
     except IndexMissing:
         _build(path, corpus_dir(), first_run=True)

@@ -11,6 +11,20 @@ from indexer.models import PASSAGE_KINDS, DocumentInfo, Passage
 _FILTER_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+def _is_date(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real one (not 2017-13-45)."""
+    import datetime as dt
+
+    if not _FILTER_DATE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 def names_document(name: str, doc: DocumentInfo) -> bool:
     """Whether `name` is the document's id, label or one of its aliases ("PAC", "Nuffield"), in any case."""
     return name.strip().lower() in {n.lower() for n in (doc.id, doc.label, *doc.aliases)}
@@ -32,7 +46,7 @@ class Filters:
         if unknown:
             raise QueryError(f"no passage kind {unknown[0]!r}; kinds are {', '.join(PASSAGE_KINDS)}")
         for name, value in (("from", self.date_from), ("to", self.date_to)):
-            if value and not _FILTER_DATE.match(value):
+            if value and not _is_date(value):
                 raise QueryError(f"the {name} date {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         if self.date_from and self.date_to and self.date_from > self.date_to + "~":
             raise QueryError(f"the from date {self.date_from} is after the to date {self.date_to}")

@@ -10,6 +10,7 @@ values in force are recorded in the index manifest and in every evaluation repor
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,7 @@ class Setting:
     name: str
     default: int | float
     help: str
+    minimum: float | None = 1  # the least value that makes sense; None: any finite number (weights)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -33,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rrf_k", 60, "reciprocal-rank fusion: a list's rank r adds 1 / (rrf_k + r) (Cormack et al. 2009)"),
     Setting("fused_depth", 50, "ranks of each list fused, when at most deep_from passages are searched"),
     Setting("deep_from", 20_000, "passages searched above which deep_depth ranks are fused: at a million passages "
-            "the answer sits deeper in each list (bench/scale.py: Recall@5 1M 0.787 -> 0.823)"),
+            "the answer sits deeper in each list (bench/scale.py: Recall@5 1M 0.787 -> 0.823)", minimum=0),
     Setting("deep_depth", 100, "ranks of each list fused above deep_from passages"),
     Setting("pool", 100, "passages taken from BM25 and dense (more if a deeper fusion is asked for)"),
     Setting("sentence_pool_factor", 3, "sentence lists are drawn this many times deeper than passage lists"),
@@ -43,43 +45,58 @@ SETTINGS: tuple[Setting, ...] = (
             "known for all; the five reports' top 5 is the same for every question (tested)"),
     Setting("terms_cache", 100_000, "passages' and sentences' word sets kept in memory"),
     Setting("outline_cache", 64, "documents whose outline (sections and passages) is kept for Browse"),
-    Setting("weight_rrf", 1.0, "re-ranking weight of the fused rank (normalised to the best)"),
-    Setting("weight_sentence", 1.0, "re-ranking weight: cosine of the passage's sentence closest to the question"),
-    Setting("weight_overlap", 1.0, "re-ranking weight of the share of the question's content words in the passage"),
-    Setting("weight_figure", 0.15, "re-ranking weight: the passage states a figure of the kind asked for"),
-    Setting("weight_document", 0.25, "re-ranking weight: the question names the passage's document"),
-    Setting("weight_kind", 0.3, "re-ranking weight: the question names the passage's kind (Figure, table, footnote)"),
-    Setting("weight_cited", 0.8, "re-ranking weight: the question cites the passage itself ('Figure 7 of the NAO')"),
+    Setting("weight_rrf", 1.0, "re-ranking weight of the fused rank (normalised to the best)", minimum=None),
+    Setting("weight_sentence", 1.0, "re-ranking weight: cosine of the passage's sentence closest to the question",
+            minimum=None),
+    Setting("weight_overlap", 1.0, "re-ranking weight of the share of the question's content words in the passage",
+            minimum=None),
+    Setting("weight_figure", 0.15, "re-ranking weight: the passage states a figure of the kind asked for",
+            minimum=None),
+    Setting("weight_document", 0.25, "re-ranking weight: the question names the passage's document", minimum=None),
+    Setting("weight_kind", 0.3, "re-ranking weight: the question names the passage's kind (Figure, table, footnote)",
+            minimum=None),
+    Setting("weight_cited", 0.8, "re-ranking weight: the question cites the passage itself ('Figure 7 of the NAO')",
+            minimum=None),
     # --- answers ---
-    Setting("not_found_similarity", 0.40, "best sentence cosine of the top passages below which nothing answers"),
+    Setting("not_found_similarity", 0.40, "best sentence cosine of the top passages below which nothing answers",
+            minimum=0),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
-    Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has"),
-    Setting("figure_sentence_bonus", 0.12, "answer sentence: bonus when it states a figure of the kind asked for"),
-    Setting("passage_rank_weight", 0.5, "answer sentence: weight of (its passage's score - the top passage's)"),
-    Setting("second_sentence_margin", 0.12, "a second figure sentence is added when within this of the first"),
+    Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
+            minimum=0),
+    Setting("figure_sentence_bonus", 0.12, "answer sentence: bonus when it states a figure of the kind asked for",
+            minimum=0),
+    Setting("passage_rank_weight", 0.5, "answer sentence: weight of (its passage's score - the top passage's)",
+            minimum=0),
+    Setting("second_sentence_margin", 0.12, "a second figure sentence is added when within this of the first",
+            minimum=0),
     Setting("second_sentence_max_shared", 0.5, "... and when at most this share of its asked-for figures are the "
-            "first's (not the same breakdown restated)"),
+            "first's (not the same breakdown restated)", minimum=0),
     Setting("named_passage_overlap", 0.5, "a passage the question cites answers it when it holds this share of the "
-            "question's other content words ('What does NAO Figure 13 show?')"),
+            "question's other content words ('What does NAO Figure 13 show?')", minimum=0),
     Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
-            "only other ones"),
-    Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for"),
-    Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for"),
-    Setting("duplicate_sentence_penalty", 0.3, "answer sentence: penalty for a folded duplicate's sentence"),
+            "only other ones", minimum=0),
+    Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
+            minimum=0),
+    Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for",
+            minimum=0),
+    Setting("duplicate_sentence_penalty", 0.3, "answer sentence: penalty for a folded duplicate's sentence", minimum=0),
     Setting("points_back_sentences", 3, "sentences walked back from one opening with a pronoun ('It also spent') "
-            "to the one naming what it is"),
-    Setting("list_chars", 1500, "characters of list shown after a sentence that leads into it ('... found that:')"),
+            "to the one naming what it is", minimum=0),
+    Setting("list_chars", 1500, "characters of list shown after a sentence that leads into it ('... found that:')",
+            minimum=0),
     Setting("opening_chars", 400, "characters quoted from a passage that has no sentences"),
     # --- look-ups ---
-    Setting("malformed_reference_words", 6, "a text this short with a locator word is a citation, never a quote"),
+    Setting("malformed_reference_words", 6, "a text this short with a locator word is a citation, never a quote",
+            minimum=0),
     Setting("max_reference_words", 9, "a text longer than this is never read as a reference"),
-    Setting("clean_lookup_below", 400, "a look-up shorter than this is cleaned of markup like a question"),
-    Setting("quote_min_chars", 12, "a quote shorter than this (normalised) is not looked for"),
-    Setting("quote_min_altered_words", 5, "a quote shorter than this is found verbatim or not at all"),
-    Setting("quote_match_cutoff", 85.0, "partial-ratio score below which a quote is not found"),
+    Setting("clean_lookup_below", 400, "a look-up shorter than this is cleaned of markup like a question", minimum=0),
+    Setting("quote_min_chars", 12, "a quote shorter than this (normalised) is not looked for", minimum=0),
+    Setting("quote_min_altered_words", 5, "a quote shorter than this is found verbatim or not at all", minimum=0),
+    Setting("quote_match_cutoff", 85.0, "partial-ratio score below which a quote is not found", minimum=0),
     Setting("quote_candidates", 5, "passages aligned with a quote"),
     Setting("quote_candidate_pool", 50, "passages a quote's words pick (BM25) for alignment"),
-    Setting("quote_scan_all_below", 20_000, "an index this small is scanned whole when the pool misses a quote"),
+    Setting("quote_scan_all_below", 20_000, "an index this small is scanned whole when the pool misses a quote",
+            minimum=0),
     Setting("quote_text_cache", 50_000, "passages' normalised texts kept for quote matching"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -124,7 +141,8 @@ class Settings(Mapping[str, int | float]):
 def _coerce(name: str, value: object) -> int | float:
     if name not in _BY_NAME:
         raise SettingsError(f"unknown setting {name!r}; settings are {', '.join(_BY_NAME)}")
-    kind = type(_BY_NAME[name].default)
+    setting = _BY_NAME[name]
+    kind = type(setting.default)
     try:
         if isinstance(value, bool):
             raise ValueError
@@ -133,9 +151,13 @@ def _coerce(name: str, value: object) -> int | float:
             number = int(number)
         if not isinstance(number, int | float) or (kind is int and not isinstance(number, int)):
             raise ValueError
-    except (TypeError, ValueError):
-        raise SettingsError(f"setting {name!r} must be {'a whole number' if kind is int else 'a number'}, "
+        if not math.isfinite(number):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise SettingsError(f"setting {name!r} must be {'a whole number' if kind is int else 'a finite number'}, "
                             f"not {value!r}") from None
+    if setting.minimum is not None and number < setting.minimum:
+        raise SettingsError(f"setting {name!r} must be at least {setting.minimum:g}, not {value!r}")
     return kind(number)
 
 
@@ -186,6 +208,7 @@ def write_ranking_file(values: Mapping[str, int | float], path: Path = PROJECT_R
 
 def documentation() -> str:
     """The registry as a Markdown table, for docs/retrieval.md."""
-    rows = ["| setting | default | what it does |", "|---|---|---|"]
-    rows += [f"| `{s.name}` | {s.default} | {s.help} |" for s in SETTINGS]
+    rows = ["| setting | default | least | what it does |", "|---|---|---|---|"]
+    rows += [f"| `{s.name}` | {s.default} | {'' if s.minimum is None else f'{s.minimum:g}'} | {s.help} |"
+             for s in SETTINGS]
     return "\n".join(rows)

@@ -85,7 +85,7 @@ def _previous_vectors(index_dir: Path, dtype: str) -> tuple[dict[str, np.ndarray
 
 
 def _damage_warning(err: Exception) -> str:
-    reason = str(err).removesuffix(f"; {REBUILD_HINT}")
+    reason = str(err).removesuffix(f"; {REBUILD_HINT}") or type(err).__name__
     return f"the previous index was damaged, so every passage was embedded again ({reason})"
 
 
@@ -169,7 +169,10 @@ def _parse_corpus(files: list[Path], metadata: dict[str, DocumentInfo], problems
     corpus = _ParsedCorpus()
     for number, path in enumerate(tqdm(files, desc="Parsing", unit="file", disable=not progress)):
         report_progress(f"Parsing {path.name}", 0.1 * number / max(len(files), 1))
-        info = _unique_id(metadata.get(path.name) or default_info(path), {d.id for d in corpus.documents})
+        # An id written in metadata is kept; one made from a file name gives way to it.
+        taken = {d.id for d in corpus.documents} | ({i.id for i in metadata.values()} if path.name not in metadata
+                                                    else set())
+        info = _unique_id(metadata.get(path.name) or default_info(path), taken)
         try:
             source = read_source(path, info)
             parsed = parse_document(source)

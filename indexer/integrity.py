@@ -71,6 +71,9 @@ def manifest_problem(manifest: object) -> str | None:
         return "the manifest names no embedding model"
     if not isinstance(manifest.get("passages"), int):
         return "the manifest has no passage count"
+    sums = manifest.get("checksums")
+    if manifest.get("schema_version", 0) >= 7 and (not isinstance(sums, dict) or not sums):
+        return "the manifest lists no checksums, so its files cannot be checked"
     if not isinstance(manifest.get("checksums", {}), dict):
         return "the manifest's checksums are not a table"
     return None

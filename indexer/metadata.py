@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from indexer.models import DocumentInfo
 
 METADATA_FILE = "metadata.toml"
+METADATA_MAX_BYTES = 1024 * 1024
 # Lower-case letters, digits and single hyphens, dots or underscores between them: safe as a file name
 # on every system, in a URL and as the first part of a passage id ("nao2017/para-2-7").
 DOCUMENT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
@@ -50,6 +51,13 @@ class DocumentEntry(BaseModel):
     ocr: StrictBool = False
     coverage: OptionalText = ""
 
+    @field_validator("id")
+    @classmethod
+    def _no_double_dot(cls, value: str) -> str:
+        if ".." in value:
+            raise ValueError("must not hold '..'")
+        return value
+
     @field_validator("file")
     @classmethod
     def _plain_file_name(cls, value: str) -> str:
@@ -70,6 +78,12 @@ class DocumentEntry(BaseModel):
 
         if value and not re.match(DATE_PATTERN, value):
             raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+        parts = [int(p) for p in value.split("-")] if value else []
+        try:
+            if parts:
+                dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError as err:
+            raise ValueError(f"is no date ({err})") from None
         return value
 
     @field_validator("parser")
@@ -143,16 +157,42 @@ def parse_metadata(text: str, path: Path) -> dict[str, DocumentInfo]:
                                 f"{ids[info.id]!r}; every document needs its own id")
         docs[info.file] = info
         ids[info.id] = info.file
+    _refuse_shared_names(docs, path)
     return docs
+
+
+def _refuse_shared_names(docs: dict[str, DocumentInfo], path: Path) -> None:
+    """A label or alias naming two documents would cite one as the other: "PAC 2018, para 5" must
+    open the PAC's para 5."""
+    owner: dict[str, str] = {}
+    for info in docs.values():
+        for name in {info.label, *info.aliases}:
+            key = " ".join(name.lower().split())
+            if key in owner and owner[key] != info.file:
+                raise MetadataError(f"{path}: [[document]] {info.file!r}: {name!r} already names "
+                                    f"{owner[key]!r}; each label and alias must name one document")
+            owner[key] = info.file
 
 
 def load_metadata(corpus_dir: Path) -> dict[str, DocumentInfo]:
     """Metadata by file name, from corpus/metadata.toml (missing file: no metadata)."""
+    from indexer.paths import UnsafePath, inside
+
     path = corpus_dir / METADATA_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
-        text = path.read_text(encoding="utf-8")
+        inside(corpus_dir, METADATA_FILE)  # a link out of the corpus (/etc/passwd) is not read
+    except UnsafePath as err:
+        raise MetadataError(f"{path}: is a link to a file outside the corpus folder") from err
+    if not path.is_file():
+        raise MetadataError(f"{path}: is not a regular file (a folder, a FIFO or a device?)")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(METADATA_MAX_BYTES + 1)
+        if len(data) > METADATA_MAX_BYTES:
+            raise MetadataError(f"{path}: is over {METADATA_MAX_BYTES // 1024} KB; a metadata file is a few KB")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise MetadataError(f"{path}: cannot be read as UTF-8 text ({err})") from err
     return parse_metadata(text, path)

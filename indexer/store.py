@@ -31,8 +31,9 @@ from indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from indexer.passage_table import PassageTable
 from indexer.paths import BUILD_NAME_PATTERN, UnsafePath, inside, safe_name
 
-SCHEMA_VERSION = 6  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
-# 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text
+SCHEMA_VERSION = 7  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
+# 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text; 7: every file's
+# checksum in the manifest (an index without them cannot be checked, so it is rebuilt)
 
 
 class IndexProblem(Exception):
@@ -56,6 +57,7 @@ class IndexBusy(IndexProblem):
 
 
 REBUILD_HINT = "rebuild it with: python -m indexer build"
+_POINTER_MAX_BYTES = 64  # CURRENT holds one build name
 
 
 class SourceTexts(Mapping[str, str]):
@@ -122,20 +124,25 @@ def current_build(root: Path) -> Path | None:
     pointer = root / "CURRENT"
     if not pointer.exists() and not pointer.is_symlink():
         return None
+    if pointer.is_dir():
+        raise IndexCorrupt(f"{pointer} is a folder, not the name of a build; {REBUILD_HINT}")
+    if pointer.is_symlink() or not pointer.is_file():  # a link, a FIFO or /dev/zero: never followed or read
+        raise IndexCorrupt(f"{pointer} is not a plain file naming a build; {REBUILD_HINT}")
     try:
-        name = pointer.read_bytes().decode("ascii").strip()
-    except IsADirectoryError as err:
-        raise IndexCorrupt(f"{pointer} is a folder, not the name of a build; {REBUILD_HINT}") from err
+        with pointer.open("rb") as handle:
+            raw = handle.read(_POINTER_MAX_BYTES + 1)
+        name = raw.decode("ascii").strip()
     except (OSError, UnicodeDecodeError) as err:
         raise IndexCorrupt(f"{pointer} cannot be read as a build name ({err}); {REBUILD_HINT}") from err
-    if not name:
-        return None
-    if not BUILD_NAME_PATTERN.match(name):
+    if len(raw) > _POINTER_MAX_BYTES or not BUILD_NAME_PATTERN.match(name):
         raise IndexCorrupt(f"{pointer} holds {name[:80]!r}, not the name of a build; {REBUILD_HINT}")
     try:
-        return inside(root / "builds", name)
+        build = inside(root / "builds", name)
     except UnsafePath as err:
         raise IndexCorrupt(f"{pointer}: {err}; {REBUILD_HINT}") from err
+    if not build.is_dir():  # not "no index": that would build a new one, perhaps from another corpus
+        raise IndexCorrupt(f"{pointer} names build {name}, which is not in {root / 'builds'}; {REBUILD_HINT}")
+    return build
 
 
 def read_manifest(root: Path) -> dict:

@@ -45,6 +45,8 @@ def build_lock(root: Path):
     """Only one build at a time per index folder; a second one is refused, not queued."""
     try:
         root.mkdir(parents=True, exist_ok=True)
+        if (root / ".lock").is_dir() and not (root / ".lock").is_symlink():  # damage a build repairs
+            shutil.rmtree(root / ".lock")
         lock = FileLock(root / ".lock", timeout=0, thread_local=False)
         lock.acquire()
     except Timeout as err:
@@ -71,6 +73,8 @@ def write_index(
     name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     tmp = builds / f".tmp-{name}"
     try:
+        if builds.exists() and not builds.is_dir():  # damage a build repairs: a file where the folder belongs
+            builds.unlink()
         builds.mkdir(parents=True, exist_ok=True)
         _remove_unfinished(builds)  # left by a build that was killed; the build lock says none is running
         tmp.mkdir()
@@ -86,7 +90,11 @@ def write_index(
         probe_build(tmp, manifest["model"]["name"])  # CURRENT moves only to a build that loads and answers
         final = builds / name
         os.replace(tmp, final)
-        _point_current_to(root, name)
+        try:
+            _point_current_to(root, name)
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)  # never made current: no reader can hold it
+            raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -537,3 +537,112 @@ def test_fuzzed_url_parameters_raise_nothing_and_render_no_markup(real_index_dir
     for element in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error, *at.subheader]:
         for value in active:
             assert value not in element.value, f"{value!r} is in {element.value[:200]!r}"
+
+
+# --- found by a second attack on a copy (2026-12-01) -----------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["link to /dev/zero", "fifo", "empty", "names a missing build"])
+def test_a_current_that_is_no_plain_build_name_is_damage_and_a_build_repairs_it(copy, embedder, damage):
+    corpus, index = copy
+    pointer = index / "CURRENT"
+    pointer.unlink()
+    if damage == "link to /dev/zero":
+        os.symlink("/dev/zero", pointer)
+    elif damage == "fifo":
+        os.mkfifo(pointer)
+    elif damage == "empty":
+        pointer.write_text("")
+    else:
+        pointer.write_text("20990101T000000-abcdef")
+    with pytest.raises(IndexCorrupt, match="python -m indexer build"):  # not IndexMissing: no silent new index
+        load_index(index, MODEL_NAME)
+    build_index(corpus, index, embedder=embedder, progress=False)
+    assert load_index(index, MODEL_NAME).passages
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link outside", "huge"])
+def test_a_metadata_file_that_is_no_plain_small_file_is_refused(copy, tmp_path, kind):
+    from indexer.metadata import load_metadata
+
+    corpus, _ = copy
+    path = corpus / "metadata.toml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link outside":
+        os.symlink("/etc/passwd", path)
+    else:
+        path.write_text("# " + "x" * (2 * 1024 * 1024), encoding="utf-8")
+    with pytest.raises(MetadataError, match="metadata.toml: "):
+        load_metadata(corpus)
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ('label = "NAO summary page"', 'label = "PAC 2018"', "'PAC 2018' already names"),
+    ('aliases = ["NAO summary page",', 'aliases = ["pac 2018",', "'PAC 2018' already names '002_"),
+    ('id = "pac2018"', 'id = "pac..2018"', "field 'id' Value error, must not hold '..'"),
+    ('date = "2018-10-19"', 'date = "2017-13-45"', "field 'date' Value error, is no date"),
+])
+def test_metadata_that_would_cite_one_document_as_another_is_refused(tmp_path, old, new, message):
+    text = (CORPUS / "metadata.toml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(MetadataError, match=message):
+        parse_metadata(text.replace(old, new, 1), tmp_path / "metadata.toml")
+
+
+def test_an_id_written_in_metadata_is_kept_over_one_made_from_a_file_name(copy, embedder):
+    corpus, index = copy
+    _set_metadata(corpus, 'id = "pac2018"', 'id = "extra-notes"')
+    (corpus / "extra_notes.md").write_text("Pooled budgets in Wales reached £1 billion.\n", encoding="utf-8")
+    report = build_index(corpus, index, embedder=embedder, progress=False)
+    ids = {d.file: d.id for d in report.documents}
+    assert ids["003_18b764bb404e6bab.txt"] == "extra-notes" and ids["extra_notes.md"] == "extra-notes-2"
+
+
+@pytest.mark.parametrize("value,message", [
+    ({"rrf_k": -1}, "setting 'rrf_k' must be at least 1"), ({"fused_depth": 0}, "must be at least 1"),
+    ({"answer_passages": 0}, "must be at least 1"), ({"shortlist": 0}, "must be at least 1"),
+    ({"weight_rrf": "nan"}, "must be a finite number"), ({"weight_rrf": float("inf")}, "must be a finite number"),
+    ({"list_chars": -5}, "must be at least 0"),
+])
+def test_a_setting_out_of_its_range_is_refused(value, message):
+    from evidence.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match=message):
+        Settings(value)
+
+
+def test_a_manifest_without_checksums_is_damage(copy):
+    _, index = copy
+    manifest = _live(index) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["checksums"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="lists no checksums"):
+        load_index(index, MODEL_NAME)
+
+
+def test_a_build_repairs_a_lock_folder_and_a_builds_file(copy, embedder, tmp_path):
+    corpus, index = copy
+    (index / ".lock").unlink(missing_ok=True)
+    (index / ".lock").mkdir()
+    build_index(corpus, index, embedder=embedder, progress=False)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "builds").write_text("x")
+    build_index(corpus, fresh, embedder=embedder, progress=False)
+    assert load_index(index, MODEL_NAME).passages and load_index(fresh, MODEL_NAME).passages
+
+
+def test_a_build_that_cannot_be_made_current_is_not_left_behind(copy, embedder, monkeypatch):
+    corpus, index = copy
+    before = sorted(p.name for p in (index / "builds").iterdir())
+
+    def refused(root, name):
+        raise PermissionError(13, "Permission denied", str(root / f".CURRENT-{name}"))
+
+    monkeypatch.setattr(writer, "_point_current_to", refused)
+    (corpus / "extra.md").write_text("Merged budgets for care homes rose in 2019.\n", encoding="utf-8")
+    with pytest.raises(PermissionError):
+        build_index(corpus, index, embedder=embedder, progress=False)
+    assert sorted(p.name for p in (index / "builds").iterdir()) == before

@@ -30,7 +30,7 @@ def test_files_environment_and_overrides_in_that_order(tmp_path):
     ({"shortlst": 1}, "unknown setting 'shortlst'; settings are rrf_k, "),
     ({"shortlist": "many"}, "setting 'shortlist' must be a whole number, not 'many'"),
     ({"shortlist": 2.5}, "setting 'shortlist' must be a whole number, not 2.5"),
-    ({"weight_rrf": True}, "setting 'weight_rrf' must be a number, not True"),
+    ({"weight_rrf": True}, "setting 'weight_rrf' must be a finite number, not True"),
 ])
 def test_an_unknown_name_or_a_wrong_value_is_an_error(values, message):
     with pytest.raises(SettingsError, match=message):
