@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 from evidence.errors import QueryError
+from indexer.metadata import is_date
 from indexer.models import PASSAGE_KINDS, DocumentInfo, Passage
-
-_FILTER_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _is_date(value: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD, and a real one (not 2017-13-45)."""
-    import datetime as dt
-
-    if not _FILTER_DATE.match(value):
-        return False
-    parts = [int(p) for p in value.split("-")]
-    try:
-        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return False
-    return True
 
 
 def names_document(name: str, doc: DocumentInfo) -> bool:
@@ -46,7 +30,7 @@ class Filters:
         if unknown:
             raise QueryError(f"no passage kind {unknown[0]!r}; kinds are {', '.join(PASSAGE_KINDS)}")
         for name, value in (("from", self.date_from), ("to", self.date_to)):
-            if value and not _is_date(value):
+            if value and not is_date(value):
                 raise QueryError(f"the {name} date {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         if self.date_from and self.date_to and self.date_from > self.date_to + "~":
             raise QueryError(f"the from date {self.date_from} is after the to date {self.date_to}")

@@ -7,10 +7,9 @@ import re
 import unicodedata
 
 from evidence.errors import QueryError
-from evidence.limits import INPUT_LIMITS, check_length
+from evidence.limits import check_length
 
-__all__ = ["QueryError", "clean_query", "MAX_QUERY_CHARS"]
-MAX_QUERY_CHARS = INPUT_LIMITS["question"]
+__all__ = ["QueryError", "clean_query"]
 
 
 # Only real tags: "<b>", "</p>", "<a href=...>"; "spending <5% and >2%" keeps its text.

@@ -2,8 +2,6 @@
 
 A citation tool's worst failure is a confident answer the reports do not hold, so every answer is
 checked, however similar its sentence is to the question:
-- the subject: a word of the question that no passage of the corpus uses (after the glossary), such
-  as "dentistry", means the reports do not discuss it;
 - the period: a year the question names that neither the answer nor the passages around it state
   ("in 2023" answered with a 2015-16 figure) is not answered;
 - the document: a question naming a report is answered from it, or told that it does not hold it
@@ -16,28 +14,10 @@ import re
 from collections.abc import Iterable
 
 from evidence.analysis import QueryAnalysis
-from evidence.glossary import load_glossary
 from evidence.view import IndexView
-from indexer.lexical import content_terms
 from indexer.quantities import extract_quantities
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 _ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(recommend\w*|conclu\w*)\b", re.IGNORECASE)
-
-
-def unknown_words(view: IndexView, analysis: QueryAnalysis) -> list[str]:
-    """Words of the question (document names aside) that no passage uses, and no glossary entry
-    translates into the reports' words: what the reports do not discuss."""
-    covered: set[str] = set()
-    for pattern, _ in load_glossary():
-        for m in pattern.finditer(analysis.without_names):
-            covered |= content_terms(m.group(0))
-    unknown = []
-    for word in _WORD.findall(analysis.without_names):
-        stems = content_terms(word)
-        if stems and not stems & covered and all(view.index.lexical.texts_with(s) == 0 for s in stems):
-            unknown.append(word)
-    return list(dict.fromkeys(unknown))
 
 
 def years_of(keys: Iterable[str]) -> set[int]:

@@ -72,16 +72,6 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
         return cls(bm25, int(bm25.scores["num_docs"]))
 
-    def texts_with(self, stem: str) -> int:
-        """How many texts hold a word (by its stem, as content_terms gives it): 0 for a word the
-        corpus never uses."""
-        term = self._bm25.vocab_dict.get(stem)
-        if term is None:
-            return 0
-        if self._df is None:
-            self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
-        return int(self._df[term])
-
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(row, score) of the best k texts with a positive score (among `allowed` rows if given).
 

@@ -30,6 +30,20 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
+def is_date(value: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real one (not 2017-13-45): document dates and date filters."""
+    import re
+
+    if not re.match(DATE_PATTERN, value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 class MetadataError(Exception):
     """corpus/metadata.toml cannot be used; the message names the file, the document and the field."""
 
@@ -78,12 +92,8 @@ class DocumentEntry(BaseModel):
 
         if value and not re.match(DATE_PATTERN, value):
             raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
-        parts = [int(p) for p in value.split("-")] if value else []
-        try:
-            if parts:
-                dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-        except ValueError as err:
-            raise ValueError(f"is no date ({err})") from None
+        if value and not is_date(value):
+            raise ValueError(f"is no date ({value} has no such month or day)")
         return value
 
     @field_validator("parser")
