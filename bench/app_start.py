@@ -18,7 +18,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+from care_evidence.app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "How much was pooled in the Better Care Fund in 2015-16?"

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from bench.memory import memory_mib
-from indexer.build import build_index
-from indexer.embedding import Embedder
+from care_evidence.indexer.build import build_index
+from care_evidence.indexer.embedding import Embedder
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.data import load_facts
-from eval.harness import build_qrels
-from indexer.embedding import MODEL_NAME, Embedder
-from indexer.store import load_index
+from care_evidence.eval.data import load_facts
+from care_evidence.eval.harness import build_qrels
+from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+from care_evidence.indexer.store import load_index
 
 
 def dense_recall_at_5(passage_vectors: np.ndarray, query_vectors: np.ndarray, ids: list[str], facts, qrels) -> float:

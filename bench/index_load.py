@@ -11,9 +11,9 @@ import statistics
 import time
 from pathlib import Path
 
-from indexer.embedding import MODEL_NAME
-from indexer.integrity import VERIFY_ON_LOAD_MAX_BYTES
-from indexer.store import load_index
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.integrity import VERIFY_ON_LOAD_MAX_BYTES
+from care_evidence.indexer.store import load_index
 
 
 def _median_ms(index: Path, verify: bool | None, repeat: int) -> float:

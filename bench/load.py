@@ -12,8 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from eval.data import load_facts, load_lookups
-from evidence.engine import Engine
+from care_evidence.eval.data import load_facts, load_lookups
+from care_evidence.evidence.engine import Engine
 
 
 def main() -> None:

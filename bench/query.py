@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.memory import memory_mib
-from eval.data import load_facts, load_lookups
-from evidence.engine import Engine
+from care_evidence.eval.data import load_facts, load_lookups
+from care_evidence.evidence.engine import Engine
 
 
 def percentile(values: list[float], q: float) -> float:

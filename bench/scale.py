@@ -53,7 +53,7 @@ def calibrate(real, quotes: list[str], design: str, seed: int, embedder) -> Cali
     turns a source's vector into its variant's. Its own variant maker and random stream: the corpus
     drawn afterwards does not depend on the sample's size."""
     from bench.synthetic import VariantMaker
-    from indexer.sentences import sentence_spans
+    from care_evidence.indexer.sentences import sentence_spans
 
     maker = VariantMaker(list(real.passages), quotes, seed + 1, design)
     rows = np.random.default_rng(seed + 1).integers(len(real.passages), size=CALIBRATION_SAMPLE)
@@ -97,10 +97,10 @@ def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "
     "embedded", the model embeds every synthetic passage and sentence (exact, about 5 minutes per
     10,000 passages here), the reference the other two are checked against."""
     from bench.synthetic import VariantMaker, synthetic_passages
-    from eval.data import load_facts
-    from indexer.embedding import MODEL_NAME, Embedder
-    from indexer.store import SCHEMA_VERSION, load_index
-    from indexer.writer import library_versions, write_index
+    from care_evidence.eval.data import load_facts
+    from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+    from care_evidence.indexer.store import SCHEMA_VERSION, load_index
+    from care_evidence.indexer.writer import library_versions, write_index
 
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     real_passages = list(real.passages)
@@ -165,12 +165,12 @@ def percentiles(times: list[float]) -> dict[str, float]:
 
 def measure(index_dir: Path, real_dir: Path) -> dict:
     """Load the index in this process, then time questions and lookups and score Recall@5."""
-    from eval.data import load_facts, load_lookups
-    from eval.harness import relevant_passages
-    from evidence.engine import Engine
-    from evidence.glossary import expand
-    from indexer.embedding import MODEL_NAME, Embedder
-    from indexer.store import load_index
+    from care_evidence.eval.data import load_facts, load_lookups
+    from care_evidence.eval.harness import relevant_passages
+    from care_evidence.evidence.engine import Engine
+    from care_evidence.evidence.glossary import expand
+    from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+    from care_evidence.indexer.store import load_index
 
     facts, lookups = load_facts(), load_lookups()
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)

@@ -47,8 +47,8 @@ class ExactSearcher:
 
 
 def _question_vectors(engine, facts) -> np.ndarray:
-    from evidence.glossary import expand
-    from evidence.references import find_documents
+    from care_evidence.evidence.glossary import expand
+    from care_evidence.evidence.references import find_documents
 
     return np.stack([engine.embedder.encode_query(expand(find_documents(f.question, engine.documents)[1]))
                      for f in facts]).astype(np.float32)
@@ -57,7 +57,7 @@ def _question_vectors(engine, facts) -> np.ndarray:
 def sweep(engine, facts) -> None:
     import faiss
 
-    from indexer.dense import DenseSearcher
+    from care_evidence.indexer.dense import DenseSearcher
 
     faiss.omp_set_num_threads(1)
     queries = _question_vectors(engine, facts)
@@ -82,10 +82,10 @@ def sweep(engine, facts) -> None:
 
 
 def ceiling(engine, facts, real_dir: Path) -> None:
-    from eval.harness import relevant_passages
-    from evidence.models import Filters
-    from indexer.embedding import MODEL_NAME
-    from indexer.store import load_index
+    from care_evidence.eval.harness import relevant_passages
+    from care_evidence.evidence.models import Filters
+    from care_evidence.indexer.embedding import MODEL_NAME
+    from care_evidence.indexer.store import load_index
 
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     relevant = [relevant_passages(real, f) for f in facts]
@@ -129,8 +129,8 @@ def _group_members(engine, row: int) -> set[str]:
 
 def main() -> None:
     from bench.scale import ROOT
-    from eval.data import load_facts
-    from evidence.engine import Engine
+    from care_evidence.eval.data import load_facts
+    from care_evidence.evidence.engine import Engine
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True)

@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.models import DocumentInfo, Passage
-from indexer.quantities import extract_quantities
-from indexer.sentences import sentence_spans
+from care_evidence.indexer.models import DocumentInfo, Passage
+from care_evidence.indexer.quantities import extract_quantities
+from care_evidence.indexer.sentences import sentence_spans
 
 QUOTE_NGRAM = 3
 REPLACE_EVERY = 3

@@ -33,9 +33,9 @@ SAME_REPORT = {"naosummary2017": "nao2017", "nhsconfed2017": "nao2017"}
 
 
 def main() -> None:
-    from eval.data import load_facts
-    from indexer.embedding import MODEL_NAME, Embedder
-    from indexer.store import load_index
+    from care_evidence.eval.data import load_facts
+    from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+    from care_evidence.indexer.store import load_index
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True, help="an index built with --vectors embedded")
@@ -88,7 +88,7 @@ def main() -> None:
 def _real_passage_sets(real, facts) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """Per fact, rows of the real index: the passages that answer it, those of other reports, and
     the others of its own report."""
-    from eval.harness import relevant_passages
+    from care_evidence.eval.harness import relevant_passages
 
     report = np.array([SAME_REPORT.get(p.doc_id, p.doc_id) for p in real.passages])
     ids = [p.id for p in real.passages]

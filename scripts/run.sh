@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-exec .venv/bin/streamlit run app/main.py --browser.gatherUsageStats false "$@"
+exec .venv/bin/streamlit run care_evidence/app/main.py --browser.gatherUsageStats false "$@"

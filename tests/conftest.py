@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.build import build_index
-from indexer.embedding import MODEL_NAME, Embedder
-from indexer.store import load_index
+from care_evidence.indexer.build import build_index
+from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+from care_evidence.indexer.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -84,6 +84,6 @@ def find(index, doc_id: str, locator: str):
 
 @pytest.fixture(scope="session")
 def engine(real_index, embedder):
-    from evidence.engine import Engine
+    from care_evidence.evidence.engine import Engine
 
     return Engine(real_index, embedder)

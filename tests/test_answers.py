@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from eval.answers import Question, grade, holds, load_questions
-from eval.data import load_facts
-from evidence.answer import _POINTS_BACK, _is_bare_title
+from care_evidence.eval.answers import Question, grade, holds, load_questions
+from care_evidence.eval.data import load_facts
+from care_evidence.evidence.answer import _POINTS_BACK, _is_bare_title
 
 
 @pytest.mark.parametrize("question,message", [

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the app is not an installed package; `pytest` alone may not have the root
     sys.path.insert(0, str(ROOT))
 
-from app.export import answer_markdown  # noqa: E402
-from app.figures import figures_table, filter_figures  # noqa: E402
-from app.render import esc, highlight, phrase_spans  # noqa: E402
+from care_evidence.app.export import answer_markdown  # noqa: E402
+from care_evidence.app.figures import figures_table, filter_figures  # noqa: E402
+from care_evidence.app.render import esc, highlight, phrase_spans  # noqa: E402
 
-APP = str(ROOT / "app" / "main.py")
+APP = str(ROOT / "care_evidence" / "app" / "main.py")
 POOLED = "How much was pooled in the Better Care Fund in 2015-16?"
 DAMAGED = "the Fund would achieve sav-\nings of £511 milion in 2015-16"
 SCRIPT = "<script>alert(1)</script>"
@@ -101,7 +101,7 @@ def test_example_question_is_asked(app):
 
 def test_every_example_question_gives_a_finding(app):
     """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
-    from app.page_ask import EXAMPLES
+    from care_evidence.app.page_ask import EXAMPLES
 
     run_ok(app)
     for i, example in enumerate(EXAMPLES):
@@ -276,7 +276,7 @@ def test_figure_filter_matches_passage_text(engine):
 
 def test_quality_without_a_report_says_how_to_make_one(app):
     go(app, "quality")
-    assert any("python -m eval" in i for i in notices(app, "info"))
+    assert any("python -m care_evidence.eval" in i for i in notices(app, "info"))
 
 
 def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):

@@ -22,7 +22,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 if str(ROOT) not in sys.path:  # the app is not an installed package
     sys.path.insert(0, str(ROOT))
-from app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
+from care_evidence.app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium: run `bash scripts/install_browser.sh` (Debian's chromium package)",
@@ -33,7 +33,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 @pytest.fixture(scope="module")
 def server(real_index_dir, tmp_path_factory):
-    """`streamlit run app/main.py` on a free port, on the test index; always terminated."""
+    """`streamlit run care_evidence/app/main.py` on a free port, on the test index; always terminated."""
     port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     process = start_server(port, real_index_dir, log)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store, writer
-from indexer.build import BuildFailed, build_index
-from indexer.embedding import MODEL_NAME
-from indexer.store import IndexBusy, IndexStale, load_index
-from indexer.writer import build_lock
+from care_evidence.indexer import store, writer
+from care_evidence.indexer.build import BuildFailed, build_index
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.store import IndexBusy, IndexStale, load_index
+from care_evidence.indexer.writer import build_lock
 from tests.conftest import CORPUS
 
 
@@ -120,7 +120,7 @@ def test_index_from_another_model_or_schema_is_refused(tmp_path, small_corpus, e
     manifest = json.loads(manifest_path.read_text())
     manifest["model"]["name"] = "some/other-model"
     manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(IndexStale, match="rebuild it with: python -m indexer build"):
+    with pytest.raises(IndexStale, match="rebuild it with: python -m care_evidence.indexer build"):
         load_index(index_dir, MODEL_NAME)
     manifest["model"]["name"], manifest["schema_version"] = MODEL_NAME, 999
     manifest_path.write_text(json.dumps(manifest))

@@ -4,7 +4,7 @@ size, exact scores, and filtered searches that must not depend on which lists we
 import numpy as np
 import pytest
 
-from indexer.dense import EXACT_MAX, DenseSearcher, build_faiss, index_spec
+from care_evidence.indexer.dense import EXACT_MAX, DenseSearcher, build_faiss, index_spec
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -53,10 +53,10 @@ def test_a_filter_with_repeated_rows_or_fewer_rows_than_asked(clustered):
 
 
 def test_a_large_filter_goes_through_the_index_and_keeps_to_it(clustered, monkeypatch):
-    import indexer.dense
+    from care_evidence.indexer import dense
 
     vectors, faiss_index = clustered
-    monkeypatch.setattr(indexer.dense, "FILTER_EXACT_MAX", 100)  # 300 allowed rows: the selector path
+    monkeypatch.setattr(dense, "FILTER_EXACT_MAX", 100)  # 300 allowed rows: the selector path
     searcher = DenseSearcher(faiss_index, vectors.astype(np.float16), nprobe=64, refine_factor=8, threads=1)
     allowed = np.sort(np.random.default_rng(6).choice(len(vectors), 300, replace=False))
     for query in vectors[allowed[:5]]:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from eval.data import load_facts, load_lookups
-from evidence.models import Filters
-from evidence.query import QueryError
-from evidence.references import find_documents
+from care_evidence.eval.data import load_facts, load_lookups
+from care_evidence.evidence.models import Filters
+from care_evidence.evidence.query import QueryError
+from care_evidence.evidence.references import find_documents
 
 
 def test_pooled_fund_question_answers_5_3_billion_from_nao(engine):
@@ -67,7 +67,7 @@ def test_passages_read_by_ocr_say_so(engine, real_index_dir, capsys):
     """The Nuffield report's text is OCR (corpus/metadata.toml): its figures may be misread."""
     assert engine.ask("How many integration joint boards are there in Scotland?").sentences[0].citation.ocr
     assert not engine.ask("How much was pooled in the Better Care Fund in 2015-16?").sentences[0].citation.ocr
-    from evidence.cli import main
+    from care_evidence.evidence.cli import main
 
     question = "How many integration joint boards are there in Scotland?"
     assert main(["--index", str(real_index_dir), "ask", question]) == 0
@@ -235,7 +235,7 @@ def test_html_and_huge_queries(engine):
 def test_cli_json_and_batch(real_index_dir, capsys, monkeypatch):
     import io
 
-    from evidence.cli import main
+    from care_evidence.evidence.cli import main
 
     assert main(["--index", str(real_index_dir), "ask", "How much was pooled in the Better Care Fund?",
                  "--json", "-k", "3"]) == 0
@@ -253,11 +253,11 @@ def test_clearing_caches_forgets_what_questions_read(real_index, embedder, monke
     give the first pass's answers. Passages are read on demand here, as in a large index."""
     import dataclasses
 
-    import indexer.passage_table
-    from evidence.engine import Engine
+    from care_evidence.evidence.engine import Engine
+    from care_evidence.indexer import passage_table
 
-    monkeypatch.setattr(indexer.passage_table, "DECODE_ALL_BELOW", 0)
-    table = indexer.passage_table.PassageTable(real_index.root / indexer.passage_table.FILE_NAME)
+    monkeypatch.setattr(passage_table, "DECODE_ALL_BELOW", 0)
+    table = passage_table.PassageTable(real_index.root / passage_table.FILE_NAME)
     engine = Engine(dataclasses.replace(real_index, passages=table), embedder)
     questions = [f.question for f in load_facts()[:8]]
     damaged = "the Fund would achieve sav- ings of £511 milion"
@@ -273,7 +273,7 @@ def test_shortlist_changes_no_top_five_on_the_real_corpus(engine, monkeypatch):
     """Only a shortlist of the fused candidates gets its passage read and its word set computed
     (the shortlist setting): on the five reports the top 5 of every evaluation question must be what
     scoring every candidate gives."""
-    from evidence.engine import Engine
+    from care_evidence.evidence.engine import Engine
 
     unlimited = Engine(engine.index, engine.embedder, engine.settings.replace(shortlist=10**9))
     questions = [f.question for f in load_facts()]

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from eval.cli import check, load_thresholds
-from eval.data import load_facts, load_lookups
+from care_evidence.eval.cli import check, load_thresholds
+from care_evidence.eval.data import load_facts, load_lookups
 from tests.conftest import CORPUS
 
 FILES = {"nao2017": "000_779831481fbdf190.txt", "nhsconfed2017": "001_272a00314b1a663e.txt",
@@ -42,7 +42,7 @@ def test_evaluation_set_size_and_mix():
 
 
 def test_gate_passes_at_and_fails_below_each_threshold():
-    """The gate (`python -m eval --check`, run on the real index by scripts/test.sh) is check() on the
+    """The gate (`python -m care_evidence.eval --check`, run on the real index by scripts/test.sh) is check() on the
     metrics it computes: one message per metric under its threshold, none at or above it."""
     metrics = {"hit_rate@5": 0.951, "mrr@10": 0.851, "ndcg@10": 0.811}
     assert check(metrics, {"hit_rate@5": 0.951, "mrr@10": 0.80}, "engine") == []
@@ -59,10 +59,10 @@ def test_the_thresholds_file_names_metrics_the_evaluation_reports():
 
 
 def test_every_support_of_the_user_written_questions_is_verbatim(texts):
-    """eval/data/wild/: every support a passage must hold stands in its document as written."""
+    """care_evidence/eval/data/wild/: every support a passage must hold stands in its document as written."""
     import json
 
-    from eval.data import DATA_DIR
+    from care_evidence.eval.data import DATA_DIR
 
     checked = 0
     for path in sorted((DATA_DIR / "wild").glob("*.jsonl")):
@@ -78,7 +78,7 @@ def test_every_support_of_the_user_written_questions_is_verbatim(texts):
 
 
 def test_the_answer_gate_flags_each_measure_past_its_limit(tmp_path):
-    from eval.answers import check_answers
+    from care_evidence.eval.answers import check_answers
 
     limits = tmp_path / "t.toml"
     limits.write_text('[answers]\n"unanswerable" = 0.5\n"wrongly refused" = 0.02\n"figure" = 0.9\n')

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PARAGRAPH, TABLE
-from indexer.parsers.common import segments_text
+from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PARAGRAPH, TABLE
+from care_evidence.indexer.parsers.common import segments_text
 from tests.conftest import find
 
 
@@ -241,7 +241,7 @@ def test_nuffield_search_text_repairs_ocr(real_index):
     ("a budget to do s0.66 But", "a budget to do s. But"), ("set at £86,000.30", "set at £86,000"),
 ])
 def test_nuffield_footnote_markers_are_told_from_numbers(text, repaired):
-    from indexer.parsers.nuffield import repair_ocr
+    from care_evidence.indexer.parsers.nuffield import repair_ocr
 
     assert repair_ocr(text, set()) == repaired
 
@@ -299,7 +299,7 @@ def test_passage_ids_are_unique_and_stable(real_index):
 
 
 def test_cli_show_prints_the_passage_with_its_citation(real_index_dir, capsys):
-    from indexer.cli import main
+    from care_evidence.indexer.cli import main
 
     assert main(["--index", str(real_index_dir), "show", "NAO 2017", "para 2.7"]) == 0
     out = capsys.readouterr().out

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.query import QueryError
-from evidence.references import parse_reference
-from indexer import build as build_module
-from indexer import store, writer
-from indexer.build import build_index
-from indexer.corpus import MAX_FILE_BYTES
-from indexer.embedding import MODEL_NAME
-from indexer.metadata import MetadataError
-from indexer.store import IndexCorrupt, IndexProblem, load_index
+from care_evidence.evidence.query import QueryError
+from care_evidence.evidence.references import parse_reference
+from care_evidence.indexer import build as build_module
+from care_evidence.indexer import store, writer
+from care_evidence.indexer.build import build_index
+from care_evidence.indexer.corpus import MAX_FILE_BYTES
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.metadata import MetadataError
+from care_evidence.indexer.store import IndexCorrupt, IndexProblem, load_index
 
 # --- corpus files ----------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ def test_malformed_reference_says_so_with_nearest(engine, reference):
 
 @given(st.text(max_size=200))
 def test_reference_parser_never_raises(text):
-    from indexer.corpus import load_metadata
+    from care_evidence.indexer.corpus import load_metadata
 
     docs = {d.id: d for d in load_metadata(Path(__file__).resolve().parents[1] / "corpus").values()}
     parse_reference(text, docs)
@@ -193,7 +193,7 @@ def test_damaged_index_is_detected_with_how_to_rebuild(built, damage):
         path.unlink()
     else:
         path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])
-    with pytest.raises(IndexCorrupt, match="rebuild it with: python -m indexer build"):
+    with pytest.raises(IndexCorrupt, match="rebuild it with: python -m care_evidence.indexer build"):
         load_index(built, MODEL_NAME)
 
 
@@ -247,7 +247,7 @@ def test_two_builds_at_once_do_not_corrupt(tmp_path, small_corpus, embedder):
 # --- concurrency -----------------------------------------------------------------------------------
 
 def test_eight_threads_of_mixed_asks_and_lookups_match_serial(engine):
-    from eval.data import load_facts, load_lookups
+    from care_evidence.eval.data import load_facts, load_lookups
 
     work = [("ask", f.question) for f in load_facts()] + [("lookup", lk.query) for lk in load_lookups()]
     work = (work * 2)[: 8 * 25]

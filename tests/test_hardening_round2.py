@@ -22,18 +22,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.engine import Engine
-from evidence.models import Filters
-from evidence.query import QueryError
-from indexer import store, writer
-from indexer.build import build_index
-from indexer.cli_common import run_main
-from indexer.corpus import CorpusFileError, default_info, read_source
-from indexer.embedding import MODEL_NAME
-from indexer.metadata import MetadataError, parse_metadata
-from indexer.models import DocumentInfo
-from indexer.paths import UnsafePath, inside
-from indexer.store import IndexCorrupt, load_index
+from care_evidence.evidence.engine import Engine
+from care_evidence.evidence.models import Filters
+from care_evidence.evidence.query import QueryError
+from care_evidence.indexer import store, writer
+from care_evidence.indexer.build import build_index
+from care_evidence.indexer.cli_common import run_main
+from care_evidence.indexer.corpus import CorpusFileError, default_info, read_source
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.metadata import MetadataError, parse_metadata
+from care_evidence.indexer.models import DocumentInfo
+from care_evidence.indexer.paths import UnsafePath, inside
+from care_evidence.indexer.store import IndexCorrupt, load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -97,7 +97,7 @@ def test_the_writer_refuses_an_unsafe_document_id_even_past_the_schema(tmp_path)
 
 @given(st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s and "\x00" not in s))
 def test_ids_made_from_any_file_name_are_safe(stem):
-    from indexer.paths import safe_name
+    from care_evidence.indexer.paths import safe_name
 
     safe_name(default_info(Path(f"{stem}.txt")).id, "document id")
 
@@ -160,7 +160,7 @@ DAMAGE = {
 def test_damage_is_a_clear_error_and_a_rebuild_repairs_it(copy, embedder, damage):
     corpus, index = copy
     DAMAGE[damage](_live(index), index)
-    with pytest.raises(IndexCorrupt, match="python -m indexer build"):
+    with pytest.raises(IndexCorrupt, match="python -m care_evidence.indexer build"):
         Engine.load(index, embedder)
     report = build_index(corpus, index, embedder=embedder, progress=False)
     assert report.warnings and report.warnings[0].startswith("the previous index was damaged, so every passage "
@@ -183,7 +183,7 @@ def test_corruption_that_keeps_the_size_is_found_by_checksum(copy, embedder, cor
 
 
 def test_verify_command_hashes_every_file(copy, capsys):
-    from indexer.cli import main
+    from care_evidence.indexer.cli import main
 
     _, index = copy
     assert run_main(main, ["--index", str(index), "verify"]) == 0
@@ -348,8 +348,8 @@ def test_read_source_reads_no_more_than_the_limit_of_an_endless_file():
 # --- 8. one line, not a traceback --------------------------------------------------------------------
 
 def test_cli_errors_are_one_line(copy, capsys, tmp_path):
-    from evidence.cli import main as evidence_main
-    from indexer.cli import main as indexer_main
+    from care_evidence.evidence.cli import main as evidence_main
+    from care_evidence.indexer.cli import main as indexer_main
 
     corpus, index = copy
     _set_metadata(corpus, 'label = "PAC 2018"', "label = 2017")
@@ -375,7 +375,7 @@ class _no_exit:
 
 
 def test_disk_full_during_a_build_is_one_line_and_keeps_the_index(copy, capsys, monkeypatch):
-    from indexer.cli import main
+    from care_evidence.indexer.cli import main
 
     corpus, index = copy
     before = [p.id for p in load_index(index, MODEL_NAME).passages]
@@ -395,8 +395,8 @@ def test_disk_full_during_a_build_is_one_line_and_keeps_the_index(copy, capsys, 
 def test_the_real_command_line_prints_no_traceback_for_bad_metadata(copy):
     corpus, index = copy
     _set_metadata(corpus, 'id = "pac2018"', 'id = "/tmp/PWNED"')
-    done = subprocess.run([sys.executable, "-m", "indexer", "--corpus", str(corpus), "--index", str(index),
-                           "build", "--quiet"], capture_output=True, text=True, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "care_evidence.indexer", "--corpus", str(corpus),
+                           "--index", str(index), "build", "--quiet"], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("error: ")
@@ -458,7 +458,7 @@ def test_url_values_show_as_text(real_index_dir, monkeypatch, tmp_path, params):
 
     monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "none"))
-    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "care_evidence" / "app" / "main.py"), default_timeout=120)
     for param in params:
         at.query_params[param] = MARKUP
     at.run()
@@ -470,7 +470,7 @@ def test_a_too_long_url_value_is_not_used(real_index_dir, monkeypatch, tmp_path)
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("EVIDENCE_INDEX", str(real_index_dir))
-    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "care_evidence" / "app" / "main.py"), default_timeout=120)
     at.query_params["q"] = "budget " * 2000
     at.run()
     assert not at.exception
@@ -493,7 +493,7 @@ def test_metadata_markup_shows_as_text(copy, embedder, monkeypatch, tmp_path):
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "none"))
     for params in ({"lookup": "PAC 12"}, {"page": "browse", "document": "pac2018"}, {"passage": "pac2018/para-12"},
                    {"q": "What did the committee say about the Better Care Fund?"}):
-        at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "care_evidence" / "app" / "main.py"), default_timeout=120)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
@@ -504,7 +504,7 @@ def test_metadata_markup_shows_as_text(copy, embedder, monkeypatch, tmp_path):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=200))
 def test_any_text_through_the_notice_helper_is_inert(text):
-    from app.render import notice
+    from care_evidence.app.render import notice
 
     rendered = notice(text, "warning")
     inner = rendered[rendered.index(">") + 1 : rendered.rindex("</div>")]
@@ -528,7 +528,7 @@ def test_fuzzed_url_parameters_raise_nothing_and_render_no_markup(real_index_dir
     from streamlit.testing.v1 import AppTest
 
     with mock.patch.dict(os.environ, {"EVIDENCE_INDEX": str(real_index_dir), "EVIDENCE_EVAL_RESULTS": "/nonexistent"}):
-        at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "care_evidence" / "app" / "main.py"), default_timeout=120)
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
@@ -554,7 +554,7 @@ def test_a_current_that_is_no_plain_build_name_is_damage_and_a_build_repairs_it(
         pointer.write_text("")
     else:
         pointer.write_text("20990101T000000-abcdef")
-    with pytest.raises(IndexCorrupt, match="python -m indexer build"):  # not IndexMissing: no silent new index
+    with pytest.raises(IndexCorrupt, match="python -m care_evidence.indexer build"):  # not IndexMissing
         load_index(index, MODEL_NAME)
     build_index(corpus, index, embedder=embedder, progress=False)
     assert load_index(index, MODEL_NAME).passages
@@ -562,7 +562,7 @@ def test_a_current_that_is_no_plain_build_name_is_damage_and_a_build_repairs_it(
 
 @pytest.mark.parametrize("kind", ["fifo", "link outside", "huge"])
 def test_a_metadata_file_that_is_no_plain_small_file_is_refused(copy, tmp_path, kind):
-    from indexer.metadata import load_metadata
+    from care_evidence.indexer.metadata import load_metadata
 
     corpus, _ = copy
     path = corpus / "metadata.toml"
@@ -606,7 +606,7 @@ def test_an_id_written_in_metadata_is_kept_over_one_made_from_a_file_name(copy, 
     ({"list_chars": -5}, "must be at least 0"),
 ])
 def test_a_setting_out_of_its_range_is_refused(value, message):
-    from evidence.settings import Settings, SettingsError
+    from care_evidence.evidence.settings import Settings, SettingsError
 
     with pytest.raises(SettingsError, match=message):
         Settings(value)

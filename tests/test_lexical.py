@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.data import load_facts
-from evidence.glossary import expand
-from indexer.lexical import LexicalIndex, _tokenize
+from care_evidence.eval.data import load_facts
+from care_evidence.evidence.glossary import expand
+from care_evidence.indexer.lexical import LexicalIndex, _tokenize
 
 
 def reference_top(reference, size: int, query: str, k: int) -> list[tuple[int, float]]:

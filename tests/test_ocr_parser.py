@@ -1,10 +1,10 @@
-"""The OCR report parser (indexer/parsers/nuffield.py) on small texts shaped like a report a user
+"""The OCR report parser (care_evidence/indexer/parsers/nuffield.py) on small texts shaped like a report a user
 might add: its rules for titles and paragraphs must not misfire outside the Nuffield report."""
 
 from __future__ import annotations
 
-from indexer.models import DocumentInfo
-from indexer.parsers import PARSERS
+from care_evidence.indexer.models import DocumentInfo
+from care_evidence.indexer.parsers import PARSERS
 
 BODY = "This is a long line of body text that runs to the full width of the page, as OCR lines do here."
 

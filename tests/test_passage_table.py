@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.engine import Engine
-from indexer import passage_table
-from indexer.embedding import MODEL_NAME
-from indexer.passage_table import FILE_NAME, PassageTable
-from indexer.store import current_build, load_index
+from care_evidence.evidence.engine import Engine
+from care_evidence.indexer import passage_table
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.passage_table import FILE_NAME, PassageTable
+from care_evidence.indexer.store import current_build, load_index
 
 
 @pytest.fixture

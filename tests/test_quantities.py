@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.models import Quantity
-from indexer.quantities import extract_quantities, format_quantity, same_value
+from care_evidence.indexer.models import Quantity
+from care_evidence.indexer.quantities import extract_quantities, format_quantity, same_value
 
 
 def only(text: str) -> Quantity:

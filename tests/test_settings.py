@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from evidence.settings import SETTINGS, Settings, SettingsError, documentation, load_settings, write_ranking_file
+from care_evidence.evidence.settings import (
+    SETTINGS,
+    Settings,
+    SettingsError,
+    documentation,
+    load_settings,
+    write_ranking_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +65,7 @@ def test_the_project_ranking_file_holds_the_registry_defaults():
 
 
 def test_a_setting_changes_what_the_engine_answers(engine):
-    from evidence.engine import Engine
+    from care_evidence.evidence.engine import Engine
 
     strict = Engine(engine.index, engine.embedder, engine.settings.replace(not_found_similarity=0.99))
     question = "How much was pooled in the Better Care Fund in 2015-16?"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bench.synthetic import QUOTE_NGRAM, VariantMaker, quote_ngrams
-from eval.data import load_facts
+from care_evidence.eval.data import load_facts
 
 SAMPLE = 400
 

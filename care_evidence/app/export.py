@@ -1,0 +1,45 @@
+"""An answer, with its citations and supporting passages, as a Markdown document to download."""
+
+from __future__ import annotations
+
+import re
+
+from care_evidence.app.render import app_url
+from care_evidence.evidence.models import Answer
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.strip().splitlines())
+
+
+def _plain(text: str) -> str:
+    """Text that Markdown shows as written (no emphasis, links or HTML coming from the text)."""
+    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", " ".join(text.split()))
+
+
+def answer_markdown(answer: Answer, base_url: str = "") -> str:
+    lines = [f"# {_plain(answer.question)}", ""]
+    if answer.found:
+        lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
+        for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
+            lines += [_quote(_plain(s.text)), ""] + ([f"— {s.citation}", ""] if cited else [])
+        if answer.figures:
+            lines += ["Figures: " + "; ".join(f"{f.printed} ({f.kind})" for f in answer.figures), ""]
+        cited = dict.fromkeys(str(s.citation) for s in answer.sentences)
+        lines += ["Cite as: " + "; ".join(cited), ""]
+        also = answer.also_in()
+        if also:
+            lines += ["Also stated in: " + "; ".join(str(c) for c in also), ""]
+    else:
+        lines += [_plain(answer.message), ""]
+    if answer.passages:
+        lines += ["## Supporting passages" if answer.found else "## Closest passages", ""]
+        for rank, sp in enumerate(answer.passages, start=1):
+            url = app_url(base_url, passage=sp.passage.id)
+            lines += [f"{rank}. **{sp.citation}** ({sp.passage.kind}) — [open]({url})", ""]
+            if sp.sentence_text:
+                lines += [_quote(_plain(sp.sentence_text)), ""]
+            if sp.also_in:
+                lines += ["   Also in: " + "; ".join(str(c) for c in sp.also_in), ""]
+    lines += [f"Link to this question: {app_url(base_url, q=answer.question)}", ""]
+    return "\n".join(lines)

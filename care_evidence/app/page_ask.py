@@ -1,0 +1,124 @@
+"""Ask: a question, the answer sentence with its figures and citation, the passages behind it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from care_evidence.app import links
+from care_evidence.app.export import answer_markdown
+from care_evidence.app.render import app_url, block, esc, highlight, link, phrase_spans
+from care_evidence.app.widgets import citation_links, html, passage_card, say
+from care_evidence.evidence.engine import Engine
+from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters
+from care_evidence.evidence.query import QueryError
+from care_evidence.indexer.models import PASSAGE_KINDS
+
+EXAMPLES = (
+    "How much was pooled in the Better Care Fund in 2015-16?",
+    "What happened to bed-blocking in the Better Care Fund's first year?",
+    "What did the Public Accounts Committee say about vanguards?",
+    "How does Scotland integrate health and social care?",
+)
+
+
+def _use_example(question: str) -> None:
+    st.session_state["ask_q"] = question
+
+
+def _filters(engine: Engine) -> Filters:
+    st.sidebar.subheader("Filters")
+    docs = st.sidebar.multiselect("Documents", list(engine.documents), key="ask_docs",
+                                  format_func=lambda d: engine.documents[d].label, placeholder="All documents")
+    kinds = st.sidebar.multiselect("Passage kinds", list(PASSAGE_KINDS), key="ask_kinds", placeholder="All kinds")
+    st.session_state.setdefault("ask_k", 5)
+    st.sidebar.slider("Supporting passages", 1, 10, key="ask_k")
+    return Filters(documents=tuple(docs), kinds=tuple(kinds))
+
+
+def _ask(engine: Engine, question: str, k: int, filters: Filters) -> Answer:
+    """engine.ask, remembered for the session (a rerun for another widget does not search again)."""
+    key = (question, k, filters)
+    cached = st.session_state.get("_ask_cache")
+    if cached and cached[0] == key:
+        return cached[1]
+    answer = engine.ask(question, k=k, filters=filters)
+    st.session_state["_ask_cache"] = (key, answer)
+    return answer
+
+
+def render(engine: Engine) -> links.Params:
+    st.header("Ask the reports")
+    filters = _filters(engine)
+    st.session_state.setdefault("ask_q", "")
+    st.text_input("Question", key="ask_q", placeholder="e.g. How much was pooled in the Better Care Fund in 2015-16?")
+    st.caption("Examples:")
+    columns = st.columns(len(EXAMPLES))
+    for i, (column, example) in enumerate(zip(columns, EXAMPLES, strict=True)):
+        column.button(example, key=f"example-{i}", on_click=_use_example, args=(example,), width="stretch",
+                      wrap=True)
+    question = st.session_state["ask_q"].strip()
+    params: links.Params = {"q": question, "doc": list(filters.documents), "kind": list(filters.kinds)}
+    if not question:
+        say("Type a question and press Enter, or pick an example. Every answer comes with the paragraph, "
+                "footnote, Figure or Table that states it.", "info")
+        return params
+    try:
+        answer = _ask(engine, question, st.session_state["ask_k"], filters)
+    except QueryError as err:
+        html(block(f'<span class="meta">You asked:</span> {esc(question)}'))
+        say(f"This cannot be searched: {err}. Type a question in words.", "warning")
+        return params
+    if answer.found:
+        _show_answer(answer)
+    else:
+        say(answer.message, "warning")
+    _show_passages(engine, answer)
+    return params
+
+
+def _show_answer(answer: Answer) -> None:
+    st.subheader("Answer")
+    if answer.caveat:
+        say(answer.caveat, "warning")
+    for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
+        spans = phrase_spans(s.text, [f.printed for f in s.figures])
+        cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
+        html(block(f'{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
+    if any(s.citation.ocr for s in answer.sentences):
+        st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
+    st.caption("Citation, ready to copy")
+    cited = list(dict.fromkeys(str(s.citation) for s in answer.sentences))
+    st.code("; ".join(cited), language=None)
+    figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
+    if figures:
+        chips = " · ".join(f'<mark class="fig">{esc(printed)}</mark> <span class="meta">{esc(kind)}</span>'
+                           for printed, kind in figures.items())
+        html(block(f'<span class="meta">Figures stated:</span> {chips}'))
+    also = answer.also_in()
+    if also:
+        html(block(f'<span class="meta">Also stated in:</span> {citation_links(also)}'))
+    base = links.base_url()
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    with left:
+        st.download_button("Download as Markdown", answer_markdown(answer, base), file_name="answer.md",
+                           mime="text/markdown", key="download-answer", on_click="ignore", icon=":material/download:")
+    with right:
+        html(block(f'{link(app_url(base, q=answer.question), "Permalink to this answer")} '
+                   '<span class="meta">(the address bar shows it too)</span>'))
+
+
+def _show_passages(engine: Engine, answer: Answer) -> None:
+    if not answer.passages:
+        return
+    if answer.found:
+        st.subheader("Supporting passages")
+    else:
+        st.subheader("Closest passages")
+        st.caption("These are the nearest passages in the corpus; they do not answer the question.")
+    for rank, sp in enumerate(answer.passages, start=1):
+        spans = [sp.sentence] if sp.sentence else []
+        # The answer's own sentences, where they come from this passage.
+        spans += phrase_spans(sp.passage.search_text,
+                              [s.text for s in answer.sentences if s.citation.passage_id == sp.passage.id])
+        passage_card(engine, sp.passage, key=f"ask-{rank}", spans=spans, rank=rank, note=f"score {sp.score:.2f}",
+                     also_in=sp.also_in)

@@ -1,0 +1,85 @@
+"""Pieces shared by the pages: a passage card, its context, citation blocks and links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from care_evidence.app import browse_state, links
+from care_evidence.app.render import app_url, block, bullets, esc, highlight, link, notice
+from care_evidence.evidence.engine import Engine
+from care_evidence.evidence.models import OCR_CAUTION, Citation
+from care_evidence.indexer.models import BOX, FIGURE, TABLE, Passage
+
+PRINTED_LAYOUT_KINDS = (FIGURE, TABLE, BOX)
+
+
+def passage_url(passage_id: str) -> str:
+    return app_url(links.base_url(), passage=passage_id)
+
+
+def html(fragment: str) -> None:
+    """Show an already-escaped HTML fragment (see app.render)."""
+    st.markdown(fragment, unsafe_allow_html=True)
+
+
+def say(text: str, tone: str = "info") -> None:
+    """Show a message that may hold a value from a URL, the metadata or the corpus, as text only."""
+    html(notice(text, tone))
+
+
+def citation_links(citations: Iterable[Citation]) -> str:
+    return ", ".join(link(passage_url(c.passage_id), str(c)) for c in citations)
+
+
+def passage_header(passage: Passage, citation: Citation, rank: int | None = None, note: str = "",
+                   section: bool = True) -> str:
+    parts = [f"<b>{rank}.</b> " if rank else "", f"<b>{esc(str(citation))}</b>",
+             f' <span class="meta">· {esc(passage.kind)}']
+    if passage.page:
+        parts.append(f" · p. {passage.page}")
+    if section and passage.section:
+        parts.append(f" · {esc(browse_state.section_key(passage.section))}")
+    if note:
+        parts.append(f" · {esc(note)}")
+    parts.append(f" · {link(passage_url(passage.id), 'link')}</span>")
+    return block("".join(parts))
+
+
+def passage_card(
+    engine: Engine, passage: Passage, *, key: str, spans: Iterable[tuple[int, int]] = (), mark: str = "hit",
+    rank: int | None = None, note: str = "", also_in: Iterable[Citation] = (), context: bool = True,
+    context_open: bool = False, open_button: bool = True,
+) -> None:
+    """A passage with its citation (ready to copy), the spans highlighted, and its neighbours on demand."""
+    citation = engine.citation(passage)
+    with st.container(border=True):
+        html(passage_header(passage, citation, rank, note))
+        html(block(bullets(highlight(passage.search_text, spans, mark))))
+        if citation.ocr:
+            say(f"{OCR_CAUTION}.", "caption")
+        also_in = list(also_in)
+        if also_in:
+            html(block(f'<span class="meta">Also in:</span> {citation_links(also_in)}'))
+        if open_button:
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.code(str(citation), language=None)
+            right.button("Open in Browse", key=f"{key}-open", on_click=browse_state.open_passage,
+                         args=(engine, passage.id), width="stretch")
+        else:
+            st.code(str(citation), language=None)
+        if passage.kind in PRINTED_LAYOUT_KINDS:
+            with st.expander("As printed"):
+                st.text(passage.text)
+        if context:
+            with st.expander("In context", expanded=context_open):
+                context_view(engine, passage.id)
+
+
+def context_view(engine: Engine, passage_id: str, before: int = 2, after: int = 2) -> None:
+    """The passage among its neighbours in the same section, the passage itself marked."""
+    for p in engine.context(passage_id, before, after):
+        current = p.id == passage_id
+        label = f"<b>{esc(p.locator)}</b> "
+        html(block(label + bullets(esc(p.search_text)), "ev-context ev-current" if current else "ev-context"))

@@ -1,0 +1,4 @@
+from care_evidence.eval.cli import main
+from care_evidence.indexer.cli_common import run_main
+
+raise SystemExit(run_main(main))

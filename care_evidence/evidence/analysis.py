@@ -1,0 +1,74 @@
+"""What a question asks, read once: the documents it names, its words expanded with the reports' own,
+the passage kinds and figure kinds it asks for, the years it names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from care_evidence.evidence.glossary import expand
+from care_evidence.evidence.intent import COMPATIBLE, asked_figure_kinds
+from care_evidence.evidence.references import REFERENCE_PATTERNS, find_documents
+from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, DocumentInfo
+from care_evidence.indexer.quantities import extract_quantities, period_key
+
+# Words that name a passage kind in a question ("Figure", "table", "footnote", "key facts").
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    (FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
+    (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
+               r"back(s|ed)? (up )?(the|this|that) claims?)\b"),
+    (KEY_FACT, r"\bkey facts?\b"),
+)
+
+
+def time_key(q) -> str:
+    """A year or period (a Quantity or a FigureMention) as a comparable key: "2010–11", "2010/11" and
+    "2010-11" are the same period."""
+    return period_key(q.printed.strip()) if q.kind == "period" else str(int(q.value))
+
+
+def value_key(f) -> tuple:
+    return f.kind, f.unit, f.value
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    question: str  # cleaned
+    named_documents: tuple[str, ...]  # ids of the documents the question names
+    without_names: str  # the question with those names taken out
+    expanded: str  # what is searched: the question (without names) and glossary expansions
+    terms: frozenset[str]  # content words of `expanded`, for passage overlap
+    question_terms: frozenset[str]  # content words of the question, for answer sentences
+    kinds: tuple[str, ...]  # passage kinds it names
+    asked_figures: tuple[str, ...]  # figure kinds it asks for, most specific first
+    wanted_figures: frozenset[str]  # figure kinds that answer those
+    times: frozenset[str]  # years and periods it names (time_key)
+    asks_for_unit: bool  # names a Figure, chart or table
+    asks_for_source: bool  # asks what backs a claim (footnote words)
+
+    def without_citations(self) -> str:
+        """The question but for document names and locators ("Figure 13 of the NAO report")."""
+        rest = self.without_names
+        for pattern, _ in REFERENCE_PATTERNS:
+            rest = pattern.sub(" ", rest)
+        return rest
+
+
+def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
+    """Read a cleaned question once for every part of the engine."""
+    # A document's name chooses the document; as words to match it would favour footnotes that cite
+    # reports of that name.
+    named, without_names = find_documents(question, documents)
+    expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
+    asked = asked_figure_kinds(question)
+    kinds = tuple(kind for kind, pattern in KIND_WORDS if re.search(pattern, question, re.IGNORECASE))
+    # "between 2010-11 and 2016-17": compared as parsed figures, "2010–11" in the text is "2010-11" typed.
+    times = frozenset(time_key(q) for q in extract_quantities(question) if q.kind in ("year", "period"))
+    return QueryAnalysis(
+        question=question, named_documents=named, without_names=without_names, expanded=expanded,
+        terms=content_terms(expanded), question_terms=content_terms(question), kinds=kinds,
+        asked_figures=asked, wanted_figures=frozenset(k for a in asked for k in COMPATIBLE[a]), times=times,
+        asks_for_unit=FIGURE in kinds or TABLE in kinds,
+        asks_for_source=FOOTNOTE in kinds,
+    )

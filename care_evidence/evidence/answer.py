@@ -1,0 +1,235 @@
+"""The answer shown on top of the passages: whether the reports answer at all, and which sentences do.
+
+Every rule that chooses an answer sentence is here: its cosine to the question, its share of the
+question's words, a bonus for stating a figure of the kind asked for, the rank of its passage, and
+penalties for other years, for captions and footnotes not asked for, and for folded duplicates.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from care_evidence.evidence import messages
+from care_evidence.evidence.analysis import QueryAnalysis, time_key, value_key
+from care_evidence.evidence.models import Answer, AnswerSentence, Citation, FigureMention, Filters, ScoredPassage
+from care_evidence.evidence.settings import Settings
+from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.lexical import content_terms, overlap
+from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, TABLE, Passage
+from care_evidence.indexer.quantities import extract_quantities
+
+
+@dataclass
+class ScoredSentence:
+    score: float
+    row: int  # sentence row
+    passage: Passage
+    citation: Citation
+    text: str
+    figures: list[FigureMention]
+    states_wanted_figure: bool
+
+
+@functools.cache
+def _asking_for_a_passage() -> frozenset[str]:
+    """Words that ask for any passage ("what does Figure 13 show"), stemmed as questions are."""
+    return frozenset(content_terms("show shows say says said tell mean means contain contains describe "
+                                   "describes illustrate illustrates set out give gives state states"))
+
+
+def figures_in(passage: Passage, sentence: str) -> list[FigureMention]:
+    """Figures of a sentence, each taken from the passage's own printed text (never composed)."""
+    out, used = [], set()
+    for q in extract_quantities(sentence):
+        printed = " ".join(q.printed.split())
+        for i, pq in enumerate(passage.quantities):
+            if i not in used and " ".join(pq.printed.split()) == printed:
+                used.add(i)
+                out.append(FigureMention(pq.printed, pq.kind, pq.value, pq.unit, passage.id, pq.start, pq.end))
+                break
+    return out
+
+
+def asks_only_for(view: IndexView, analysis: QueryAnalysis, passage: Passage, settings: Settings) -> bool:
+    """Whether the question's words, but for the passage's citation and words that ask for any
+    passage ("what does ... show"), are mostly in the passage."""
+    asked = frozenset(content_terms(analysis.without_citations())) - _asking_for_a_passage()
+    return not asked or overlap(asked, view.passage_terms(view.row(passage.id))) >= settings.named_passage_overlap
+
+
+def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassage], cited: set[int],
+           vector: np.ndarray, filters: Filters, settings: Settings) -> Answer:
+    """The answer to a question from its ranked passages, or "not found" with them as the closest."""
+    question, asked = analysis.question, analysis.asked_figures
+    if not passages:
+        return Answer(question, False, messages.nothing_matches(filters.active), asked_for=asked)
+    top = passages[: settings.answer_passages]
+    best_similarity = max(view.best_sentence_similarity(view.row(p.passage.id), vector) for p in top)
+    # "What does NAO Figure 13 show?": a passage the question names answers it, however little its
+    # words (a figure's title) resemble the question's, if the question asks nothing else of it
+    # ("How many astronauts does NAO Figure 13 show landing on Mars?" is not found).
+    named = [p for p in top if view.row(p.passage.id) in cited]
+    if best_similarity < settings.not_found_similarity and not (named and asks_only_for(view, analysis,
+                                                                                         named[0].passage, settings)):
+        return Answer(question, False, messages.nothing_answers(), passages=passages, asked_for=asked)
+    # The answer is read from the passage the question names, not from another that says more; and
+    # from the report the question names, when one of the top passages is from it.
+    from_named_report = [p for p in top if p.passage.doc_id in analysis.named_documents]
+    sentences = answer_sentences(view, analysis, named or from_named_report or top, vector, filters, settings)
+    return Answer(question, True, "", sentences, passages, asked)
+
+
+def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredPassage], vector: np.ndarray,
+                     filters: Filters, settings: Settings) -> list[AnswerSentence]:
+    """The best sentence of the top passages (any of them); with a second one when the question asks
+    for a figure and another sentence states one nearly as well; with the list a sentence leads into."""
+    scored = [s for passage, citation, score in _sources(view, top, filters, settings)
+              for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings)]
+    if not scored:  # passages without sentences: quote the top passage's opening
+        sp = top[0]
+        text = sp.passage.search_text[: settings.opening_chars]
+        return [AnswerSentence(text, sp.citation, figures_in(sp.passage, text))]
+    scored.sort(key=lambda s: -s.score)
+    chosen = [scored[0]] + _second_figure_sentence(analysis, scored, settings)
+    chosen += _list_after_lead_in(view, chosen, settings)
+    chosen += _context_it_needs(view, chosen, settings)
+    chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
+    wanted = analysis.wanted_figures
+    for s in chosen:
+        if wanted:  # the figures the question asks for first
+            s.figures.sort(key=lambda f: f.kind not in wanted)
+    return [AnswerSentence(s.text, s.citation, s.figures) for s in chosen]
+
+
+def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters,
+             settings: Settings) -> list[tuple[Passage, Citation, float]]:
+    """The top passages and the duplicates folded into them (a Key fact often states the figure most
+    directly) that the filters allow, each with its citation and score."""
+    out = []
+    for sp in top:
+        out.append((sp.passage, sp.citation, sp.score))
+        duplicates = [view.passage(c.passage_id) for c in sp.also_in]
+        out += [(p, view.citation(p), sp.score - settings.duplicate_sentence_penalty) for p in duplicates
+                if view.allows(p, filters)]
+    return out
+
+
+def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage, citation: Citation,
+                      behind_top: float, vector: np.ndarray, settings: Settings) -> list[ScoredSentence]:
+    """Each sentence of a passage scored as an answer; `behind_top`: its passage's score minus the top's."""
+    # A Figure's or Table's flattened caption reads badly as an answer unless asked for. A footnote
+    # names a source: it matches the question's words, but what the source found is in the
+    # paragraph citing it, unless the question asks for the source.
+    penalty = settings.unit_sentence_penalty if passage.kind in (FIGURE, TABLE) and not analysis.asks_for_unit else 0.0
+    if passage.kind == FOOTNOTE and not analysis.asks_for_source:
+        penalty += settings.footnote_sentence_penalty
+    out = []
+    for row in view.sentence_rows(view.row(passage.id)):
+        text = view.sentence_text(row)
+        if not analysis.asks_for_unit and _is_bare_title(passage, text):
+            continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
+        figures = figures_in(passage, text)
+        has_wanted = any(f.kind in analysis.wanted_figures for f in figures)
+        stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
+        other_times = bool(analysis.times and stated and not analysis.times & stated)
+        # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
+        score = (float(view.sentence_vectors[row].astype(np.float32) @ vector)
+                 + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
+                 + (settings.figure_sentence_bonus if has_wanted else 0.0)
+                 - (settings.time_mismatch_penalty if other_times else 0.0)
+                 + settings.passage_rank_weight * behind_top - penalty)
+        out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
+    return out
+
+
+def _is_bare_title(passage: Passage, sentence: str) -> bool:
+    """A Figure's, Table's or Box's heading and nothing more: its label and title, no finding."""
+    if passage.kind not in (FIGURE, TABLE, BOX) or not passage.title:
+        return False
+    rest = sentence.strip().removeprefix(passage.locator).strip(" :.–-")
+    return not rest or rest.rstrip(".") == passage.title.strip().rstrip(".")
+
+
+def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence],
+                            settings: Settings) -> list[ScoredSentence]:
+    """A second sentence stating a figure of the kind asked for, when nearly as good: "the minimum was
+    £3.8 billion" and "the total was £5.3 billion" both answer "how much". One whose figures are mostly
+    those of the first (the same breakdown restated) adds nothing."""
+    wanted, best = analysis.wanted_figures, scored[0]
+    if not wanted:
+        return []
+    stated = {value_key(f) for f in best.figures if f.kind in wanted}
+    for other in scored[1:]:
+        if best.score - other.score >= settings.second_sentence_margin:
+            break
+        its = [value_key(f) for f in other.figures if f.kind in wanted]
+        mostly_new = sum(k in stated for k in its) <= settings.second_sentence_max_shared * len(its)
+        if other.states_wanted_figure and other.text != best.text and mostly_new:
+            return [other]
+    return []
+
+
+# A sentence opening with one of these points back to the sentence before it ("It also spent ...").
+_POINTS_BACK = re.compile(r"^(It|Its|This|These|They|Their|That|Those|Such|There|He|She)\b")
+
+
+def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
+    """What a chosen sentence cannot be read without: the sentence before one that opens with a
+    pronoun ("It also spent £60 million ..."), and the sentence after a Figure's, Table's or Box's
+    bare title ("Figure 15 Our audit approach"), so that no answer is a pointer or a heading."""
+    taken = {s.row for s in chosen}
+    extra = []
+    for s in chosen:
+        rows = view.sentence_rows(view.row(s.passage.id))
+        needed = []
+        row, text = s.row, s.text
+        # Back to the sentence that names what "it" is ("It stated ... It delayed ..." both point to
+        # the sentence before them), within the passage.
+        while _POINTS_BACK.match(text) and row > rows.start and len(needed) < settings.points_back_sentences:
+            row -= 1
+            text = view.sentence_text(row)
+            needed.append(row)
+        if s.passage.kind in (FIGURE, TABLE, BOX) and s.row == rows.start and s.row + 1 < rows.stop:
+            needed.append(s.row + 1)
+        for neighbour in needed:
+            if neighbour not in taken:
+                taken.add(neighbour)
+                text = view.sentence_text(neighbour)
+                figures = figures_in(s.passage, text)
+                extra.append(ScoredSentence(0.0, neighbour, s.passage, s.citation, text, figures, False))
+    return extra
+
+
+def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
+    """What follows a chosen sentence that only leads into a list ("An early evaluation ... found
+    that:"): alone, it says nothing. A list ends its paragraph in these reports, and an item may run
+    to several sentences, so the rest of the passage is taken, up to the list_chars setting."""
+    taken = {s.row for s in chosen}
+    items = []
+    for s in chosen:
+        if not s.text.rstrip().endswith(":"):
+            continue
+        budget = settings.list_chars
+        for item_row in range(s.row + 1, view.sentence_rows(view.row(s.passage.id)).stop):
+            item = view.sentence_text(item_row)
+            budget -= len(item)
+            if budget < 0:
+                break
+            if item_row not in taken:
+                taken.add(item_row)
+                items.append(ScoredSentence(0.0, item_row, s.passage, s.citation, item,
+                                            figures_in(s.passage, item), False))
+    return items
+
+
+def answer_from_citation(view: IndexView, question: str, found: ScoredPassage, passages: list[ScoredPassage],
+                         message: str, settings: Settings) -> Answer:
+    """A question that is a citation ("NAO para 2.7"): the passage it names, its first sentence as the answer."""
+    rows = view.sentence_rows(view.row(found.passage.id))
+    text = view.sentence_text(rows.start) if len(rows) else found.passage.search_text[: settings.opening_chars]
+    return Answer(question, True, message, [AnswerSentence(text, found.citation, figures_in(found.passage, text))],
+                  passages)

@@ -1,0 +1,131 @@
+"""`python -m care_evidence.evidence ask|lookup`: questions and citations from the command line.
+
+With --batch, reads one question (or citation) per line from standard input and writes one JSON
+object per line. Domain errors become one-line messages; nothing here holds retrieval logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from care_evidence.evidence.limits import MAX_PASSAGES_SHOWN, check_count
+from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
+from care_evidence.evidence.query import QueryError
+from care_evidence.indexer.cli_common import EXIT_USAGE, add_location_arguments, add_setting_argument, settings_from
+
+
+def _passage_count(text: str) -> int:
+    try:
+        return check_count(int(text))
+    except (ValueError, QueryError) as err:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_PASSAGES_SHOWN}, not {text!r}") from err
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m care_evidence.evidence", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_location_arguments(parser)
+    add_setting_argument(parser)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("ask", "answer a question with cited passages"),
+                            ("lookup", "find a passage by reference ('NAO para 2.7') or by a pasted quote")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("text", nargs="?", help="the question or citation (omit with --batch)")
+        cmd.add_argument("--json", action="store_true", help="print JSON")
+        cmd.add_argument("--batch", action="store_true", help="one input per line on stdin, JSON lines out")
+        cmd.add_argument("-k", type=_passage_count, default=5,
+                         help=f"passages to show, 1 to {MAX_PASSAGES_SHOWN} (default: %(default)s)")
+        cmd.add_argument("--doc", action="append", default=[],
+                         help="only this document (id, label or alias such as PAC); repeatable")
+        cmd.add_argument("--kind", action="append", default=[],
+                         help="only this passage kind (paragraph, footnote, figure, table, ...); repeatable")
+        cmd.add_argument("--from", dest="date_from", default="", help="documents dated from (YYYY or YYYY-MM-DD)")
+        cmd.add_argument("--to", dest="date_to", default="", help="documents dated up to (YYYY or YYYY-MM-DD)")
+    return parser
+
+
+def format_answer(answer: Answer) -> str:
+    lines = []
+    if answer.found:
+        if answer.caveat:
+            lines.append(answer.caveat)
+        for s, cite in zip(answer.sentences, answer.citation_shown_after(), strict=True):
+            text = s.text
+            for f in s.figures:  # figures marked as **£5.3 billion**
+                text = text.replace(f.printed, f"**{f.printed}**", 1)
+            lines.append(text)
+            if cite:
+                lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
+        also = [str(c) for c in answer.also_in()]
+        if also:
+            lines.append(f"  also in: {'; '.join(also)}")
+    else:
+        lines.append(answer.message)
+    lines.append("\nPassages:")
+    for i, p in enumerate(answer.passages, start=1):
+        ocr = ", OCR text" if p.citation.ocr else ""
+        lines.append(f"{i}. {p.citation} [{p.passage.kind}, score {p.score:.2f}{ocr}]")
+        lines.append(f"   {p.sentence_text or p.passage.search_text[:200]}")
+    return "\n".join(lines)
+
+
+def format_lookup(result: LookupResult) -> str:
+    lines = [result.message]
+    for d in result.differences:
+        lines.append(f"  {d.op}: quoted {d.quoted!r} / source {d.source!r}")
+    for p in result.passages[:5]:
+        ocr = f"; {OCR_CAUTION}" if p.citation.ocr else ""
+        lines.append(f"\n{p.citation} [{p.passage.kind}{ocr}]\n{p.passage.text}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from care_evidence.evidence.engine import Engine
+    from care_evidence.indexer.build import build_index
+    from care_evidence.indexer.store import IndexMissing
+
+    try:
+        filters = Filters(tuple(args.doc), tuple(args.kind), args.date_from, args.date_to)
+    except QueryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = settings_from(args)
+    try:
+        engine = Engine.load(args.index, settings=settings)
+    except IndexMissing:
+        print(f"no index in {args.index}; building it from {args.corpus} ...", file=sys.stderr)
+        build_index(args.corpus, args.index, progress=False)
+        engine = Engine.load(args.index, settings=settings)
+
+    def run(text: str):
+        if args.command == "ask":
+            return engine.ask(text, k=args.k, filters=filters)
+        return engine.lookup(text, filters=filters)
+
+    if args.batch:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                payload = run(line.rstrip("\n")).to_dict()
+            except QueryError as err:
+                payload = {"query": line.rstrip("\n")[:200], "error": str(err)}
+            print(json.dumps(payload, ensure_ascii=False), flush=True)
+        return 0
+    if not args.text:
+        print("error: give the text to ask or look up, or use --batch", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = run(args.text)
+    except QueryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(format_answer(result) if isinstance(result, Answer) else format_lookup(result))
+    return 0

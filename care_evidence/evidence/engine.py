@@ -1,0 +1,148 @@
+"""The query engine: load an index once, then answer questions and look citations up.
+
+A thin front over the parts, each a module with one job:
+analysis (what a question asks) -> candidates (four searches) -> rerank (fusion, features, score)
+-> folding ("also in") -> answer (not found, or the sentences that answer); lookup (references and
+quotes); messages (the English); settings (every tunable); view (what all of them read).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from care_evidence.evidence.analysis import analyse
+from care_evidence.evidence.answer import answer, answer_from_citation
+from care_evidence.evidence.candidates import CandidateSearch
+from care_evidence.evidence.features import Candidate
+from care_evidence.evidence.folding import also_in, fold_duplicates
+from care_evidence.evidence.lookup import Lookup
+from care_evidence.evidence.messages import Status
+from care_evidence.evidence.models import Answer, Citation, Filters, LookupResult, ScoredPassage
+from care_evidence.evidence.query import clean_query
+from care_evidence.evidence.references import parse_reference
+from care_evidence.evidence.requirements import caveat, unmet
+from care_evidence.evidence.rerank import rerank
+from care_evidence.evidence.settings import Settings, load_settings
+from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+from care_evidence.indexer.models import Passage
+from care_evidence.indexer.store import LoadedIndex, load_index
+
+
+class Engine:
+    """Loaded once per process; every method is safe to call from several threads. Nothing here is
+    proportional to the corpus per question: passages are read on demand, vectors memory-mapped."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings | None = None):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings or load_settings(index.root.parent.parent)
+        self.view = IndexView(index, self.settings)
+        self.passages = index.passages
+        self.documents = index.documents
+        self._lock = threading.Lock()  # the torch model is shared between threads
+        self.searches = CandidateSearch(self.view, self.settings, self._embed)
+        self._lookup = Lookup(self.view, self.settings)
+        # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
+        # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
+        threadpool_limits(limits=1, user_api="blas")
+        self.outline = lru_cache(maxsize=self.settings.outline_cache)(self._outline)
+
+    @classmethod
+    def load(cls, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None) -> Engine:
+        return cls(load_index(index_dir, MODEL_NAME), embedder or Embedder(), settings or load_settings(index_dir))
+
+    def clear_caches(self) -> None:
+        """Forget what earlier questions decoded and stemmed: a benchmark can then time a warm process
+        on questions it has seen without reusing their candidates' work."""
+        self.view.clear_caches()
+        self._lookup.clear_caches()
+
+    def cache_sizes(self) -> dict[str, int]:
+        """How much earlier questions left in the caches (clear_caches empties them)."""
+        return {**self.view.cache_sizes(), "quote texts": self._lookup.quotes.cached()}
+
+    def _embed(self, text: str) -> np.ndarray:
+        with self._lock:
+            return self.embedder.encode_query(text)
+
+    # --- passages ---------------------------------------------------------------------------------
+    def citation(self, passage: Passage) -> Citation:
+        return self.view.citation(passage)
+
+    def passage(self, passage_id: str) -> Passage:
+        return self.view.passage(passage_id)
+
+    def context(self, passage_id: str, before: int = 2, after: int = 2) -> list[Passage]:
+        """The passage with its neighbours in the same section, in document order."""
+        return self.passages.neighbours(self.passage(passage_id), before, after)
+
+    def also_in(self, passage: Passage) -> list[Citation]:
+        """Other places stating the passage's fact."""
+        return also_in(self.view, passage)
+
+    def sentences(self, passage: Passage) -> list[str]:
+        """The passage's sentences as split at build time."""
+        return [self.view.sentence_text(r) for r in self.view.sentence_rows(self.view.row(passage.id))]
+
+    def _outline(self, doc_id: str) -> dict[tuple[str, ...], list[Passage]]:
+        """A document's sections (heading paths) in reading order, each with its passages."""
+        out: dict[tuple[str, ...], list[Passage]] = {}
+        for row in self.passages.rows_of_documents((doc_id,)):
+            p = self.passages[row]
+            out.setdefault(p.section, []).append(p)
+        return out
+
+    # --- questions --------------------------------------------------------------------------------
+    def candidates(self, question: str, filters: Filters | None = None, depth: int | None = None,
+                   shortlist: int | None = None) -> tuple[list[Candidate], np.ndarray | None]:
+        """Every scored candidate of a question, best first, and its vector (for tuning and benchmarks)."""
+        analysis = analyse(clean_query(question), self.documents)
+        lists = self.searches.search(analysis, filters or Filters(), depth)
+        if lists is None:
+            return [], None
+        return rerank(self.view, analysis, lists, self.settings, shortlist), lists.vector
+
+    def rank(self, question: str, k: int = 10, filters: Filters | None = None) -> list[ScoredPassage]:
+        """Ranked passages for a question, duplicates folded."""
+        filters = filters or Filters()
+        candidates, _ = self.candidates(question, filters)
+        return fold_duplicates(self.view, candidates, k, filters)
+
+    def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+        """The sentences that answer the question, their figures and citations, and the passages behind them."""
+        question = clean_query(question)
+        filters = filters or Filters()
+        self.view.allowed_rows(filters)  # an unknown document in the filters is an error before anything else
+        reference = parse_reference(question, self.documents, self.settings.max_reference_words)
+        if reference is not None:  # "NAO para 2.7" typed as a question: show that passage
+            named = self._lookup.resolve(question, reference)
+            resolved = self._lookup.within_filters(named, filters)
+            if named.found and not resolved.found:  # the passage exists, the filters leave it out
+                return Answer(question, False, resolved.message)
+            if resolved.status == Status.FOUND:
+                return answer_from_citation(self.view, question, resolved.passages[0], resolved.passages[:k],
+                                            resolved.message, self.settings)
+        analysis = analyse(question, self.documents)
+        lists = self.searches.search(analysis, filters)
+        candidates = rerank(self.view, analysis, lists, self.settings) if lists else []
+        # The answer reads the same top passages however many are shown (k).
+        passages = fold_duplicates(self.view, candidates, max(k, self.settings.answer_passages), filters)
+        result = answer(self.view, analysis, passages, lists.cited if lists else set(),
+                        lists.vector if lists else None, filters, self.settings)
+        reason = unmet(self.view, analysis, result, filters) if result.found else None
+        if reason:  # a confident answer the question did not ask for is worse than none
+            result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
+        elif result.found:
+            result.caveat = caveat(self.view, analysis)
+        result.passages = result.passages[:k]
+        return result
+
+    def lookup(self, text: str, filters: Filters | None = None) -> LookupResult:
+        """A citation typed by hand, or a pasted quote, resolved to the passage it points to."""
+        return self._lookup.lookup(text, filters or Filters())

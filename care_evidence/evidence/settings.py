@@ -1,0 +1,214 @@
+"""Every tunable of the query engine in one registry: a name, a default and a line of help.
+
+As datasette keeps its settings: one tuple of `Setting`s is the only place a number that steers
+retrieval, re-ranking, answers or look-ups is written. Chosen values live in `ranking.toml` (the
+project's, beside this file, written by `python -m care_evidence.eval.tune --write`; one beside the index folder
+overrides it), then the environment (`EVIDENCE_SETTINGS="shortlist=80,weight_rrf=0.5"`), then the
+command line (`--setting shortlist=80`). An unknown name is an error that lists the valid ones. The
+values in force are recorded in the index manifest and in every evaluation report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+RANKING_FILE = "ranking.toml"
+PROJECT_RANKING = Path(__file__).with_name(RANKING_FILE)
+ENVIRONMENT_VARIABLE = "EVIDENCE_SETTINGS"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: int | float
+    help: str
+    minimum: float | None = 1  # the least value that makes sense; None: any finite number (weights)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- candidates and fusion ---
+    Setting("rrf_k", 60, "reciprocal-rank fusion: a list's rank r adds 1 / (rrf_k + r) (Cormack et al. 2009)"),
+    Setting("fused_depth", 50, "ranks of each list fused, when at most deep_from passages are searched"),
+    Setting("deep_from", 20_000, "passages searched above which deep_depth ranks are fused: at a million passages "
+            "the answer sits deeper in each list (bench/scale.py: Recall@5 1M 0.787 -> 0.823)", minimum=0),
+    Setting("deep_depth", 100, "ranks of each list fused above deep_from passages"),
+    Setting("pool", 100, "passages taken from BM25 and dense (more if a deeper fusion is asked for)"),
+    Setting("sentence_pool_factor", 3, "sentence lists are drawn this many times deeper than passage lists"),
+    Setting("cited_max_documents", 3, "'Figure 7' with no document named cites it in at most this many documents"),
+    # --- re-ranking ---
+    Setting("shortlist", 60, "fused candidates fully scored (passage read, words stemmed): the best by the features "
+            "known for all; the five reports' top 5 is the same for every question (tested)"),
+    Setting("terms_cache", 100_000, "passages' and sentences' word sets kept in memory"),
+    Setting("outline_cache", 64, "documents whose outline (sections and passages) is kept for Browse"),
+    Setting("weight_rrf", 1.0, "re-ranking weight of the fused rank (normalised to the best)", minimum=None),
+    Setting("weight_sentence", 1.0, "re-ranking weight: cosine of the passage's sentence closest to the question",
+            minimum=None),
+    Setting("weight_overlap", 1.0, "re-ranking weight of the share of the question's content words in the passage",
+            minimum=None),
+    Setting("weight_figure", 0.15, "re-ranking weight: the passage states a figure of the kind asked for",
+            minimum=None),
+    Setting("weight_document", 0.25, "re-ranking weight: the question names the passage's document", minimum=None),
+    Setting("weight_kind", 0.3, "re-ranking weight: the question names the passage's kind (Figure, table, footnote)",
+            minimum=None),
+    Setting("weight_cited", 0.8, "re-ranking weight: the question cites the passage itself ('Figure 7 of the NAO')",
+            minimum=None),
+    # --- answers ---
+    Setting("not_found_similarity", 0.40, "best sentence cosine of the top passages below which nothing answers",
+            minimum=0),
+    Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
+    Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
+            minimum=0),
+    Setting("figure_sentence_bonus", 0.12, "answer sentence: bonus when it states a figure of the kind asked for",
+            minimum=0),
+    Setting("passage_rank_weight", 0.5, "answer sentence: weight of (its passage's score - the top passage's)",
+            minimum=0),
+    Setting("second_sentence_margin", 0.12, "a second figure sentence is added when within this of the first",
+            minimum=0),
+    Setting("second_sentence_max_shared", 0.5, "... and when at most this share of its asked-for figures are the "
+            "first's (not the same breakdown restated)", minimum=0),
+    Setting("named_passage_overlap", 0.5, "a passage the question cites answers it when it holds this share of the "
+            "question's other content words ('What does NAO Figure 13 show?')", minimum=0),
+    Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
+            "only other ones", minimum=0),
+    Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
+            minimum=0),
+    Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for",
+            minimum=0),
+    Setting("duplicate_sentence_penalty", 0.3, "answer sentence: penalty for a folded duplicate's sentence", minimum=0),
+    Setting("points_back_sentences", 3, "sentences walked back from one opening with a pronoun ('It also spent') "
+            "to the one naming what it is", minimum=0),
+    Setting("list_chars", 1500, "characters of list shown after a sentence that leads into it ('... found that:')",
+            minimum=0),
+    Setting("opening_chars", 400, "characters quoted from a passage that has no sentences"),
+    # --- look-ups ---
+    Setting("malformed_reference_words", 6, "a text this short with a locator word is a citation, never a quote",
+            minimum=0),
+    Setting("max_reference_words", 9, "a text longer than this is never read as a reference"),
+    Setting("clean_lookup_below", 400, "a look-up shorter than this is cleaned of markup like a question", minimum=0),
+    Setting("quote_min_chars", 12, "a quote shorter than this (normalised) is not looked for", minimum=0),
+    Setting("quote_min_altered_words", 5, "a quote shorter than this is found verbatim or not at all", minimum=0),
+    Setting("quote_match_cutoff", 85.0, "partial-ratio score below which a quote is not found", minimum=0),
+    Setting("quote_candidates", 5, "passages aligned with a quote"),
+    Setting("quote_candidate_pool", 50, "passages a quote's words pick (BM25) for alignment"),
+    Setting("quote_scan_all_below", 20_000, "an index this small is scanned whole when the pool misses a quote",
+            minimum=0),
+    Setting("quote_text_cache", 50_000, "passages' normalised texts kept for quote matching"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """An unknown setting or a value of the wrong type; the message lists the valid names."""
+
+
+class Settings(Mapping[str, int | float]):
+    """The values in force, read as attributes: `settings.shortlist`."""
+
+    def __init__(self, values: Mapping[str, int | float] | None = None):
+        self._values = {s.name: s.default for s in SETTINGS}
+        for name, value in (values or {}).items():
+            self._values[name] = _coerce(name, value)
+
+    def __getattr__(self, name: str) -> int | float:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> int | float:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **changes: int | float) -> Settings:
+        return Settings({**self._values, **changes})
+
+    def weights(self) -> dict[str, float]:
+        """The re-ranking weights by feature name ("rrf", "sentence", ...)."""
+        return {name.removeprefix("weight_"): value for name, value in self._values.items()
+                if name.startswith("weight_")}
+
+
+def _coerce(name: str, value: object) -> int | float:
+    if name not in _BY_NAME:
+        raise SettingsError(f"unknown setting {name!r}; settings are {', '.join(_BY_NAME)}")
+    setting = _BY_NAME[name]
+    kind = type(setting.default)
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = kind(value) if isinstance(value, str) else value
+        if kind is int and isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if not isinstance(number, int | float) or (kind is int and not isinstance(number, int)):
+            raise ValueError
+        if not math.isfinite(number):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise SettingsError(f"setting {name!r} must be {'a whole number' if kind is int else 'a finite number'}, "
+                            f"not {value!r}") from None
+    if setting.minimum is not None and number < setting.minimum:
+        raise SettingsError(f"setting {name!r} must be at least {setting.minimum:g}, not {value!r}")
+    return kind(number)
+
+
+def parse_assignments(items: Iterable[str], source: str) -> dict[str, str]:
+    """"name=value" strings (from the command line or the environment) as a dict."""
+    out = {}
+    for item in items:
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SettingsError(f"{source}: {item!r} is not name=value")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _read_file(path: Path) -> dict[str, int | float]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path}: cannot be read as TOML ({err})") from err
+    unknown = sorted(set(data) - set(_BY_NAME))
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)}; settings are {', '.join(_BY_NAME)}")
+    return data
+
+
+def load_settings(index_dir: Path | None = None, overrides: Mapping[str, object] | None = None,
+                  environ: Mapping[str, str] = os.environ) -> Settings:
+    """Defaults, then the project's ranking.toml, the index folder's, EVIDENCE_SETTINGS, `overrides`."""
+    values: dict[str, object] = {}
+    for path in (PROJECT_RANKING, index_dir / RANKING_FILE if index_dir else None):
+        if path is not None and path.is_file():
+            values.update(_read_file(path))
+    values.update(parse_assignments(environ.get(ENVIRONMENT_VARIABLE, "").split(","), ENVIRONMENT_VARIABLE))
+    values.update(overrides or {})
+    return Settings(values)
+
+
+def write_ranking_file(values: Mapping[str, int | float], path: Path = PROJECT_RANKING) -> None:
+    """Write chosen values (checked against the registry) as the ranking.toml the engine reads."""
+    settings = Settings(values)
+    lines = ["# Values chosen for the engine's settings (care_evidence/evidence/settings.py says what each does).",
+             "# Written by `python -m care_evidence.eval.tune --write`; edit by hand only with a held-out check.", ""]
+    lines += [f"{name} = {settings[name]!r}" for name in values]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def documentation() -> str:
+    """The registry as a Markdown table, for docs/retrieval.md."""
+    rows = ["| setting | default | least | what it does |", "|---|---|---|---|"]
+    rows += [f"| `{s.name}` | {s.default} | {'' if s.minimum is None else f'{s.minimum:g}'} | {s.help} |"
+             for s in SETTINGS]
+    return "\n".join(rows)
