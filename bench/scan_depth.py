@@ -47,8 +47,8 @@ class ExactSearcher:
 
 
 def _question_vectors(engine, facts) -> np.ndarray:
+    from care_evidence.evidence.doc_names import find_documents
     from care_evidence.evidence.glossary import expand
-    from care_evidence.evidence.references import find_documents
 
     return np.stack([engine.embedder.encode_query(expand(find_documents(f.question, engine.documents)[1]))
                      for f in facts]).astype(np.float32)

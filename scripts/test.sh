@@ -14,3 +14,5 @@ EVIDENCE_TEST_INDEX=index .venv/bin/python -m pytest -n 2 "$@"
 .venv/bin/python -m care_evidence.eval --check --retrievers engine
 # What the user reads: abstention, named-document compliance and answer accuracy ([answers] thresholds).
 .venv/bin/python -m care_evidence.eval.answers --check
+# Checking a text: references as people write them, misremembered quotes, the claim check ([checking]).
+.venv/bin/python -m care_evidence.eval.checking --check

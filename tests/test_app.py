@@ -187,6 +187,44 @@ def test_lookup_damaged_quote_is_altered_with_differences(app):
     assert "NAO 2017, para 2.7" in [c.value for c in app.code]
 
 
+def test_lookup_misremembered_quote_is_a_paraphrase_with_the_reports_words(app):
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input("According to the NAO, delayed days went up by 185,000 in 2015-16.")
+    run_ok(app)
+    assert any(n.startswith("Not a quotation: this paraphrases NAO 2017, para 2.7") for n in notices(app, "info"))
+    assert "The report's words" in [s.value for s in app.subheader]
+    assert "NAO 2017, para 2.7" in [c.value for c in app.code]
+
+
+# --- Check a text ------------------------------------------------------------------------------
+
+def test_check_marks_each_claim_with_its_verdict_and_evidence(app):
+    go(app, "check")
+    app.button(key="check-example").click()
+    run_ok(app)
+    assert [s.value for s in app.subheader] == ["1. supported", "2. differs", "3. partly supported"]
+    assert any("£611 million" in n and "£511m" in n for n in notices(app, "error"))
+    assert "NAO 2017, para 1.6" in [c.value for c in app.code]
+    assert app.get("download_button"), "the whole check downloads as Markdown"
+
+
+def test_check_leaves_an_excluded_document_out_of_the_evidence(app):
+    go(app, "check")
+    app.multiselect(key="check_exclude").set_value(["nao2017"])
+    app.text_area(key="check_text").input("Delayed transfers of care increased by 76% between August 2010 and "
+                                          "November 2016.")
+    run_ok(app)
+    assert not any(c.value.startswith("NAO 2017") for c in app.code)
+
+
+def test_check_shows_pasted_markup_as_text(app):
+    go(app, "check")
+    app.text_area(key="check_text").input("<script>alert(1)</script> The Better Care Fund pooled <b>£5.3 "
+                                          "billion</b> in 2015-16.")
+    run_ok(app)
+    assert all("<script" not in m.value for m in app.markdown if m.proto.allow_html)
+
+
 def test_lookup_ambiguous_reference_lists_candidates(app):
     app.query_params["lookup"] = "Figure 7"
     run_ok(app)

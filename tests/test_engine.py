@@ -7,9 +7,9 @@ import json
 import pytest
 
 from care_evidence.eval.data import load_facts, load_lookups
+from care_evidence.evidence.doc_names import find_documents
 from care_evidence.evidence.models import Filters
 from care_evidence.evidence.query import QueryError
-from care_evidence.evidence.references import find_documents
 
 
 def test_pooled_fund_question_answers_5_3_billion_from_nao(engine):
@@ -192,10 +192,18 @@ def test_a_key_facts_entry_is_looked_up_by_its_figure(engine, query, locator):
     assert [p.passage.locator for p in result.passages] == [locator]
 
 
-@pytest.mark.parametrize("query", ["PAC recommendation 2", "NAO recommendation b"])
+@pytest.mark.parametrize("query", ["PAC paragraph two point seven", "NAO para 2.7.9.1"])
 def test_a_citation_the_tool_cannot_read_is_not_matched_as_a_quote(engine, query):
     result = engine.lookup(query)
     assert result.status == "not found" and "is not a citation this tool can read" in result.message
+
+
+def test_recommendations_by_letter_or_said_not_held(engine):
+    """The NAO letters its recommendations (Summary para 26 a-g); the PAC's are not in the corpus."""
+    assert str(engine.lookup("NAO recommendation b").passages[0].citation) == "NAO 2017, Summary para 26(b)"
+    result = engine.lookup("PAC recommendation 2")
+    assert result.status == "not found" and not result.candidates
+    assert "not the report's conclusions and recommendations" in result.message
 
 
 def test_a_few_words_are_found_verbatim_or_not_at_all(engine):

@@ -13,11 +13,13 @@ from care_evidence.evidence.engine import Engine
 from care_evidence.evidence.limits import INPUT_LIMITS
 from care_evidence.indexer.models import PASSAGE_KINDS
 
-PAGES = {"ask": "Ask", "lookup": "Look up", "browse": "Browse", "figures": "Figures", "quality": "Quality"}
+PAGES = {"ask": "Ask", "lookup": "Look up", "check": "Check a text",
+         "browse": "Browse", "figures": "Figures", "quality": "Quality"}
 
 # Widget values kept when their page is not shown (Streamlit forgets a widget that is not drawn).
 PERSISTENT = ("page", "ask_q", "ask_docs", "ask_kinds", "ask_k", "lookup_q", "browse_doc", "browse_section",
-              "browse_passage", "fig_text", "fig_docs", "fig_kinds", "fig_sort")
+              "browse_passage", "fig_text", "fig_docs", "fig_kinds", "fig_sort",
+              "check_text", "check_exclude")
 
 Params = dict[str, str | list[str]]
 

@@ -86,7 +86,7 @@ def _show_reference(engine: Engine, result: LookupResult) -> None:
 
 
 def _show_quote(engine: Engine, result: LookupResult) -> None:
-    tones = {"verbatim": "success", "altered": "warning"}
+    tones = {"verbatim": "success", "altered": "warning", "paraphrase": "info"}
     say(result.message, tones.get(result.status, "error"))
     if not result.passages:
         return
@@ -99,6 +99,9 @@ def _show_quote(engine: Engine, result: LookupResult) -> None:
         html(block(f'<span class="meta">Quote as pasted:</span> {highlight(result.query, quoted, "diff-old")}'))
     match = first_span(sp.passage.search_text, result.matched_text)
     spans = [match] if match else []
+    if result.status == "paraphrase":
+        st.subheader("The report's words")
+        say(result.matched_text, "caption")
     if result.status == "altered":
         inside = sp.passage.search_text[match[0]:match[1]] if match else ""
         changed = phrase_spans(inside, [d.source for d in result.differences if d.source])

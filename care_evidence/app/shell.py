@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from care_evidence.app import links, page_ask, page_browse, page_figures, page_lookup, page_quality, state
+from care_evidence.app import (
+    links,
+    page_ask,
+    page_browse,
+    page_check,
+    page_figures,
+    page_lookup,
+    page_quality,
+    state,
+)
 from care_evidence.app.render import CSS
 from care_evidence.app.widgets import say
 
 RENDERERS = {
     "ask": page_ask.render,
     "lookup": page_lookup.render,
+    "check": page_check.render,
     "browse": page_browse.render,
     "figures": page_figures.render,
     "quality": page_quality.render,

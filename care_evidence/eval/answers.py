@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from care_evidence.eval.data import DATA_DIR, load_facts
+from care_evidence.evidence.doc_names import find_documents
 from care_evidence.evidence.quotes import normalise_for_match
-from care_evidence.evidence.references import find_documents
 from care_evidence.indexer.lexical import content_terms
 
 WILD = DATA_DIR / "wild"

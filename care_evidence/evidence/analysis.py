@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from care_evidence.evidence.doc_names import find_documents
 from care_evidence.evidence.glossary import expand
 from care_evidence.evidence.intent import COMPATIBLE, asked_figure_kinds
-from care_evidence.evidence.references import REFERENCE_PATTERNS, find_documents
+from care_evidence.evidence.references import REFERENCE_PATTERNS
 from care_evidence.indexer.lexical import content_terms
 from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, DocumentInfo
 from care_evidence.indexer.quantities import extract_quantities, period_key

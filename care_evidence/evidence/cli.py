@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from care_evidence.evidence.claims import CheckResult
 from care_evidence.evidence.limits import MAX_PASSAGES_SHOWN, check_count
 from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
 from care_evidence.evidence.query import QueryError
@@ -44,7 +46,39 @@ def _parser() -> argparse.ArgumentParser:
                          help="only this passage kind (paragraph, footnote, figure, table, ...); repeatable")
         cmd.add_argument("--from", dest="date_from", default="", help="documents dated from (YYYY or YYYY-MM-DD)")
         cmd.add_argument("--to", dest="date_to", default="", help="documents dated up to (YYYY or YYYY-MM-DD)")
+    check = sub.add_parser("check", help="check each claim of a text (a file, or standard input) against the reports")
+    check.add_argument("file", nargs="?", default="-", help="the text to check; '-' or nothing: standard input")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--markdown", action="store_true", help="print the check as Markdown")
+    check.add_argument("--exclude-doc", action="append", default=[], metavar="DOC",
+                       help="leave this document (id, label or alias) out of the evidence; repeatable")
+    check.set_defaults(doc=[], kind=[], date_from="", date_to="", batch=False, text=None)
     return parser
+
+
+def read_check_text(name: str) -> str:
+    """The text to check, from a file or standard input; an error names the file and what is wrong."""
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not UTF-8 text (a PDF or Word file? save it as plain text first)") from None
+    except OSError as err:
+        raise QueryError(f"{path}: cannot be read ({err.strerror})") from None
+
+
+def format_check(result) -> str:
+    lines = []
+    for claim in result.claims:
+        lines.append(f"[{claim.verdict}] {claim.claim}")
+        lines.append(f"  {claim.message}")
+    if not result.claims:
+        lines.append("No sentence in the text makes a claim to check.")
+    return "\n".join(lines)
 
 
 def format_answer(answer: Answer) -> str:
@@ -104,7 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     def run(text: str):
         if args.command == "ask":
             return engine.ask(text, k=args.k, filters=filters)
+        if args.command == "check":
+            return engine.check(text, tuple(args.exclude_doc))
         return engine.lookup(text, filters=filters)
+
+    def shown(result) -> str:
+        if isinstance(result, Answer):
+            return format_answer(result)
+        if isinstance(result, CheckResult):
+            return result.to_markdown() if args.markdown else format_check(result)
+        return format_lookup(result)
 
     if args.batch:
         for line in sys.stdin:
@@ -116,16 +159,14 @@ def main(argv: list[str] | None = None) -> int:
                 payload = {"query": line.rstrip("\n")[:200], "error": str(err)}
             print(json.dumps(payload, ensure_ascii=False), flush=True)
         return 0
-    if not args.text:
-        print("error: give the text to ask or look up, or use --batch", file=sys.stderr)
-        return EXIT_USAGE
     try:
-        result = run(args.text)
+        text = read_check_text(args.file) if args.command == "check" else args.text
+        if not text:
+            print("error: give the text to ask or look up, or use --batch", file=sys.stderr)
+            return EXIT_USAGE
+        result = run(text)
     except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
-    else:
-        print(format_answer(result) if isinstance(result, Answer) else format_lookup(result))
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json else shown(result))
     return 0

@@ -1,9 +1,5 @@
-"""The query engine: load an index once, then answer questions and look citations up.
-
-A thin front over the parts, each a module with one job:
-analysis (what a question asks) -> candidates (four searches) -> rerank (fusion, features, score)
--> folding ("also in") -> answer (not found, or the sentences that answer); lookup (references and
-quotes); messages (the English); settings (every tunable); view (what all of them read).
+"""The query engine, a thin front over one module per job: analysis -> candidates -> rerank ->
+folding -> answer; lookup (references, quotes); claims (checking a text); messages; settings; view.
 """
 
 from __future__ import annotations
@@ -18,6 +14,7 @@ from threadpoolctl import threadpool_limits
 from care_evidence.evidence.analysis import analyse
 from care_evidence.evidence.answer import answer, answer_from_citation
 from care_evidence.evidence.candidates import CandidateSearch
+from care_evidence.evidence.claims import CheckResult, ClaimChecker
 from care_evidence.evidence.features import Candidate
 from care_evidence.evidence.folding import also_in, fold_duplicates
 from care_evidence.evidence.lookup import Lookup
@@ -47,7 +44,8 @@ class Engine:
         self.documents = index.documents
         self._lock = threading.Lock()  # the torch model is shared between threads
         self.searches = CandidateSearch(self.view, self.settings, self._embed)
-        self._lookup = Lookup(self.view, self.settings)
+        self._claims = ClaimChecker(self.view, self.settings, self.candidates)
+        self._lookup = Lookup(self.view, self.settings, self._claims)
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
         threadpool_limits(limits=1, user_api="blas")
@@ -63,8 +61,7 @@ class Engine:
         self.view.clear_caches()
         self._lookup.clear_caches()
 
-    def cache_sizes(self) -> dict[str, int]:
-        """How much earlier questions left in the caches (clear_caches empties them)."""
+    def cache_sizes(self) -> dict[str, int]:  # what clear_caches empties
         return {**self.view.cache_sizes(), "quote texts": self._lookup.quotes.cached()}
 
     def _embed(self, text: str) -> np.ndarray:
@@ -74,6 +71,10 @@ class Engine:
     # --- passages ---------------------------------------------------------------------------------
     def citation(self, passage: Passage) -> Citation:
         return self.view.citation(passage)
+
+    def check(self, text: str, exclude_docs: tuple[str, ...] = ()) -> CheckResult:
+        """Each claim of a pasted text with its verdict and evidence; `exclude_docs` are not evidence."""
+        return self._claims.check(text, exclude_docs)
 
     def passage(self, passage_id: str) -> Passage:
         return self.view.passage(passage_id)

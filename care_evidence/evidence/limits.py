@@ -12,6 +12,7 @@ from care_evidence.evidence.errors import QueryError
 INPUT_LIMITS: dict[str, int] = {
     "question": 5_000,  # ask, and each line of `ask --batch`
     "lookup": 10_000,  # a reference or a pasted quote of a few paragraphs, and each line of `lookup --batch`
+    "check": 50_000,  # a pasted briefing, article or essay to check claim by claim
     "url value": 5_000,  # each value in the app's address (?q=, ?lookup=, ?passage=, ...)
 }
 MAX_PASSAGES_SHOWN = 50  # -k / the app's "passages" slider

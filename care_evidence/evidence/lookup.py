@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from care_evidence.evidence import messages
+from care_evidence.evidence import holdings, messages
 from care_evidence.evidence.analysis import value_key
+from care_evidence.evidence.claims import ClaimChecker, differences
 from care_evidence.evidence.limits import check_length
 from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Citation, Filters, LookupResult, ScoredPassage
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.quotes import QuoteMatcher, changed_figures
-from care_evidence.evidence.references import KEY_FACTS_PREFIX, LOCATOR_WORD, Reference, parse_reference
+from care_evidence.evidence.references import (
+    CONCLUSION,
+    KEY_FACTS_PREFIX,
+    LOCATOR_WORD,
+    ORAL_EVIDENCE,
+    RECOMMENDATION,
+    Reference,
+    parse_reference,
+)
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView, citation_key
-from care_evidence.indexer.models import KEY_FACT, Passage
+from care_evidence.indexer.items import lettered_item
+from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.models import KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH, Passage
 from care_evidence.indexer.quantities import extract_quantities
+
+# "Summary para 26(d)": the lettered item of a paragraph
+_LETTERED = re.compile(r"^(.*\bpara \d+(?:\.\d+)?)\(([a-z])\)$")
+_LETTERED_KINDS = (PARAGRAPH, SUMMARY_PARAGRAPH)
 
 
 class Lookup:
-    def __init__(self, view: IndexView, settings: Settings):
-        self.view, self.settings = view, settings
+    def __init__(self, view: IndexView, settings: Settings, claims: ClaimChecker | None = None):
+        self.view, self.settings, self.claims = view, settings, claims
         self.quotes = QuoteMatcher(view.passages, view.index.lexical, settings)
 
     def clear_caches(self) -> None:
@@ -35,8 +53,16 @@ class Lookup:
             found = ScoredPassage(printed, self.view.citation(printed), 1.0)
             return self.within_filters(LookupResult(query, "reference", Status.FOUND, str(found.citation), [found]),
                                        filters)
-        reference = parse_reference(query, self.view.documents, self.settings.max_reference_words)
+        reference = parse_reference(query, self.view.documents, self.settings.max_lookup_reference_words,
+                                    strict=False)
         if reference is not None:
+            # A quote may name a paragraph too; a reference to a paper or evidence session the corpus
+            # does not hold is often the very text of the footnote that cites it, and stays a reference.
+            cites_elsewhere = reference.unknown_paper or reference.locator.startswith(ORAL_EVIDENCE + " ")
+            if reference.extra_words > self.settings.reference_about_words and not cites_elsewhere:
+                quoted = self.match_quote(text, filters, by_meaning=False)
+                if quoted.found:
+                    return quoted
             return self.within_filters(self.resolve(query, reference), filters)
         if len(query.split()) <= self.settings.malformed_reference_words and LOCATOR_WORD.search(query):
             quoted = self.match_quote(text, filters)
@@ -90,38 +116,119 @@ class Lookup:
             labels = "; ".join(f"{d.label} ({', '.join(d.aliases[:2]) or d.id})" for d in view.documents.values())
             return LookupResult(query, "reference", Status.NOT_FOUND, messages.no_such_document(ref.unknown_document,
                                                                                                labels))
-        docs = ref.doc_ids or tuple(view.documents)
-        rows, noun = self._rows(ref, docs)
-        hits = [view.passages[row] for row in rows]
-        if not hits:
-            nearest = self._nearest(docs, ref)
-            where = " or ".join(view.documents[d].label for d in docs) if ref.doc_ids else "any document"
+        if ref.unknown_paper and not ref.doc_ids:
+            return LookupResult(query, "reference", Status.NOT_FOUND, holdings.paper_not_held(view, ref.unknown_paper))
+        if ref.locator.startswith(ORAL_EVIDENCE + " "):
             return LookupResult(query, "reference", Status.NOT_FOUND,
-                                messages.no_such_passage(noun, where, ", ".join(str(c) for c in nearest)),
+                                holdings.oral_evidence_not_held(view, ref.locator))
+        lettered = _LETTERED.match(ref.locator)
+        if lettered or ref.locator.startswith((RECOMMENDATION + " ", CONCLUSION + " ")):
+            items = self._lettered(ref, lettered, ref.doc_ids or tuple(view.documents))
+            if items:
+                return self._found_items(query, items, ref.locator)
+            if ref.doc_ids:
+                return self._not_held(query, ref)
+        if ref.doc_ids:  # the first named document that holds the place; else say what the first holds
+            for doc_id in ref.doc_ids:
+                rows, noun = self._rows(ref, (doc_id,))
+                if rows:
+                    return self._found(query, rows, noun, ref)
+            return self._not_held(query, ref)
+        rows, noun = self._rows(ref, tuple(view.documents))
+        if not rows:
+            nearest = self._nearest(tuple(view.documents), ref)
+            return LookupResult(query, "reference", Status.NOT_FOUND,
+                                messages.no_such_passage(noun, "any document", ", ".join(str(c) for c in nearest)),
                                 candidates=nearest)
+        return self._found(query, rows, noun, ref)
+
+    def _found(self, query: str, rows: list[int], noun: str, ref: Reference) -> LookupResult:
+        view = self.view
+        hits = [view.passages[row] for row in rows]
         doc_order = {d: i for i, d in enumerate(view.documents)}
         hits.sort(key=lambda p: (view.documents[p.doc_id].kind != "report", doc_order[p.doc_id], p.order))
         scored = [ScoredPassage(p, view.citation(p), 1.0) for p in hits]
-        # A page or the Key facts are one unit even with several passages; else one passage is needed.
-        one_unit = len(hits) == 1 or ref.page is not None or ref.locator == "Key facts"
+        # A page, a section or the Key facts are one unit even with several passages.
+        one_unit = len(hits) == 1 or ref.page is not None or ref.locator in ("Key facts", "Key points") \
+            or (ref.chapter is not None and not ref.locator)
         if one_unit and len({p.doc_id for p in hits}) == 1:
-            return LookupResult(query, "reference", Status.FOUND, f"{scored[0].citation}", scored)
+            message = str(scored[0].citation) if len(hits) == 1 else messages.several_in_one(noun, len(hits))
+            return LookupResult(query, "reference", Status.FOUND, message, scored)
         return LookupResult(query, "reference", Status.AMBIGUOUS, messages.ambiguous(noun, len(hits)),
                             scored, [s.citation for s in scored])
+
+    def _lettered(self, ref: Reference, lettered: re.Match | None, docs: tuple[str, ...]) -> list[Passage]:
+        """Lettered items ("Summary para 26(d)"; "recommendation d" where a document letters its
+        recommendations), each cut from its paragraph as a citable passage; never a guess from a number."""
+        if lettered:
+            parent, letter = lettered[1], lettered[2]
+            rows = self.view.passages.rows_with_locator(parent, docs)
+        else:
+            letter = ref.locator.split()[-1]
+            if ref.locator.startswith(CONCLUSION) or not re.fullmatch(r"[a-z]", letter):
+                return []
+            rows = [row for row in self.view.passages.rows_of_documents(docs) if "recommend" in
+                    self.view.passages[row].search_text and self.view.passages[row].kind in _LETTERED_KINDS]
+        return [item for row in rows for item in [lettered_item(self.view.passages[row], letter)] if item]
+
+    def _found_items(self, query: str, items: list[Passage], noun: str) -> LookupResult:
+        scored = [ScoredPassage(p, self.view.citation(p), 1.0) for p in items]
+        if len(items) == 1:
+            return LookupResult(query, "reference", Status.FOUND, str(scored[0].citation), scored)
+        return LookupResult(query, "reference", Status.AMBIGUOUS, messages.ambiguous(noun, len(items)),
+                            scored, [s.citation for s in scored])
+
+    def _not_held(self, query: str, ref: Reference) -> LookupResult:
+        doc_id = ref.doc_ids[0]
+        # a numbered recommendation or conclusion has no near neighbour worth showing
+        numbered_elsewhere = ref.locator.startswith((RECOMMENDATION + " ", CONCLUSION + " "))
+        nearest = [] if numbered_elsewhere else list(dict.fromkeys(self._nearest((doc_id,), ref)))
+        return LookupResult(query, "reference", Status.NOT_FOUND,
+                            holdings.not_held(self.view, doc_id, ref.place, ", ".join(str(c) for c in nearest)),
+                            candidates=nearest)
 
     def _rows(self, ref: Reference, docs: tuple[str, ...]) -> tuple[list[int], str]:
         """The rows a reference names in `docs`, and how to name what it asks for."""
         passages = self.view.passages
-        if ref.page is not None:
+        if ref.page is not None and not ref.locator:
             return passages.rows_on_page(ref.page, docs), f"p. {ref.page}"
+        if not ref.locator:
+            return self._section_or_topic_rows(ref, docs)
         if ref.locator == "Key facts":
             return passages.rows_of_documents(docs, (KEY_FACT,)), "Key facts"
+        if ref.locator == "Key points":
+            return [row for row, loc in passages.locators(docs) if loc.startswith("key points")], "Key points"
         if ref.locator.startswith(KEY_FACTS_PREFIX):
             return self._key_fact_rows(ref.locator.removeprefix(KEY_FACTS_PREFIX), docs), ref.locator
         rows = passages.rows_with_locator(ref.locator, docs)
         if not rows and ref.locator.startswith("para "):  # "NAO para 13": Summary or Appendix para 13
             rows = passages.rows_with_locator_ending(ref.locator, docs)
+        if not rows and ref.locator.startswith("Summary para "):  # "the NAO website summary, first para"
+            rows = passages.rows_with_locator(ref.locator.removeprefix("Summary "), docs)
         return rows, ref.locator
+
+    def _section_or_topic_rows(self, ref: Reference, docs: tuple[str, ...]) -> tuple[list[int], str]:
+        """"chapter 3, 'Wales'": the section's passages; "the digest, the paragraph about the pioneers":
+        the passage of the document the words name best; a document alone: its first passage."""
+        passages = self.view.passages
+        if ref.chapter is not None:
+            prefix = f"chapter {ref.chapter}, "  # the table's locators are lower case
+            located = [(row, loc) for row, loc in passages.locators(docs) if loc.startswith(prefix)]
+            sections = {loc[len(prefix):].split(",")[0] for _, loc in located}
+            about = content_terms(ref.about)
+            named = sorted((s for s in sections if content_terms(s) and content_terms(s) <= about), key=len)
+            if named:
+                section = prefix + named[-1]
+                rows = sorted(row for row, loc in located if loc.startswith(section + ",") or loc == section)
+                return rows, passages[rows[0]].locator.rsplit(",", 1)[0] if rows else section
+            return sorted(row for row, _ in located), f"chapter {ref.chapter}"
+        if ref.about:
+            allowed = np.array(sorted(passages.rows_of_documents(docs)), dtype=np.int64)
+            best = self.view.index.lexical.search(ref.about, 1, allowed)
+            if best:
+                return [best[0][0]], f"the passage about {ref.about!r}"
+        rows = passages.rows_of_documents(docs)
+        return rows[:1], "the document"
 
     def _key_fact_rows(self, value: str, docs: tuple[str, ...]) -> list[int]:
         """Key facts entries cited by `value` as printed ("£511m"), else by the same figure written
@@ -143,9 +250,28 @@ class Lookup:
         hits = process.extract(ref.locator.lower(), dict(view.passages.locators(docs)), scorer=fuzz.ratio, limit=limit)
         return [view.citation(view.passages[row]) for _, _, row in hits]
 
-    def match_quote(self, text: str, filters: Filters) -> LookupResult:
+    def paraphrase(self, text: str, filters: Filters) -> LookupResult:
+        """A quote found nowhere word for word: the report sentence that says the same in other words,
+        or that the closest sentence says something else (a figure or name differs), or nothing close."""
+        evidence = self.claims.closest(text, filters) if self.claims and len(text.split()) >= 4 else []
+        if not evidence or evidence[0].score < self.settings.paraphrase_min_score:
+            return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
+        best = evidence[0]
+        scored = ScoredPassage(best.passage, best.citation, best.score)
+        changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
+        if changed:
+            return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_differs(str(best.citation),
+                                best.sentence, changed), candidates=[best.citation], matched_text=best.sentence)
+        return LookupResult(text, "quote", Status.PARAPHRASE, messages.paraphrase(str(best.citation), best.sentence),
+                            [scored], matched_text=best.sentence)
+
+    def match_quote(self, text: str, filters: Filters, by_meaning: bool = True) -> LookupResult:
+        """The passage a quote comes from, word for word or damaged; else (`by_meaning`) the sentence it
+        paraphrases."""
         match = self.quotes.match(text, self.view.allowed_rows(filters))
         if match is None:
+            if by_meaning:
+                return self.paraphrase(text, filters)
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
         p = self.view.passages[match.row]
         scored = ScoredPassage(p, self.view.citation(p), match.score / 100)

@@ -13,6 +13,7 @@ class Status(StrEnum):
     NOT_FOUND = "not found"
     VERBATIM = "verbatim"  # a quote, word for word
     ALTERED = "altered"  # a quote, with differences
+    PARAPHRASE = "paraphrase"  # not a quotation: a passage says the same in other words
 
 
 CITATION_EXAMPLES = "'NAO para 2.7', 'PAC footnote 20', 'Nuffield Table 5', 'p. 60'"
@@ -48,6 +49,10 @@ def ambiguous(noun: str, count: int) -> str:
     return f"{noun} matches {count} passages; name the document to choose one."
 
 
+def several_in_one(noun: str, count: int) -> str:
+    return f"{noun}: {count} passages."
+
+
 def quote_not_found() -> str:
     return "Not found: no passage in the corpus contains this text or anything close to it."
 
@@ -65,6 +70,17 @@ def quote_altered(citation: str, score: float, differences: int, figures: list[t
                         for quoted, source in figures)
     return (f"Altered, with a figure changed: the quote has {changed}. {differences} difference(s) in all "
             f"({score:.0f}% similar).")
+
+
+def paraphrase(citation: str, sentence: str) -> str:
+    return (f"Not a quotation: this paraphrases {citation}. The report's words: \u201c{sentence}\u201d "
+            "Quote those, not the paraphrase.")
+
+
+def paraphrase_differs(citation: str, sentence: str, changed: list[tuple[str, str]]) -> str:
+    said = "; ".join(f"{a!r} where the report has {b!r}" for a, b in changed)
+    return (f"Not a quotation, and not what the reports say: the closest sentence, {citation}, reads "
+            f"\u201c{sentence}\u201d ({said}).")
 
 
 def outside_coverage(coverage: str) -> str:

@@ -210,7 +210,7 @@ class LookupResult:
 
     @property
     def found(self) -> bool:
-        return self.status in ("found", "verbatim", "altered")
+        return self.status in ("found", "verbatim", "altered", "paraphrase")
 
     def to_dict(self) -> dict:
         return {

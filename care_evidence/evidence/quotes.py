@@ -83,8 +83,30 @@ def _aligned(a: list[str], b: list[str], shown: list[str] | None = None) -> tupl
 
 
 def changed_figures(differences: tuple[Difference, ...] | list[Difference]) -> list[Difference]:
-    """The differences that change a number: what an auditor checking a quote must see first."""
-    return [d for d in differences if re.search(r"\d", d.quoted + d.source)]
+    """The differences that change a number: what an auditor checking a quote must see first. Damage
+    from OCR or PDF copying inside a word ("bi1lion", "mi1lion", "2O15", "rn" for "m") is repaired
+    first: a figure is changed only when its value is."""
+    return [d for d in differences if re.search(r"\d", d.quoted + d.source)
+            and _numbers(d.quoted) != _numbers(d.source)]
+
+
+# Characters OCR and PDF copying confuse: in a word with letters a digit is a letter ("bi1lion"), in a
+# number a letter is a digit ("2O15", "5l%").
+_AS_LETTERS = str.maketrans({"1": "l", "0": "o", "|": "l"})
+_AS_DIGITS = str.maketrans({"l": "1", "I": "1", "O": "0", "o": "0", "|": "1"})
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states once character damage is repaired."""
+    out = []
+    for word in text.split():
+        # a letter no digit is mistaken for makes it a word ("h01d"); else it is a number ("2O15")
+        if re.search(r"[^\W\dlIOo|]", word):
+            word = word.translate(_AS_LETTERS)
+        else:
+            word = word.translate(_AS_DIGITS)
+        out += re.findall(r"\d+(?:[.,]\d+)*", word.replace(",", ""))
+    return out
 
 
 class QuoteMatcher:

@@ -88,7 +88,25 @@ SETTINGS: tuple[Setting, ...] = (
     # --- look-ups ---
     Setting("malformed_reference_words", 6, "a text this short with a locator word is a citation, never a quote",
             minimum=0),
-    Setting("max_reference_words", 9, "a text longer than this is never read as a reference"),
+    Setting("claim_min_words", 5, "a sentence shorter than this is not checked as a claim", minimum=1),
+    Setting("claim_candidates", 8, "passages whose sentences are compared with a claim", minimum=1),
+    Setting("claim_word_weight", 0.25, "weight of word overlap beside meaning when matching a claim to a "
+            "sentence", minimum=0),
+    Setting("claim_rank_penalty", 0.01, "score taken off per place a passage ranks below the first", minimum=0),
+    Setting("claim_min_score", 0.8, "a claim whose closest sentence scores below this is not in the reports",
+            minimum=0),
+    Setting("claim_max_unsaid_share", 0.3, "a claim is only partly supported when more than this share of its "
+            "words are not in its evidence passage", minimum=0),
+    Setting("claim_short_terms", 6, "a claim of this many words or fewer is only partly supported when any of "
+            "them is not in its evidence passage", minimum=0),
+    Setting("claim_supported_score", 0.8, "a claim must score this to be supported, not partly", minimum=0),
+    Setting("paraphrase_min_score", 0.75, "a quote not found word for word is a paraphrase of a sentence "
+            "scoring this", minimum=0),
+    Setting("max_reference_words", 9, "a question longer than this is never read as a reference"),
+    Setting("max_lookup_reference_words", 45, "a look-up longer than this is never read as a reference "
+            "(a Harvard or House of Commons reference runs to 30 words)"),
+    Setting("reference_about_words", 3, "a look-up read as a reference with more words than this beside the "
+            "document and place is tried as a quote first", minimum=0),
     Setting("clean_lookup_below", 400, "a look-up shorter than this is cleaned of markup like a question", minimum=0),
     Setting("quote_min_chars", 12, "a quote shorter than this (normalised) is not looked for", minimum=0),
     Setting("quote_min_altered_words", 5, "a quote shorter than this is found verbatim or not at all", minimum=0),

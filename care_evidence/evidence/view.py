@@ -9,7 +9,7 @@ they are candidates and kept.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -79,6 +79,22 @@ class IndexView:
             return None
         _, start, end = self.sentences[sentence_row]
         return int(start), int(end)
+
+    @cached_property
+    def document_names(self) -> frozenset[str]:
+        """Every name of a document or its publisher, lower case: who said it, not what was said."""
+        names = set()
+        for doc in self.documents.values():
+            names.update(n.lower() for n in (doc.label, *doc.aliases, *re.split(r"[()]", doc.publisher)) if n.strip())
+        return frozenset(n.strip() for n in names)
+
+    def document_id(self, name: str) -> str:
+        """The id of the document `name` names (id, label or alias); a QueryError naming the documents if none."""
+        for doc in self.documents.values():
+            if names_document(name, doc):
+                return doc.id
+        known = ", ".join(f"{doc.label} ({doc.id})" for doc in list(self.documents.values())[:20])
+        raise QueryError(f"no document {name!r} in this corpus; its documents include: {known}")
 
     def allows(self, passage: Passage, filters: Filters) -> bool:
         return filters.allows(passage, self.documents[passage.doc_id])

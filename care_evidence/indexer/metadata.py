@@ -64,6 +64,8 @@ class DocumentEntry(BaseModel):
     aliases: list[Text] = Field(default_factory=list, max_length=50)
     ocr: StrictBool = False
     coverage: OptionalText = ""
+    # The paper number the publisher printed it under ("HC 1011"): references by number find it.
+    paper: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(HC \d{1,5})?$")] = ""
 
     @field_validator("id")
     @classmethod
@@ -108,7 +110,8 @@ class DocumentEntry(BaseModel):
     def to_info(self) -> DocumentInfo:
         return DocumentInfo(id=self.id, file=self.file, label=self.label, title=self.title,
                             publisher=self.publisher, date=self.date, kind=self.kind, parser=self.parser,
-                            aliases=tuple(self.aliases), ocr=self.ocr, coverage=self.coverage)
+                            aliases=tuple(self.aliases), ocr=self.ocr, coverage=self.coverage,
+                            paper=self.paper)
 
 
 _TYPE_MESSAGES = {

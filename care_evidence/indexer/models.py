@@ -35,6 +35,7 @@ class DocumentInfo:
     sha256: str = ""
     ocr: bool = False  # text read by OCR from a scan: a figure or a table cell may be misread
     coverage: str = ""  # what part of the original the corpus holds, when not all of it
+    paper: str = ""  # the paper number it was printed under ("HC 1011"), when it has one
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -155,3 +155,34 @@ def dedupe_ids(passages: list[Passage]) -> list[Passage]:
             p.id = f"{p.id}-{n}"
             p.locator = f"{p.locator} ({n})"
     return passages
+
+
+# "- a Confirm whether ..." / "- b **Establish ...**": a lettered item of a numbered paragraph.
+_LETTERED_ITEM = re.compile(r"^\s*[-•]?\s*\(?([a-z])\)?\s+(?:\*\*)?(?=[A-Z])")
+
+
+def lettered_items(blocks: list[Block]) -> tuple[list[Block], list[tuple[str, Block]]] | None:
+    """Split a numbered paragraph whose list items are lettered a, b, c... in order (the NAO's
+    recommendations, Summary para 26 a to g) into its opening words and one Block per item, so each
+    item is cited as "para 26(d)". None when the paragraph has no such list: at least three items
+    from "a", each letter the next, or it is a list of sentences that happen to begin "a".
+    """
+    intro: list[Block] = []
+    items: list[tuple[str, Block]] = []
+    for block in blocks:
+        offset = block.start
+        for line in block.lines:
+            start, end = offset, offset + len(line)
+            offset = end + 1
+            m = _LETTERED_ITEM.match(line)
+            expected = chr(ord("a") + len(items))
+            if m and m.group(1) == expected:
+                items.append((expected, Block(start, end, line)))
+            elif items and line.strip():  # a line that carries on the item before it
+                letter, last = items[-1]
+                items[-1] = (letter, Block(last.start, end, last.text + "\n" + line))
+            elif not items:
+                intro.append(Block(start, end, line))
+    if len(items) < 3 or not intro:
+        return None
+    return intro, items

@@ -1,0 +1,71 @@
+"""Which documents of the corpus a text names: by id, label or alias, longest name first, and not
+when the name is part of the name of another of the publisher's reports ("the NAO vanguards report")."""
+
+from __future__ import annotations
+
+import re
+
+from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.models import DocumentInfo
+
+_PATTERNS_BY_CORPUS: dict[int, tuple[dict, int, re.Pattern | None, dict[str, str]]] = {}
+
+
+def _names_pattern(documents: dict[str, DocumentInfo]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One compiled alternation of every document name, longest first ("NAO summary page" before
+    "NAO"), made once per loaded corpus and not per question: a library of a thousand reports would
+    overflow re's own cache, and listing its names cost 2 ms a question at a million passages."""
+    cached = _PATTERNS_BY_CORPUS.get(id(documents))
+    if cached is None or cached[0] is not documents or cached[1] != len(documents):
+        names = [(name, doc.id) for doc in documents.values() for name in sorted({doc.id, doc.label, *doc.aliases})]
+        by_name = {name.lower(): doc_id for name, doc_id in sorted(names, key=lambda nd: -len(nd[0]))}
+        alternatives = "|".join(re.escape(name) for name in by_name)
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if by_name else None
+        if len(_PATTERNS_BY_CORPUS) >= 8:  # the dictionary is held here, so its id stays its own
+            _PATTERNS_BY_CORPUS.clear()
+        cached = _PATTERNS_BY_CORPUS[id(documents)] = (documents, len(documents), pattern, by_name)
+    return cached[2], cached[3]
+
+
+def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple[str, ...], str]:
+    """Documents named in `text` (by id, label or alias) and the text with every name removed.
+
+    A publisher's name that is part of the name of another of its reports ("the NAO vanguards
+    report") names no document: the corpus may only cite that report. Its words are removed all the
+    same, since a publisher's name matches every passage that mentions the publisher."""
+    pattern, by_name = _names_pattern(documents)
+    if pattern is None:
+        return (), text.lower()
+    lowered = text.lower()
+    found = [by_name[m.group(0)] for m in pattern.finditer(lowered)
+             if not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])]
+    return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
+
+
+# After a name: words that make one noun with "report" or "study" ("the NAO['s] vanguards report").
+_QUALIFIED_REPORT = re.compile(r"^(?:['’]s)?((?:\s+[\w&-]+){1,5}?)\s+(?:report|study)\b")
+# With one of these among the words, the name is not part of a report's name: "the NAO found in its
+# report", "the NAO and the PAC report".
+_NOT_IN_A_NAME = frozenset(
+    "a an the its their this that these those our in on of to for from with by at as about into than "
+    "is was were be been did does do has had have not what which who when where why how".split()
+)
+# Words that say which or when, not what about: "the NAO's November 2014 report" may be cited for
+# what the document says about it.
+_WHICH_OR_WHEN = frozenset(
+    "earlier previous original latest recent final annual full main own first second third "
+    "january february march april may june july august september october november december".split()
+)
+
+
+def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
+    """True when the text right after a document's name makes a report of a subject the document's
+    title, label, kind and aliases do not name ("vanguards", "interface"), compared by word stem."""
+    m = _QUALIFIED_REPORT.match(after_name)
+    if not m:
+        return False
+    words = re.findall(r"[a-z&-]+", m.group(1))
+    if any(w in _NOT_IN_A_NAME for w in words):
+        return False
+    subject = content_terms(" ".join(w for w in words if w not in _WHICH_OR_WHEN))
+    return bool(subject - content_terms(" ".join([doc.title, doc.label, doc.kind, *doc.aliases])))

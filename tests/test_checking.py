@@ -1,0 +1,176 @@
+"""Checking a text against the reports (issue 19): references as people write them, honest "not held
+here", paraphrased quotes, character damage that is not a changed figure, and the claim check, on the
+real corpus, model and index."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from care_evidence.evidence.claims import Verdict, differences
+from care_evidence.evidence.errors import QueryError
+from care_evidence.evidence.messages import Status
+from care_evidence.evidence.quotes import changed_figures, word_differences
+from care_evidence.indexer.parsers.common import iter_blocks, lettered_items
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("reference", "citation"), [
+    ("HC 1011 ¶ 1.6", "NAO 2017, para 1.6"),
+    ("Comptroller and Auditor General, Health and social care integration, Session 2016–17, HC 1011, "
+     "8 February 2017, paragraph 3.4", "NAO 2017, para 3.4"),
+    ("NAO recommendation d (the three barriers)", "NAO 2017, Summary para 26(d)"),
+    ("HC 1011, 2016–17, Summary ¶26f", "NAO 2017, Summary para 26(f)"),
+    ("NAO report, summary, paragraph 8", "NAO 2017, Summary para 8"),
+    ("the PAC's second paragraph, on the over-85s", "PAC 2018, para 2"),
+    ("NAO, 'Health and social care integration' (web page summary), para 4", "NAO summary page, para 4"),
+])
+def test_references_written_as_people_write_them(engine, reference, citation):
+    result = engine.lookup(reference)
+    assert result.status == Status.FOUND, result.message
+    assert str(result.passages[0].citation) == citation
+
+
+def test_a_lettered_recommendation_is_its_own_citable_passage(engine):
+    item = engine.lookup("NAO Summary para 26(d)").passages[0].passage
+    assert item.text.lstrip("- ").startswith("d Bring greater structure")
+    assert "We recommend" not in item.text and "Confirm whether" not in item.text
+
+
+@pytest.mark.parametrize(("reference", "said"), [
+    ("Committee of Public Accounts, Interface between health and social care, Session 2017–19, recommendation 3",
+     "PAC 2018 in this corpus holds paragraphs 1 to 13 of chapter 1 only"),
+    ("the NAO report's Figure 16", "its Figures run from 1 to 15"),
+    ("NHS Confed, para 9", "its paragraphs run from 1 to 6"),
+    ("Nuffield Trust (2022) Integrating health and social care, p. 40",
+     "pages are known only where the original's page numbers survived"),
+])
+def test_a_place_the_corpus_does_not_hold_is_said_with_what_it_holds(engine, reference, said):
+    result = engine.lookup(reference)
+    assert result.status == Status.NOT_FOUND and not result.passages
+    assert said.lower() in result.message.lower()
+
+
+def test_a_report_the_corpus_does_not_hold_is_named_with_where_it_is_cited(engine):
+    result = engine.lookup("Comptroller and Auditor General, The health and social care interface, "
+                           "Session 2017–19, HC 950, 4 July 2018, para 2.8")
+    assert result.status == Status.NOT_FOUND
+    assert result.message.startswith("Not in this corpus: HC 950")
+    assert "PAC 2018, footnote" in result.message  # the PAC's footnotes cite it
+
+
+def test_a_page_reference_gives_every_passage_on_the_page(engine):
+    result = engine.lookup("Nuffield Trust 2022, pg 8")
+    assert result.status == Status.FOUND
+    assert {p.passage.page for p in result.passages} == {8} and len(result.passages) >= 2
+
+
+def test_a_section_of_a_chapter_by_its_name(engine):
+    result = engine.lookup("the Northern Ireland section of chapter 3 in the Nuffield report")
+    assert result.status == Status.FOUND
+    assert all(p.passage.locator.startswith("Chapter 3, Northern Ireland") for p in result.passages)
+
+
+def test_a_misremembered_quote_is_a_paraphrase_of_its_source(engine):
+    result = engine.lookup("The PAC said that better joint working between health and social care had been an "
+                           "objective since 1999 but progress was patchy.")
+    assert result.status == Status.PARAPHRASE
+    assert str(result.passages[0].citation) == "PAC 2018, para 3"
+    assert result.message.startswith("Not a quotation: this paraphrases PAC 2018, para 3")
+    assert result.matched_text and result.matched_text in result.passages[0].passage.search_text
+
+
+def test_a_verbatim_quote_is_still_verbatim(engine):
+    result = engine.lookup("Between August 2010 and November 2016 delayed transfers of care increased by 76%.")
+    assert result.status == Status.VERBATIM
+
+
+@pytest.mark.parametrize(("quoted", "source"), [
+    ("£5.3 bi1lion", "£5.3 billion"), ("£511 mi1lion", "£511 million"), ("2O15-16", "2015-16"),
+    ("5l%", "51%"), ("governrnent spent £2.7 billion", "government spent £2.7 billion"),
+])
+def test_character_damage_is_not_a_changed_figure(quoted, source):
+    assert not changed_figures(word_differences(quoted, source))
+
+
+def test_a_changed_value_is_a_changed_figure():
+    assert changed_figures(word_differences("savings of £611 million", "savings of £511 million"))
+
+
+def test_generated_damage_in_real_sentences_is_never_a_changed_figure(engine):
+    """Every l and o inside words of real passages turned into 1 and 0, as OCR does."""
+    rng = random.Random(19)
+    passages = [engine.passages[i] for i in range(len(engine.passages))]
+    for passage in rng.sample(passages, 60):
+        text = passage.search_text[:400]
+        damaged = re.sub(r"(?<=[a-z])[lo](?=[a-z])", lambda m: {"l": "1", "o": "0"}[m.group(0)], text)
+        assert not changed_figures(word_differences(damaged, text)), passage.id
+
+
+def test_the_claim_check_gives_each_sentence_its_verdict_and_evidence(engine):
+    result = engine.check("Between August 2010 and November 2016 delayed transfers of care increased by 76%. "
+                          "In February 2015 the Fund was expected to save £611 million in 2015-16.")
+    first, second = result.claims
+    assert first.verdict == Verdict.SUPPORTED and str(first.evidence[0].citation) == "NAO 2017, para 1.6"
+    assert second.verdict == Verdict.DIFFERS
+    assert ("£611 million", "£511 million") in second.differences
+    assert "£611 million" in second.message and "£511 million" in second.message
+
+
+def test_a_claim_the_reports_do_not_make_is_not_supported(engine):
+    claim = engine.check("The Better Care Fund was abolished in 2016.").claims[0]
+    assert claim.verdict != Verdict.SUPPORTED
+    assert "abolished" in claim.message
+
+
+def test_an_excluded_document_is_never_evidence(engine):
+    digest = "The report shows that the BCF failed to deliver on its targets for savings."
+    result = engine.check(digest, exclude_docs=("NHS Confederation",))
+    assert result.excluded == ("nhsconfed2017",)
+    assert all(e.passage.doc_id != "nhsconfed2017" for c in result.claims for e in c.evidence)
+    with pytest.raises(QueryError, match="no document 'Hansard'"):
+        engine.check(digest, exclude_docs=("Hansard",))
+
+
+def test_differences_pair_a_figure_with_the_one_in_its_place():
+    assert differences("NHS England gave £392 million to the vanguards.",
+                       "NHS England gave £329 million to the vanguards.",
+                       "NHS England gave £329 million to the vanguards.") == [("£392 million", "£329 million")]
+
+
+def test_check_on_the_command_line_reads_standard_input_and_prints_json(real_index_dir):
+    done = subprocess.run([sys.executable, "-m", "care_evidence.evidence", "--index", str(real_index_dir), "check",
+                           "--json", "--exclude-doc", "nhsconfed2017"], input="Delayed transfers of care increased "
+                          "by 76% between August 2010 and November 2016.\n", capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, env={"HF_HUB_OFFLINE": "1", "PATH": ""})
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["excluded_documents"] == ["nhsconfed2017"]
+    assert payload["claims"][0]["verdict"] == "supported"
+    assert payload["claims"][0]["evidence"][0]["citation"] == "NAO 2017, para 1.6"
+
+
+def test_check_names_a_file_it_cannot_read(real_index_dir, tmp_path):
+    pdf = tmp_path / "briefing.pdf"
+    pdf.write_bytes(b"%PDF-1.4 \xff\xfe\x00")
+    done = subprocess.run([sys.executable, "-m", "care_evidence.evidence", "--index", str(real_index_dir), "check",
+                           str(pdf)], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={"HF_HUB_OFFLINE": "1", "PATH": ""})
+    assert done.returncode == 2
+    assert f"{pdf}: not UTF-8 text" in done.stderr
+
+
+def test_lettered_items_split_only_a_lettered_list():
+    source = "**26** We recommend that they:\n\n- a Confirm one thing.\n- b Establish another.\n- c Review a third.\n"
+    intro, items = lettered_items(list(iter_blocks(source)))
+    assert [letter for letter, _ in items] == ["a", "b", "c"]
+    assert intro[0].text.startswith("**26**")
+    sentences = "**3** Sites were chosen for:\n\n- a diverse range;\n- a broad spread;\n- a range of leaders.\n"
+    assert lettered_items(list(iter_blocks(sentences))) is None
