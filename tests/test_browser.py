@@ -118,3 +118,21 @@ def test_url_values_render_as_text_not_links_or_images(page, server, query):
     assert (evil_links, evil_images) == (0, 0), hrefs
     assert not [url for url in requested if urlparse(url).hostname == "evil.example"], "fetched from the attacker"
     assert page.get_by_text("evil.example", exact=False).first.is_visible(), "the value is shown, as text"
+
+
+def test_check_page_marks_each_claim_and_keeps_pasted_markup_as_text(page, server):
+    """Paste a paragraph on the Check page: every claim gets its verdict with the report's citation,
+    and markup in the pasted text stays text."""
+    page.goto(server + "/?page=check")
+    box = page.get_by_label("Text to check")
+    box.fill("<script>alert(2)</script> Between August 2010 and November 2016 delayed transfers of care increased "
+             "by 76%. In February 2015 the Departments expected the Better Care Fund to save £611 million in 2015-16.")
+    box.press("Control+Enter")  # a text area's value reaches the app on Ctrl+Enter or on leaving it
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.get_by_text("1. supported").wait_for()
+    page.get_by_text("2. differs").wait_for()
+    page.get_by_text("the claim says '£611 million'", exact=False).first.wait_for()
+    page.get_by_test_id("stCode").filter(has_text="NAO 2017, para 1.6").first.wait_for()
+    assert page.get_by_role("button", name="Download the check (Markdown)").is_visible()
+    page.wait_for_timeout(1000)
+    assert page.dialogs == [], f"a dialog fired: {page.dialogs}"
