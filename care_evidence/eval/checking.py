@@ -56,11 +56,11 @@ def same_place(passage, doc: str, locator: str) -> bool:
     page = _PAGE.search(locator)
     wanted = _BULLET.sub("", _PAGE.sub("", locator))
     wanted = re.sub(r"(\d)([a-g])$", r"\1(\2)", wanted)
-    if page:  # a page reference: any passage on the page
-        return passage.page == int(page[1])
-    place = passage.locator == wanted or passage.locator.startswith(wanted + ",") or (
+    place = passage.locator == wanted or passage.locator.startswith((wanted + ",", wanted + "(")) or (
         wanted == "Key facts" and passage.locator.startswith("Key facts"))
-    return place and (page is None or passage.page == int(page[1]) or passage.locator == wanted)
+    if page:  # "Chapter 6, ... (page 66)": any passage on the page, or of the section named with it
+        return passage.page == int(page[1]) or (place and "," in wanted)
+    return place
 
 
 def grade_reference(engine, row: dict) -> Graded:

@@ -95,7 +95,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("claim_rank_penalty", 0.01, "score taken off per place a passage ranks below the first", minimum=0),
     Setting("claim_min_score", 0.8, "a claim whose closest sentence scores below this is not in the reports",
             minimum=0),
-    Setting("claim_max_unsaid_share", 0.3, "a claim is only partly supported when more than this share of its "
+    Setting("claim_absent_below", 0.95, "a claim scoring below this whose evidence lacks more than "
+            "claim_absent_unsaid_share of its words is not in the reports", minimum=0),
+    Setting("claim_absent_unsaid_share", 0.5, "see claim_absent_below", minimum=0),
+    Setting("claim_max_unsaid_share", 0.5, "a claim is only partly supported when more than this share of its "
             "words are not in its evidence passage", minimum=0),
     Setting("claim_short_terms", 6, "a claim of this many words or fewer is only partly supported when any of "
             "them is not in its evidence passage", minimum=0),

@@ -1,0 +1,157 @@
+"""How a claim's words are compared with a report's: the figures, years, number words and names a
+reader checks first, the attribution a claim opens with ("the report notes that"), acronyms the
+reports spell out, and the words of a claim its evidence never uses."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from care_evidence.evidence.settings import Settings
+from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.sentences import sentence_spans
+
+# What a reader checks first: figures and years, and capitalised names that are not a sentence's first word.
+_FIGURE = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|per cent|bn|billion|m\b|million|k\b|thousand))?"
+                     r"(?:[-/–]\d{2,4})?")
+_NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and )?[A-Z][a-zA-Z'’&-]+)*")
+# A name that opens a sentence: two or more capitalised words ("NHS Improvement"), after an optional
+# "The" or "In"; one capitalised word alone opens most sentences and is no name.
+_OPENING_NAME = re.compile(r"^(?:(?:The|In|By|For) )?([A-Z][\w'’&-]*(?: (?:of |and |for )?[A-Z][\w'’&-]*)+)")
+NUMBER_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|"
+                           r"a third|a quarter|twice|double|treble)\b", re.IGNORECASE)
+
+
+def claim_sentences(text: str, settings: Settings) -> list[str]:
+    """The sentences of the text that can make a claim: not headings or fragments too short to."""
+    flat = " ".join(text.split())
+    out = []
+    for start, end in sentence_spans(flat):
+        sentence = flat[start:end].strip()
+        if len(sentence.split()) >= settings.claim_min_words and not sentence.endswith("?"):
+            out.append(sentence)
+    return out
+
+
+def checkable_items(text: str, ignored: frozenset[str] = frozenset()) -> list[str]:
+    """Figures, years, number words and names in the claim, as written. Not checked: acronyms (the
+    reports spell them out), and `ignored` names (the corpus's documents and publishers, which a claim
+    names to say who said it)."""
+    items = [m.group(0).strip() for m in _FIGURE.finditer(text)]
+    items += [m.group(0) for m in NUMBER_WORDS.finditer(text)]
+    names = [m.group(0) for m in _NAME.finditer(text)]
+    opening = _OPENING_NAME.match(text)  # "NHS Improvement is ...", "The Integration Partnership Board ..."
+    if opening:
+        name = re.sub(r"^(?:The|In|By|For) ", "", opening.group(1))
+        if " " in name:
+            names.insert(0, name)
+    items += [n for n in names if not re.fullmatch(r"[A-Z&]{2,6}s?", n) and n.lower() not in ignored]
+    return [i for i in dict.fromkeys(items) if i and not re.fullmatch(r"\d", i)]
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("–", "-").replace(",", "")
+    text = re.sub(r"\s*(?:per cent)", "%", text)
+    text = re.sub(r"(\d)\s*(?:bn|billion)\b", r"\1 billion", text)
+    text = re.sub(r"(\d)\s*(?:m|million)\b", r"\1 million", text)
+    text = re.sub(r"\b(\d{4})/(\d{2})\b", r"\1-\2", text)
+    return " ".join(text.split())
+
+
+def stands_in(item: str, source: str) -> bool:
+    item_n = _norm(item)
+    pattern = r"(?<![\w.£$])" + re.escape(item_n) + r"(?![\w]|\.\d)"
+    return re.search(pattern, _norm(source)) is not None
+
+
+def differences(claim: str, sentence: str, passage_text: str,
+                ignored: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(the claim's, the report's) for each figure, year or name of the claim that its evidence does
+    not hold, where the aligned report sentence has another of the same form in its place."""
+    # A figure or name is checked against the sentence it is aligned with, not anywhere in its passage:
+    # "In Scotland, there is a cap ..." is not supported by "In Wales, there is a cap ..." because the
+    # paragraph mentions Scotland elsewhere. The passage still counts where no sentence aligns.
+    missing = [i for i in checkable_items(claim, ignored) if not stands_in(i, sentence)]
+    if not missing:
+        return []
+    claim_words, source_words = claim.split(), sentence.split()
+    ops = Levenshtein.opcodes([_norm(w) for w in claim_words], [_norm(w) for w in source_words])
+    found = []
+    for op, i1, i2, j1, j2 in ops:
+        if op != "replace":
+            continue
+        said, source = " ".join(claim_words[i1:i2]), " ".join(source_words[j1:j2])
+        hits = [m for m in missing if m in said or said.strip(".,;:()") in m]
+        # the whole figure or name of the sentence the replaced words are part of ("£329" of "£329 million")
+        counterpart = [s for s in checkable_items(sentence) if hits and _form(s) == _form(hits[0])
+                       and source.strip(".,;:()") in s] or [s for s in checkable_items(source)
+                                                            if hits and _form(s) == _form(hits[0])]
+        if hits and counterpart and not stands_in(counterpart[0], claim):
+            found.append((hits[0], counterpart[0]))
+    if not found:  # not aligned word for word: pair each missing figure with one of the same form
+        source_items = [i for i in checkable_items(sentence) if not stands_in(i, claim)]
+        for item in [m for m in missing if re.match(r"[£$€]?\d", m)]:
+            same_form = [s for s in source_items if _form(s) == _form(item)]
+            if same_form:
+                found.append((item, same_form[0]))
+    return list(dict.fromkeys(found))
+
+
+def words_of(text: str, terms: list[str]) -> list[str]:
+    """The words of `text` as written whose stems are `terms`."""
+    wanted = set(terms)
+    return list(dict.fromkeys(w.strip(".,;:()'\"") for w in text.split() if content_terms(w) & wanted))
+
+
+def _form(item: str) -> str:
+    """"£", "%", "year", "period", "number", "word" or "name": figures are paired with their like."""
+    if item.startswith(("£", "$", "€")):
+        return "money"
+    if "%" in item or "per cent" in item:
+        return "percent"
+    if re.fullmatch(r"(?:19|20)\d\d(?:[-/–]\d{2,4})?", item):
+        return "year"
+    if re.match(r"\d", item):
+        return "number"
+    return "word" if NUMBER_WORDS.fullmatch(item) else "name"
+
+
+# "The report notes that ...", "According to the NAO, ...", "Looking to the future, the report notes
+# that ...": who said it and how a writer leads in, not what is claimed.
+_ATTRIBUTION = re.compile(
+    r"^(?:according to [^,]{1,60},\s*|(?:[^,]{1,60},\s+)?(?:the |its |their )?(?:[\w&'’-]+\s+){0,2}?"
+    r"(?:report|nao|pac|committee|mps|trust|digest|authors?|study|it|they|we|auditors?|confederation)\s+"
+    r"(?:also\s+|further\s+)?(?:notes?|finds?|found|says?|said|states?|observes?|observed|argues?|concludes?|"
+    r"concluded|recommends?|recommended|shows?|showed|highlights?|warns?|warned|quotes?|suggests?|estimates?|"
+    r"reports?|points? out)\s+(?:that\s+)?)", re.IGNORECASE)
+# Stems of the words a writer reports with; never a claim's substance.
+_REPORTING = content_terms("report reports notes finds found says said states observes argues concludes "
+                           "recommends shows highlights warns quotes suggests estimates looking moving turning "
+                           "also begins parallel")
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+
+
+def claim_core(claim: str) -> str:
+    """The claim without the attribution it opens with."""
+    core = _ATTRIBUTION.sub("", claim.strip(), count=1)
+    return core[:1].upper() + core[1:] if core else claim
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """The text spells the acronym out: "BCF" in "Better Care Fund", "STP" in "Sustainability and
+    Transformation Plans"."""
+    words = re.findall(r"[A-Z][a-z]+|(?<= )(?:and|of|for|the) (?=[A-Z])", text)
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    return acronym in initials
+
+
+def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) -> tuple[list[str], int]:
+    """The stems of the claim's words that its evidence never uses, and how many stems the claim has:
+    names of who said it, reporting words, figures (compared on their own) and acronyms the evidence
+    spells out are left out of both."""
+    core = claim_core(claim)
+    spelled = {content_terms(a).__iter__().__next__() for a in _ACRONYM.findall(core)
+               if content_terms(a) and _spelled_out(a, evidence_text)}
+    terms = {t for t in content_terms(core) - ignored_terms - _REPORTING - spelled if not re.search(r"\d", t)}
+    return sorted(terms - content_terms(evidence_text)), len(terms)
