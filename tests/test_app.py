@@ -128,8 +128,9 @@ def test_filters_restrict_passages_and_go_into_the_url(app):
     app.multiselect(key="ask_docs").set_value(["pac2018"])
     app.text_input(key="ask_q").input("What did the Public Accounts Committee say about vanguards?")
     run_ok(app)
-    citations = [c.value for c in app.code]
+    citations = [c.value for c in app.code if not c.value.endswith(".")]  # full references end with "."
     assert citations and all(c.startswith("PAC 2018") for c in citations)
+    assert all("Public Accounts" in c.value for c in app.code if c.value.endswith("."))
     assert app.query_params["doc"] == "pac2018"
 
 
@@ -426,3 +427,41 @@ def test_settings_that_cannot_be_used_are_one_message(real_index_dir, monkeypatc
     at = run_ok(AppTest.from_file(APP, default_timeout=120))
     assert notices(at, "error") and notices(at, "error")[0].startswith(
         "The engine's settings cannot be used: unknown setting 'shortlst'")
+
+
+# --- What a reader never sees -------------------------------------------------------------------
+
+def test_no_page_shows_a_file_name_a_build_id_or_a_raw_score(app, real_index_dir):
+    """Every page, in the state a reader reaches it, shows documents by label and title only."""
+    files = re.findall(r'file = "([^"]+)"', (ROOT / "corpus" / "metadata.toml").read_text())
+    build = (real_index_dir / "CURRENT").read_text().strip()
+    states = [("ask", lambda a: a.text_input(key="ask_q").input(POOLED)),
+              ("lookup", lambda a: a.text_area(key="lookup_q").input("NAO para 2.7")),
+              ("check", lambda a: a.button(key="check-example").click()),
+              ("browse", lambda a: None), ("figures", lambda a: None), ("quality", lambda a: None)]
+    for page, action in states:
+        go(app, page)
+        action(app)
+        run_ok(app)
+        text = shown(app) + "\n".join(e.label for e in app.expander)
+        assert not [f for f in files if f in text], page
+        assert build not in text, page
+        assert not re.search(r"\bscore \d", text), page
+
+
+def test_a_passage_offers_its_full_reference_to_paste_and_import(app):
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input("NAO para 2.7")
+    run_ok(app)
+    codes = [c.value for c in app.code]
+    assert "National Audit Office (2017) Health and social care integration. HC 1011. Available at: " \
+           "https://www.nao.org.uk. para 2.7." in codes
+    names = [b.proto.label for b in app.get("download_button")]
+    assert "BibTeX (.bib)" in names and "RIS (.ris)" in names
+
+
+def test_a_not_found_answer_downloads_with_what_was_searched(app):
+    go(app, "ask")
+    app.text_input(key="ask_q").input("What is the capital of France?")
+    run_ok(app)
+    assert app.get("download_button"), "a not-found answer exports too"

@@ -6,6 +6,8 @@ import re
 
 from care_evidence.app.render import app_url
 from care_evidence.evidence.models import Answer
+from care_evidence.evidence.reference_styles import full_reference
+from care_evidence.indexer.models import DocumentInfo
 
 
 def _quote(text: str) -> str:
@@ -17,7 +19,7 @@ def _plain(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", " ".join(text.split()))
 
 
-def answer_markdown(answer: Answer, base_url: str = "") -> str:
+def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, DocumentInfo] | None = None) -> str:
     lines = [f"# {_plain(answer.question)}", ""]
     if answer.found:
         lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
@@ -41,5 +43,12 @@ def answer_markdown(answer: Answer, base_url: str = "") -> str:
                 lines += [_quote(_plain(sp.sentence_text)), ""]
             if sp.also_in:
                 lines += ["   Also in: " + "; ".join(str(c) for c in sp.also_in), ""]
+    if not answer.found:
+        lines += ["Searched: every passage of " + (", ".join(d.label for d in documents.values()) if documents
+                                                   else "the corpus") + ".", ""]
+    shown = [sp.citation for sp in answer.passages] + [s.citation for s in answer.sentences]
+    if documents and shown:
+        cited = dict.fromkeys(c.doc_id for c in shown)
+        lines += ["## References", ""] + [f"- {_plain(full_reference(documents[d]).harvard)}" for d in cited] + [""]
     lines += [f"Link to this question: {app_url(base_url, q=answer.question)}", ""]
     return "\n".join(lines)

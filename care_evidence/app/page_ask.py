@@ -69,14 +69,28 @@ def render(engine: Engine) -> links.Params:
         say(f"This cannot be searched: {err}. Type a question in words.", "warning")
         return params
     if answer.found:
-        _show_answer(answer)
+        _show_answer(engine, answer)
     else:
         say(answer.message, "warning")
+        _download(engine, answer)
     _show_passages(engine, answer)
     return params
 
 
-def _show_answer(answer: Answer) -> None:
+def _download(engine: Engine, answer: Answer) -> None:
+    """The answer, or what was searched and not found, as Markdown with the full references."""
+    base = links.base_url()
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    with left:
+        st.download_button("Download as Markdown", answer_markdown(answer, base, engine.documents),
+                           file_name="answer.md", mime="text/markdown", key="download-answer", on_click="ignore",
+                           icon=":material/download:")
+    with right:
+        html(block(f'{link(app_url(base, q=answer.question), "Permalink to this answer")} '
+                   '<span class="meta">(the address bar shows it too)</span>'))
+
+
+def _show_answer(engine: Engine, answer: Answer) -> None:
     st.subheader("Answer")
     if answer.caveat:
         say(answer.caveat, "warning")
@@ -88,7 +102,7 @@ def _show_answer(answer: Answer) -> None:
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")
     cited = list(dict.fromkeys(str(s.citation) for s in answer.sentences))
-    st.code("; ".join(cited), language=None)
+    st.code("; ".join(cited), language=None, wrap_lines=True)  # a long citation wraps, not overflows
     figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
     if figures:
         chips = " · ".join(f'<mark class="fig">{esc(printed)}</mark> <span class="meta">{esc(kind)}</span>'
@@ -97,14 +111,7 @@ def _show_answer(answer: Answer) -> None:
     also = answer.also_in()
     if also:
         html(block(f'<span class="meta">Also stated in:</span> {citation_links(also)}'))
-    base = links.base_url()
-    left, right = st.columns([1, 3], vertical_alignment="center")
-    with left:
-        st.download_button("Download as Markdown", answer_markdown(answer, base), file_name="answer.md",
-                           mime="text/markdown", key="download-answer", on_click="ignore", icon=":material/download:")
-    with right:
-        html(block(f'{link(app_url(base, q=answer.question), "Permalink to this answer")} '
-                   '<span class="meta">(the address bar shows it too)</span>'))
+    _download(engine, answer)
 
 
 def _show_passages(engine: Engine, answer: Answer) -> None:
@@ -120,5 +127,4 @@ def _show_passages(engine: Engine, answer: Answer) -> None:
         # The answer's own sentences, where they come from this passage.
         spans += phrase_spans(sp.passage.search_text,
                               [s.text for s in answer.sentences if s.citation.passage_id == sp.passage.id])
-        passage_card(engine, sp.passage, key=f"ask-{rank}", spans=spans, rank=rank, note=f"score {sp.score:.2f}",
-                     also_in=sp.also_in)
+        passage_card(engine, sp.passage, key=f"ask-{rank}", spans=spans, rank=rank, also_in=sp.also_in)

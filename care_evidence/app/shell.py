@@ -47,5 +47,4 @@ def run() -> None:
     links.write_url({"page": page, **params})
     with st.sidebar:
         st.divider()
-        st.caption(f"{len(engine.documents)} documents · {len(engine.passages):,} passages · index "
-                   f"`{engine.index.root.name}`")
+        st.caption(f"{len(engine.documents)} documents · {len(engine.passages):,} passages")

@@ -10,6 +10,7 @@ from care_evidence.app import browse_state, links
 from care_evidence.app.render import app_url, block, bullets, esc, highlight, link, notice
 from care_evidence.evidence.engine import Engine
 from care_evidence.evidence.models import OCR_CAUTION, Citation
+from care_evidence.evidence.reference_styles import full_reference
 from care_evidence.indexer.models import BOX, FIGURE, TABLE, Passage
 
 PRINTED_LAYOUT_KINDS = (FIGURE, TABLE, BOX)
@@ -64,17 +65,34 @@ def passage_card(
             html(block(f'<span class="meta">Also in:</span> {citation_links(also_in)}'))
         if open_button:
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.code(str(citation), language=None)
+            left.code(str(citation), language=None, wrap_lines=True)
             right.button("Open in Browse", key=f"{key}-open", on_click=browse_state.open_passage,
                          args=(engine, passage.id), width="stretch")
         else:
-            st.code(str(citation), language=None)
+            st.code(str(citation), language=None, wrap_lines=True)
+        with st.expander("Full reference"):
+            reference_view(engine, passage, citation, key)
         if passage.kind in PRINTED_LAYOUT_KINDS:
             with st.expander("As printed"):
                 st.text(passage.text)
         if context:
             with st.expander("In context", expanded=context_open):
                 context_view(engine, passage.id)
+
+
+def reference_view(engine: Engine, passage: Passage, citation: Citation, key: str) -> None:
+    """The passage's full reference to paste (plain, Harvard) and to import (BibTeX, RIS)."""
+    reference = full_reference(engine.documents[passage.doc_id], citation)
+    st.caption("Reference")
+    st.code(reference.plain, language=None, wrap_lines=True)
+    st.caption("Harvard")
+    st.code(reference.harvard, language=None, wrap_lines=True)
+    left, right = st.columns(2)
+    name = passage.doc_id
+    left.download_button("BibTeX (.bib)", reference.bibtex, file_name=f"{name}.bib", mime="application/x-bibtex",
+                         key=f"{key}-bib", on_click="ignore")
+    right.download_button("RIS (.ris)", reference.ris, file_name=f"{name}.ris",
+                          mime="application/x-research-info-systems", key=f"{key}-ris", on_click="ignore")
 
 
 def context_view(engine: Engine, passage_id: str, before: int = 2, after: int = 2) -> None:

@@ -66,6 +66,8 @@ class DocumentEntry(BaseModel):
     coverage: OptionalText = ""
     # The paper number the publisher printed it under ("HC 1011"): references by number find it.
     paper: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(HC \d{1,5})?$")] = ""
+    # Where the document can be read, as the document itself prints it; only http(s) addresses.
+    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://[^\s<>\"']{1,500})?$")] = ""
 
     @field_validator("id")
     @classmethod
@@ -111,7 +113,7 @@ class DocumentEntry(BaseModel):
         return DocumentInfo(id=self.id, file=self.file, label=self.label, title=self.title,
                             publisher=self.publisher, date=self.date, kind=self.kind, parser=self.parser,
                             aliases=tuple(self.aliases), ocr=self.ocr, coverage=self.coverage,
-                            paper=self.paper)
+                            paper=self.paper, url=self.url)
 
 
 _TYPE_MESSAGES = {

@@ -36,6 +36,7 @@ class DocumentInfo:
     ocr: bool = False  # text read by OCR from a scan: a figure or a table cell may be misread
     coverage: str = ""  # what part of the original the corpus holds, when not all of it
     paper: str = ""  # the paper number it was printed under ("HC 1011"), when it has one
+    url: str = ""  # where it can be read, where the document says so
 
     def to_dict(self) -> dict:
         return asdict(self)
