@@ -300,22 +300,41 @@ def test_figures_table_filters_sorts_and_downloads(app):
     values = [v for v in sorted_rows["value"] if v is not None and not math.isnan(v)]
     assert values == sorted(values, reverse=True)
     assert app.get("download_button"), "the table can be downloaded as CSV"
+    # The address keeps the document, the kinds and the sort, and reopens the same table.
+    assert (app.query_params["fdoc"], app.query_params["sort"]) == ("nao2017", "Value, largest first")
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params.update(dict(app.query_params))
+    run_ok(again)
+    assert again.dataframe[0].value["citation"].tolist() == sorted_rows["citation"].tolist()
 
 
-def test_figure_filter_matches_passage_text(engine):
+def test_figure_filter_matches_the_figures_own_sentence(engine):
     table = figures_table(engine)
     rows = filter_figures(table, "Delayed  Transfers")
-    assert len(rows)
-    for passage_id, citation in zip(rows["passage"], rows["citation"], strict=True):
-        passage = " ".join(engine.passage(passage_id).search_text.lower().split())
-        assert "delayed transfers" in passage or "delayed transfers" in citation.lower()
+    assert 0 < len(rows) < len(filter_passages_mentioning(table, "delayed transfers"))
+    for sentence, citation in zip(rows["sentence"], rows["citation"], strict=True):
+        assert "delayed transfers" in " ".join(sentence.lower().split()) or "delayed transfers" in citation.lower()
+
+
+def filter_passages_mentioning(table, text: str):
+    """The old filter, on the whole passage: what the sentence filter narrows."""
+    return table[table["text"].str.contains(text, regex=False)]
 
 
 # --- Quality ------------------------------------------------------------------------------------
 
-def test_quality_without_a_report_says_how_to_make_one(app):
+def test_quality_without_a_report_runs_the_evaluation_from_a_button(app, tmp_path, monkeypatch):
+    from care_evidence.eval import data
+
+    facts = data.load_facts()[:4]
+    monkeypatch.setattr(data, "load_facts", lambda: facts)  # four questions keep the test short
+    monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "results"))
     go(app, "quality")
-    assert any("python -m care_evidence.eval" in i for i in notices(app, "info"))
+    assert any(i.startswith("The evaluation has not been run") for i in notices(app, "info"))
+    app.button(key="quality-run").click()
+    run_ok(app)
+    assert (tmp_path / "results" / "report.json").exists()
+    assert any(i.startswith("Of 4 questions whose answer is known") for i in notices(app, "info"))
 
 
 def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):
@@ -332,11 +351,20 @@ def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):
     (results / "report.md").write_text("# Retrieval evaluation\n", encoding="utf-8")
     _tiny_png(results / "recall_at_k.png")
     monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(results))
+    history = [{"written": f"2026-12-0{i}T10:00:00", "facts": 2,
+                "metrics": {"engine": {"hit_rate@1": 0.5, "hit_rate@5": 0.5 + i / 10}}} for i in (1, 2)]
+    (results / "history.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history) + "not json\n")
     go(app, "quality")
+    summary = notices(app, "info")[0]
+    assert summary.startswith("Of 2 questions whose answer is known, the passage that answers it comes first for "
+                              "5 in 10 and is among the first five for 100 in 100.")
+    assert "not in these reports is measured separately" in summary
+    assert "Over the last runs" in [s.value for s in app.subheader]
+    assert "Details for engineers" in [e.label for e in app.expander]
     metrics = app.dataframe[0].value
     assert list(metrics["retriever"]) == ["engine"] and "recall@5" in metrics.columns
     assert app.image, "the Recall@k plot is shown"
-    assert "engine: 1 failed" in [e.label for e in app.expander]
+    assert "engine: 1 failed" in notices(app, "caption")
     assert app.query_params["page"] == "quality"
 
 
@@ -465,3 +493,21 @@ def test_a_not_found_answer_downloads_with_what_was_searched(app):
     app.text_input(key="ask_q").input("What is the capital of France?")
     run_ok(app)
     assert app.get("download_button"), "a not-found answer exports too"
+
+
+def test_session_history_reopens_a_question_and_clears(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input(POOLED)
+    run_ok(app)
+    go(app, "lookup")
+    app.text_area(key="lookup_q").input("[click me](https://evil.example/) NAO para 2.7")
+    run_ok(app)
+    shown_history = [n for n in notices(app, "caption") if n.startswith(("Ask:", "Look up:"))]
+    assert shown_history == ["Look up: [click me](https://evil.example/) NAO para 2.7", f"Ask: {POOLED}"]
+    assert not [m for m in app.markdown if 'href="https://evil.example' in m.value]
+    app.button(key="history-1").click()  # the question asked first
+    run_ok(app)
+    assert app.radio(key="page").value == "ask" and app.text_input(key="ask_q").value == POOLED
+    app.button(key="history-clear").click()
+    run_ok(app)
+    assert not [n for n in notices(app, "caption") if n.startswith(("Ask:", "Look up:"))]

@@ -45,11 +45,13 @@ def figures_table(engine: Engine) -> pd.DataFrame:
 
 def filter_figures(table: pd.DataFrame, text: str = "", doc_ids: tuple[str, ...] = (),
                    kinds: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rows whose passage or citation mentions `text` (case-insensitive), in the documents and kinds given."""
+    """Rows whose own sentence, citation or figure mentions `text` (case-insensitive), in the documents and
+    kinds given: "delayed transfers" finds the figures stated about them, not every figure of a passage
+    that mentions them once."""
     mask = pd.Series(True, index=table.index)
     needle = " ".join(text.lower().split())
     if needle:
-        mask &= (table["text"].str.contains(needle, regex=False)
+        mask &= (table["sentence"].str.lower().str.contains(needle, regex=False)
                  | table["citation"].str.lower().str.contains(needle, regex=False)
                  | table["figure"].str.lower().str.contains(needle, regex=False))
     if doc_ids:

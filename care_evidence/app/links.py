@@ -70,6 +70,13 @@ def read_url(engine: Engine) -> None:
     if params.get("find"):
         state["fig_text"] = params["find"]
         page = page or "figures"
+    fig_docs = [d for d in params.get_all("fdoc") if d in engine.documents]
+    if fig_docs:
+        state["fig_docs"] = fig_docs
+    if params.get_all("fkind"):
+        state["fig_kinds"] = params.get_all("fkind")  # checked against the table's kinds on the page
+    if params.get("sort"):
+        state["fig_sort"] = params["sort"]
     state["page"] = page if page in PAGES else "ask"
 
 

@@ -20,6 +20,10 @@ def render(engine: Engine) -> links.Params:
     st.header("Every figure in the corpus")
     table = _table(engine, str(engine.index.root))
     kinds = sorted(table["kind"].unique())
+    # Values from the address that this table does not have are dropped before the widgets are drawn.
+    st.session_state["fig_kinds"] = [k for k in st.session_state.get("fig_kinds", []) if k in kinds]
+    if st.session_state.get("fig_sort") not in SORTS:
+        st.session_state["fig_sort"] = "Document order"
     left, middle, right, sort = st.columns([3, 2, 2, 2])
     st.session_state.setdefault("fig_text", "")
     left.text_input("Passage mentions", key="fig_text", placeholder="e.g. delayed transfers")
@@ -53,4 +57,6 @@ def render(engine: Engine) -> links.Params:
     csv = shown[COLUMNS].to_csv(index=False).encode("utf-8")
     st.download_button("Download these figures as CSV", csv, file_name="figures.csv", mime="text/csv",
                        key="download-figures", on_click="ignore", icon=":material/download:")
-    return {"page": "figures", "find": text.strip()}
+    sort_by = st.session_state["fig_sort"]
+    return {"page": "figures", "find": text.strip(), "fdoc": list(st.session_state.get("fig_docs") or []),
+            "fkind": list(st.session_state["fig_kinds"]), "sort": "" if sort_by == "Document order" else sort_by}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from care_evidence.app import (
+    history,
     links,
     page_ask,
     page_browse,
@@ -45,6 +46,8 @@ def run() -> None:
         say(problem, "warning")
     params = RENDERERS[page](engine)
     links.write_url({"page": page, **params})
+    history.record(page, params)
     with st.sidebar:
+        history.show()
         st.divider()
         st.caption(f"{len(engine.documents)} documents · {len(engine.passages):,} passages")

@@ -99,10 +99,13 @@ def groups_of(facts: list[Fact]) -> dict[str, list[str]]:
 
 def run_retriever(
     retriever: Retriever, index: LoadedIndex, facts: list[Fact], lookups: list[Lookup], qrels: dict,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, on_fact: Callable[[int, int], None] | None = None,
 ) -> RetrieverResult:
+    """`on_fact(done, total)` after each question (the app's progress bar)."""
     run = {}
-    for fact in facts:
+    for done, fact in enumerate(facts, start=1):
+        if on_fact:
+            on_fact(done, len(facts))
         if isinstance(retriever, AnsweringRetriever):
             # An entry that folds duplicates counts as found when any passage it stands for holds the
             # fact: the user sees them together ("also in").

@@ -11,6 +11,7 @@ from care_evidence.eval.harness import METRICS, RetrieverResult, groups_of
 from care_evidence.indexer.store import LoadedIndex
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+HISTORY_FILE = "history.jsonl"
 COLUMNS = METRICS + ["lookup_reference", "lookup_quote", "figure_accuracy"]
 # hit_rate@k is shown as recall@k: see care_evidence/eval/harness.py.
 HEADERS = {m: m.replace("hit_rate", "recall") for m in COLUMNS}
@@ -106,4 +107,8 @@ def write_report(
         "failures": all_failures,
     }
     (out_dir / "report.json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    # One line per run, so the Quality page can show how the scores moved over time.
+    with (out_dir / HISTORY_FILE).open("a", encoding="utf-8") as history:
+        history.write(json.dumps({"written": time.strftime("%Y-%m-%dT%H:%M:%S"), "facts": len(facts),
+                                  "metrics": {r.name: r.metrics for r in results}}) + "\n")
     return out_dir / "report.md"
