@@ -136,3 +136,26 @@ def test_check_page_marks_each_claim_and_keeps_pasted_markup_as_text(page, serve
     assert page.get_by_role("button", name="Download the check (Markdown)").is_visible()
     page.wait_for_timeout(1000)
     assert page.dialogs == [], f"a dialog fired: {page.dialogs}"
+
+
+def test_back_and_forward_move_through_questions_and_pages(page, server):
+    """Ask, ask again, open Figures, then Back, Back and Forward: each step's address and page."""
+    first, second = "How many vanguard sites were there?", "What did the NAO recommend about the Better Care Fund?"
+    page.goto(server + "/?page=ask")
+    for question in (first, second):
+        _ask(page, question)
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {question!r}")
+        page.get_by_test_id("stMainBlockContainer").get_by_text("Supporting passages").wait_for()
+    page.get_by_text("Figures", exact=True).first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('page') === 'figures'")
+    page.get_by_text("Every figure in the corpus").wait_for()
+    page.go_back()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {second!r}")
+    page.wait_for_function(f"() => document.querySelector('input[aria-label=\"Question\"]')?.value === {second!r}")
+    page.go_back()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {first!r}")
+    page.wait_for_function(f"() => document.querySelector('input[aria-label=\"Question\"]')?.value === {first!r}")
+    page.wait_for_timeout(1500)  # the app must not write the later state back over the address
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == first
+    page.go_forward()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {second!r}")

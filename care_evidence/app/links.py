@@ -31,12 +31,14 @@ def keep_widget_state() -> None:
 
 
 def read_url(engine: Engine) -> None:
-    """On a session's first run, set the widgets to the state the URL names."""
+    """Set the widgets to the state the URL names, when the URL is not the one this app last wrote: on a
+    session's first run, and when the browser's Back or Forward button has moved to another address
+    (Streamlit pushes each address the app writes, and reruns the app with the one moved to)."""
     state = st.session_state
-    if state.get("_url_read"):
-        return
-    state["_url_read"] = True
     params = st.query_params
+    if state.get("_url_written") == _normalised(params):
+        return
+    state["_url_written"] = _normalised(params)
     limit = INPUT_LIMITS["url value"]
     too_long = sorted({key for key in params for value in params.get_all(key) if len(value) > limit})
     if too_long:  # checked before any of it is used: a huge ?q= would slow every other user's answers
@@ -90,7 +92,8 @@ def write_url(params: Params) -> None:
     """Make the URL name the state shown, so that it can be copied, bookmarked or reloaded."""
     wanted = {k: v for k, v in params.items() if v}
     if _normalised(st.query_params) != _normalised(wanted):
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(wanted)  # the browser adds it to its history: Back returns here
+    st.session_state["_url_written"] = _normalised(wanted)
 
 
 def base_url() -> str:
