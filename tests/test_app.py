@@ -511,3 +511,21 @@ def test_session_history_reopens_a_question_and_clears(app):
     app.button(key="history-clear").click()
     run_ok(app)
     assert not [n for n in notices(app, "caption") if n.startswith(("Ask:", "Look up:"))]
+
+
+def test_browse_shows_contents_down_to_a_table_and_searches_within_the_document(app):
+    go(app, "browse")
+    app.selectbox(key="browse_doc").set_value("nuffield2022")
+    run_ok(app)
+    contents = next(m.value for m in app.markdown if "ev-toc" in m.value)
+    assert "Chapter 3: How has the integration of health and social care evolved in each country?" in \
+        html.unescape(contents)
+    assert "?passage=nuffield2022%2Ftable-5" in contents and "Table 5" in contents  # a Table under its section
+    assert contents.index("Chapter 2") < contents.index("Table 1") < contents.index("Chapter 3")
+    app.text_input(key="browse_find").input("Northern Ireland structural integration 1973")
+    run_ok(app)
+    hits = [n for n in notices(app, "caption") if n.startswith("Nuffield Trust 2022")]
+    assert hits and all(h.startswith("Nuffield Trust 2022") for h in hits)
+    app.button(key="browse-find-0").click()
+    run_ok(app)
+    assert app.selectbox(key="browse_passage").value.startswith("nuffield2022/")

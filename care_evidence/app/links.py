@@ -19,7 +19,7 @@ PAGES = {"ask": "Ask", "lookup": "Look up", "check": "Check a text",
 # Widget values kept when their page is not shown (Streamlit forgets a widget that is not drawn).
 PERSISTENT = ("page", "ask_q", "ask_docs", "ask_kinds", "ask_k", "lookup_q", "browse_doc", "browse_section",
               "browse_passage", "fig_text", "fig_docs", "fig_kinds", "fig_sort",
-              "check_text", "check_exclude")
+              "check_text", "check_exclude", "browse_find")
 
 Params = dict[str, str | list[str]]
 

@@ -6,9 +6,11 @@ import streamlit as st
 
 from care_evidence.app import links
 from care_evidence.app.browse_state import section_key
-from care_evidence.app.render import block, bullets, esc, phrase_spans
-from care_evidence.app.widgets import html, passage_card, passage_header, say
+from care_evidence.app.render import block, bullets, esc, link, phrase_spans
+from care_evidence.app.widgets import PRINTED_LAYOUT_KINDS, html, passage_card, passage_header, passage_url, say
 from care_evidence.evidence.engine import Engine
+from care_evidence.evidence.errors import QueryError
+from care_evidence.evidence.models import Filters
 from care_evidence.indexer.models import Passage
 
 WHOLE_SECTION = ""
@@ -44,7 +46,10 @@ def render(engine: Engine) -> links.Params:
     st.selectbox("Document", docs, key="browse_doc", on_change=_on_document_change, args=(engine,),
                  format_func=lambda d: f"{engine.documents[d].label} — {engine.documents[d].title}")
     info = engine.documents[state["browse_doc"]]
-    say(" · ".join(x for x in (info.publisher, info.date, info.kind) if x), "caption")
+    say(" · ".join(x for x in (info.publisher, info.date, info.paper, info.kind) if x), "caption")
+    _search_in_document(engine, state["browse_doc"])
+    with st.expander("Contents", expanded=not state.get("browse_passage") and not state.get("browse_find")):
+        _contents(engine, state["browse_doc"])
     sections = _sections(engine, state["browse_doc"])
     names = list(sections)
     if state.get("browse_section") not in sections:
@@ -65,6 +70,54 @@ def render(engine: Engine) -> links.Params:
     if chosen:
         return {"passage": chosen}
     return {"page": "browse", "document": state["browse_doc"]}
+
+
+def _go_to(section: str, passage_id: str = WHOLE_SECTION) -> None:
+    st.session_state["browse_section"] = section
+    st.session_state["browse_passage"] = passage_id
+
+
+def _contents(engine: Engine, doc_id: str) -> None:
+    """The document's headings as a tree (each level indented under the one above, shown once), with
+    its Figures, Tables and Boxes under the section that holds them. Each is a link to its place: the
+    corpus's own words go out as escaped text, never as a button label (which renders Markdown)."""
+    lines, shown = [], ()
+    for section, passages in engine.outline(doc_id).items():
+        common = next((n for n, (a, b) in enumerate(zip(shown, section, strict=False)) if a != b),
+                      min(len(shown), len(section)))
+        for depth in range(common, len(section)):
+            lines.append(_toc_line(depth, link(passage_url(passages[0].id), section[depth])))
+        shown = section
+        for p in passages:
+            if p.kind in PRINTED_LAYOUT_KINDS:
+                title = f"{p.locator}: {p.title}" if p.title else p.locator
+                lines.append(_toc_line(len(section), link(passage_url(p.id), title), "ev-toc-item"))
+    html(block("".join(lines), "ev-toc"))
+
+
+def _toc_line(depth: int, inner_html: str, cls: str = "") -> str:
+    return f'<div class="{cls}" style="padding-left:{1.2 * depth:.1f}em">{inner_html}</div>'
+
+
+def _search_in_document(engine: Engine, doc_id: str) -> None:
+    """Words searched within this document only; each hit opens its passage."""
+    words = st.text_input("Search this document", key="browse_find", placeholder="e.g. pooled budgets")
+    if not words.strip():
+        return
+    try:
+        hits = engine.rank(words, 8, Filters(documents=(doc_id,)))
+    except QueryError as err:
+        say(f"This cannot be searched: {err}.", "warning")
+        return
+    if not hits:
+        say("Nothing in this document matches.", "info")
+    for i, sp in enumerate(hits):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        with left:
+            excerpt = sp.sentence_text or sp.passage.search_text[:200]
+            say(f"{sp.citation}: {excerpt}", "caption")
+        right.button("Open", key=f"browse-find-{i}", on_click=_go_to,
+                     args=(section_key(sp.passage.section), sp.passage.id))
 
 
 def _show_chosen(engine: Engine, passage: Passage) -> None:
