@@ -25,8 +25,8 @@ QUESTION = "How much was pooled in the Better Care Fund in 2015-16?"
 EXPECTED = "£5.3"
 
 
-def app_cold_start(index_dir: Path, browser) -> tuple[float, float]:
-    """Seconds from launch to a healthy server, and to the first answer on the page."""
+def app_cold_start(index_dir: Path, browser) -> tuple[float, float, float]:
+    """Seconds from launch to a healthy server, to a page that takes input, and to the first answer."""
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         log = Path(tmp) / "server.log"
@@ -39,6 +39,8 @@ def app_cold_start(index_dir: Path, browser) -> tuple[float, float]:
             page = browser.new_page()
             page.set_default_timeout(180_000)
             page.goto(f"{url}/?{urllib.parse.urlencode({'q': QUESTION})}")
+            page.get_by_label("Question").wait_for()  # the page takes input: look-ups and browsing work
+            interactive = time.perf_counter() - started
             # The answer's citation, ready to copy, then its figure: the page has answered.
             page.get_by_test_id("stCode").filter(has_text="NAO 2017, para").first.wait_for()
             page.get_by_text(EXPECTED).first.wait_for()
@@ -46,11 +48,11 @@ def app_cold_start(index_dir: Path, browser) -> tuple[float, float]:
             page.close()
         finally:
             stop_server(server)
-    return healthy, answered
+    return healthy, interactive, answered
 
 
 def fresh_process_answer(index_dir: Path) -> float:
-    code = ("from pathlib import Path; from evidence.engine import Engine; "
+    code = ("from pathlib import Path; from care_evidence.evidence.engine import Engine; "
             f"a = Engine.load(Path({str(index_dir)!r})).ask({QUESTION!r}); assert {EXPECTED!r} in a.text")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={"HF_HUB_OFFLINE": "1", "PATH": ""})
@@ -73,11 +75,12 @@ def main() -> None:
             browser.close()
     floor = statistics.median(floors)
     healthy = statistics.median(r[0] for r in runs)
-    answered = statistics.median(r[1] for r in runs)
+    interactive = statistics.median(r[1] - r[0] for r in runs)
+    answered = statistics.median(r[2] for r in runs)
     print(f"index {args.index}; {args.repeat} runs each, medians in seconds")
     print(f"floor (fresh process: import, load model and index, answer once): {floor:.2f}")
-    print(f"app: server healthy {healthy:.2f}; first answer in the browser {answered:.2f}; "
-          f"ratio to floor {answered / floor:.2f}")
+    print(f"app: server healthy {healthy:.2f}; page takes input {interactive:.2f} after that (target 3.00); "
+          f"first answer in the browser {answered:.2f}; ratio to floor {answered / floor:.2f} (target 1.20)")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,12 @@ def render(engine: Engine) -> links.Params:
                 "footnote, Figure or Table that states it.", "info")
         return params
     try:
-        answer = _ask(engine, question, st.session_state["ask_k"], filters)
+        if engine.embedder.loaded:
+            answer = _ask(engine, question, st.session_state["ask_k"], filters)
+        else:
+            with st.spinner("The language model is still loading (a few seconds, once per server); the answer "
+                            "follows as soon as it is ready."):
+                answer = _ask(engine, question, st.session_state["ask_k"], filters)
     except QueryError as err:
         html(block(f'<span class="meta">You asked:</span> {esc(question)}'))
         say(f"This cannot be searched: {err}. Type a question in words.", "warning")

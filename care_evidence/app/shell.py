@@ -40,6 +40,9 @@ def run() -> None:
         st.caption("UK health and social care integration: answers with the paragraph, footnote, Figure or "
                    "Table that states them.")
         st.radio("Page", list(links.PAGES), key="page", format_func=links.PAGES.get)
+        if not engine.embedder.loaded:
+            say("The language model is loading (a few seconds, once per server). Look-ups, browsing and the "
+                "figures work now; a question is answered as soon as it is ready.", "caption")
     page = st.session_state["page"]
     problem = st.session_state.pop("_url_problem", "")
     if problem:
@@ -47,6 +50,7 @@ def run() -> None:
     params = RENDERERS[page](engine)
     links.write_url({"page": page, **params})
     history.record(page, params)
+    state.warm_up(engine)
     with st.sidebar:
         history.show()
         st.divider()

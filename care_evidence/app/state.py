@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -36,12 +37,24 @@ def _embedder() -> Embedder:
     return Embedder()
 
 
-@st.cache_resource(show_spinner="Loading the index and the language model (once per server)…", max_entries=2)
+@st.cache_resource(show_spinner="Loading the index (once per server)…", max_entries=2)
 def _load(index_path: str, build: str) -> Engine:
-    """One engine per index build: `build` (the live build folder) changes when the index is rebuilt."""
-    engine = Engine.load(Path(index_path), _embedder())
-    engine.embedder.encode(["warm up"])  # the model loads on first use: pay for it here, not in the first answer
-    return engine
+    """One engine per index build: `build` (the live build folder) changes when the index is rebuilt.
+
+    The language model loads in a thread: the page, look-ups and browsing work at once, and the first
+    question waits only for what is left of the load (bench/app_start.py)."""
+    return Engine.load(Path(index_path), _embedder())
+
+
+def warm_up(engine: Engine) -> None:
+    """Load the language model in a thread, once, after the first page is drawn (a load started before
+    it competes with drawing it for the interpreter)."""
+    if not engine.embedder.loaded and not _warming.is_set():
+        _warming.set()
+        threading.Thread(target=engine.embedder.encode, args=(["warm up"],), name="model-warm-up", daemon=True).start()
+
+
+_warming = threading.Event()
 
 
 def get_engine() -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
@@ -21,9 +22,18 @@ class Embedder:
         self.batch_size = batch_size
         self.dtype = dtype
         self._model = None
+        self._loading = threading.Lock()  # the app warms the model in a thread while a question may arrive
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     @property
     def model(self):
+        with self._loading:
+            return self._load()
+
+    def _load(self):
         if self._model is None:
             # Set before sentence-transformers is imported, so no code path asks the network.
             os.environ["HF_HUB_OFFLINE"] = "1"
