@@ -159,3 +159,43 @@ def test_back_and_forward_move_through_questions_and_pages(page, server):
     assert page.evaluate("new URLSearchParams(location.search).get('q')") == first
     page.go_forward()
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {second!r}")
+
+
+def test_a_reader_walks_history_references_contents_and_quality(page, server, tmp_path):
+    """A session history link, a Harvard reference copied and a BibTeX file downloaded from an answer,
+    Browse's contents down to a Nuffield Table, and the Quality page in plain words."""
+    page.goto(server + "/?page=ask")
+    _ask(page, QUESTION)
+    page.get_by_test_id("stMainBlockContainer").get_by_text("Supporting passages").wait_for()
+    page.get_by_test_id("stSidebar").get_by_text("Look up", exact=True).click()
+    box = page.get_by_label("Reference or quote")
+    box.fill("PAC 12")
+    box.press("Control+Enter")
+    page.get_by_role("button", name="Look up", exact=True).click()
+    page.get_by_text("Found: PAC 2018, para 12").wait_for()
+    # History: the question asked first reopens from the sidebar.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(f"Ask: {QUESTION}").wait_for()
+    sidebar.get_by_role("button", name="Open").nth(1).click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {QUESTION!r}")
+    main = page.get_by_test_id("stMainBlockContainer")
+    # The full reference of the first supporting passage: Harvard to copy, BibTeX to download.
+    main.get_by_text("Full reference").first.click()
+    harvard = main.get_by_test_id("stCode").filter(has_text="National Audit Office (2017) Health and social care "
+                                                            "integration. HC 1011.").first
+    harvard.wait_for()
+    with page.expect_download() as download:
+        main.get_by_role("button", name="BibTeX (.bib)").first.click()
+    saved = tmp_path / "reference.bib"
+    download.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("@techreport{nao2017,")
+    # Browse: the contents tree leads to a Nuffield Table.
+    page.goto(server + "/?document=nuffield2022")
+    page.get_by_test_id("stExpander").filter(has_text="Contents").get_by_role("link", name="Table 5").first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('passage') === 'nuffield2022/table-5'")
+    page.get_by_test_id("stCode").filter(has_text="Nuffield Trust 2022, Table 5").first.wait_for()
+    # Quality: a sentence a reader can take away (the test's results folder may hold no report yet).
+    page.goto(server + "/?page=quality")
+    page.get_by_text("How well it finds the evidence").wait_for()
+    page.get_by_text("Of 164 questions whose answer is known").or_(
+        page.get_by_text("The evaluation has not been run on this machine yet")).first.wait_for()
