@@ -102,6 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
             "words are not in its evidence passage", minimum=0),
     Setting("claim_short_terms", 6, "a claim of this many words or fewer is only partly supported when any of "
             "them is not in its evidence passage", minimum=0),
+    Setting("claim_reworded_score", 1.0, "a short claim scoring this is a rewording of its sentence, though a "
+            "word of it is not the report's", minimum=0),
     Setting("claim_supported_score", 0.8, "a claim must score this to be supported, not partly", minimum=0),
     Setting("paraphrase_min_score", 0.75, "a quote not found word for word is a paraphrase of a sentence "
             "scoring this", minimum=0),
