@@ -426,11 +426,16 @@ def test_escaping_leaves_no_markup():
 
 def test_answer_exports_as_markdown(engine):
     answer = engine.ask(POOLED)
-    md = answer_markdown(answer, "http://localhost:8501/")
+    md = answer_markdown(answer, "http://localhost:8501/", engine.documents)
     assert md.startswith("# How much was pooled")
     assert "NAO 2017" in md and "## Supporting passages" in md
     assert "http://localhost:8501/?passage=nao2017%2F" in md
     assert "?q=How+much+was+pooled" in md
+    figures_line = next(line for line in md.splitlines() if line.startswith("Figures: "))
+    shown = figures_line.removeprefix("Figures: ").split("; ")
+    assert len(shown) == len(set(shown)), "each figure once"
+    assert "## References" in md
+    assert "- National Audit Office (2017) Health and social care integration. HC 1011." in md
 
 
 def test_sessions_keep_their_state_apart(real_index_dir, monkeypatch, tmp_path):

@@ -16,7 +16,8 @@ def _quote(text: str) -> str:
 
 def _plain(text: str) -> str:
     """Text that Markdown shows as written (no emphasis, links or HTML coming from the text)."""
-    return re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", " ".join(text.split()))
+    # "|" only means something in a table, which this document has none of: left as written.
+    return re.sub(r"([\\`*_\[\]<>#~$])", r"\\\1", " ".join(text.split()))
 
 
 def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, DocumentInfo] | None = None) -> str:
@@ -25,8 +26,9 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
         lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             lines += [_quote(_plain(s.text)), ""] + ([f"— {s.citation}", ""] if cited else [])
-        if answer.figures:
-            lines += ["Figures: " + "; ".join(f"{f.printed} ({f.kind})" for f in answer.figures), ""]
+        figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
+        if figures:
+            lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]
         cited = dict.fromkeys(str(s.citation) for s in answer.sentences)
         lines += ["Cite as: " + "; ".join(cited), ""]
         also = answer.also_in()
