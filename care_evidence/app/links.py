@@ -31,12 +31,14 @@ def keep_widget_state() -> None:
 
 
 def read_url(engine: Engine) -> None:
-    """Set the widgets to the state the URL names, when the URL is not the one this app last wrote: on a
-    session's first run, and when the browser's Back or Forward button has moved to another address
-    (Streamlit pushes each address the app writes, and reruns the app with the one moved to)."""
+    """Set the widgets to the state the URL names: on a session's first run, and when the browser's Back
+    or Forward button has moved to another address (Streamlit pushes each address the app writes, and
+    reruns the app with the one moved to). A click's rerun may carry the address from before the last
+    one was written; that one is not read, or it would undo the click."""
     state = st.session_state
     params = st.query_params
-    if state.get("_url_written") == _normalised(params):
+    first_run = "_url_written" not in state
+    if not first_run and (not _history_navigation() or state["_url_written"] == _normalised(params)):
         return
     state["_url_written"] = _normalised(params)
     limit = INPUT_LIMITS["url value"]
@@ -80,6 +82,14 @@ def read_url(engine: Engine) -> None:
     if params.get("sort"):
         state["fig_sort"] = params["sort"]
     state["page"] = page if page in PAGES else "ask"
+
+
+def _history_navigation() -> bool:
+    """This run was started by the browser's Back or Forward button."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx and getattr(ctx, "is_history_navigation", False))
 
 
 def _normalised(params) -> dict[str, list[str]]:
