@@ -203,7 +203,7 @@ def test_check_marks_each_claim_with_its_verdict_and_evidence(app):
     go(app, "check")
     app.button(key="check-example").click()
     run_ok(app)
-    assert [s.value for s in app.subheader] == ["1. supported", "2. differs", "3. partly supported"]
+    assert [s.value for s in app.subheader] == ["1. supported", "2. differs", "3. not in these reports"]
     assert any("£611 million" in n and "£511m" in n for n in notices(app, "error"))
     assert "NAO 2017, para 1.6" in [c.value for c in app.code]
     assert app.get("download_button"), "the whole check downloads as Markdown"

@@ -146,8 +146,12 @@ class ClaimChecker:
     def says_too_little(self, claim: str, best: Evidence) -> bool:
         """The closest passage is not close enough and lacks most of the claim's words: it does not say it."""
         unsaid, counted = unsaid_words(claim, best.passage.search_text, self._name_terms)
-        return (best.score < self.settings.claim_absent_below
-                and len(unsaid) / max(counted, 1) > self.settings.claim_absent_unsaid_share)
+        # A short claim is its few words: one of them missing ("abolished"), and not as close as a
+        # rewording, is a claim the passage does not make.
+        short_and_unsaid = (bool(unsaid) and counted <= self.settings.claim_short_terms
+                            and best.score < self.settings.claim_reworded_score)
+        return best.score < self.settings.claim_absent_below and (
+            len(unsaid) / max(counted, 1) > self.settings.claim_absent_unsaid_share or short_and_unsaid)
 
     def check_claim(self, claim: str, filters) -> ClaimCheck:
         evidence = self.closest(claim, filters)

@@ -100,8 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("claim_absent_unsaid_share", 0.5, "see claim_absent_below", minimum=0),
     Setting("claim_max_unsaid_share", 0.5, "a claim is only partly supported when more than this share of its "
             "words are not in its evidence passage", minimum=0),
-    Setting("claim_short_terms", 6, "a claim of this many words or fewer is only partly supported when any of "
-            "them is not in its evidence passage", minimum=0),
+    Setting("claim_short_terms", 6, "a claim of this many words or fewer is not in the reports when any of "
+            "them is not in its evidence passage (unless reworded, see claim_reworded_score)", minimum=0),
     Setting("claim_reworded_score", 1.0, "a short claim scoring this is a rewording of its sentence, though a "
             "word of it is not the report's", minimum=0),
     Setting("claim_supported_score", 0.8, "a claim must score this to be supported, not partly", minimum=0),
