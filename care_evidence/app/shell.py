@@ -40,9 +40,6 @@ def run() -> None:
         st.caption("UK health and social care integration: answers with the paragraph, footnote, Figure or "
                    "Table that states them.")
         st.radio("Page", list(links.PAGES), key="page", format_func=links.PAGES.get)
-        if not engine.embedder.loaded:
-            say("The language model is loading (a few seconds, once per server). Look-ups, browsing and the "
-                "figures work now; a question is answered as soon as it is ready.", "caption")
     page = st.session_state["page"]
     problem = st.session_state.pop("_url_problem", "")
     if problem:
@@ -52,6 +49,9 @@ def run() -> None:
     history.record(page, params)
     state.warm_up(engine)
     with st.sidebar:
+        if not engine.embedder.loaded:  # said after the page ran, which may have loaded it
+            say("The language model is loading (a few seconds, once per server). Look-ups, browsing and the "
+                "figures work now; a question is answered as soon as it is ready.", "caption")
         history.show()
         st.divider()
         st.caption(f"{len(engine.documents)} documents · {len(engine.passages):,} passages")
