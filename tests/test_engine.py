@@ -312,3 +312,23 @@ def test_a_publisher_named_with_another_subject_is_not_the_document(engine, ques
 def test_a_report_described_after_its_name_is_still_the_document(engine, reference):
     result = engine.lookup(reference)
     assert result.status == "found" and result.passages[0].passage.id == "nao2017/para-2-7"
+
+
+def test_feedback_words_come_from_the_top_passages_not_the_question(engine):
+    """Pseudo-relevance feedback (off by default, measured in docs/retrieval.md): the words it adds are
+    the top passages' distinctive words, never the question's own or a word common to most passages."""
+    from care_evidence.evidence.engine import Engine
+    from care_evidence.evidence.feedback import feedback_terms
+    from care_evidence.evidence.settings import Settings
+    from care_evidence.indexer.lexical import content_terms
+
+    question = "bed-blocking older people stuck in hospital"
+    rows = [row for row, _ in engine.index.lexical.search(question, 5)]
+    words = feedback_terms(engine.view, rows, content_terms(question), Settings({"feedback_terms": 8}))
+    assert 0 < len(words) <= 8
+    assert not set().union(*(content_terms(w) for w in words)) & content_terms(question)
+    top_text = " ".join(engine.passages[row].retrieval_text.lower() for row in rows)
+    assert all(w in top_text for w in words)
+    searched = engine.candidates(question)[0]
+    with_feedback = Engine(engine.index, engine.embedder, Settings({"feedback_terms": 8})).candidates(question)[0]
+    assert searched and with_feedback  # the fifth list is fused without error

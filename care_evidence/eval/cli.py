@@ -32,10 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     add_setting_argument(parser)
     parser.add_argument("--check", action="store_true", help="exit 1 if the default retriever is below thresholds")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS)
+    parser.add_argument("--facts", default="facts_*.jsonl",
+                        help="the facts to ask, a pattern under eval/data/ (default: %(default)s; "
+                             "wild/paraphrases_heldout.jsonl: the held-out paraphrases)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: care_evidence/eval/results)")
     args = parser.parse_args(argv)
 
-    from care_evidence.eval.data import load_facts, load_lookups
+    from care_evidence.eval.data import DATA_DIR, load_facts, load_lookups
     from care_evidence.eval.harness import build_qrels, run_retriever, significance
     from care_evidence.eval.report import RESULTS_DIR, table, write_report
     from care_evidence.evidence.retrieval import make_retriever
@@ -54,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     except IndexMissing:
         build_index(args.corpus, args.index, embedder=embedder, progress=False)
         index = load_index(args.index, MODEL_NAME)
-    facts, lookups = load_facts(), load_lookups()
+    facts, lookups = load_facts(args.facts), load_lookups()
+    if not facts:
+        print(f"error: no facts match {args.facts!r} under {DATA_DIR}", file=sys.stderr)
+        return 2
     qrels = build_qrels(index, facts)
     results = [run_retriever(make_retriever(n, index, embedder, settings), index, facts, lookups, qrels) for n in names]
     print(f"{len(facts)} facts, {len(lookups)} lookups, {len(index.passages)} passages\n")

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from care_evidence.evidence.analysis import QueryAnalysis
+from care_evidence.evidence.feedback import feedback_terms
 from care_evidence.evidence.models import Filters
 from care_evidence.evidence.references import REFERENCE_PATTERNS
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.dense import DenseSearcher
-from care_evidence.indexer.lexical import LexicalIndex
+from care_evidence.indexer.lexical import LexicalIndex, content_terms
 
 Ranking = list[tuple[int, float]]
 
@@ -34,9 +35,11 @@ class SearchLists:
     cited: set[int]
     vector: np.ndarray
     depth: int
+    feedback: Ranking | None = None  # BM25 with the top passages' words added (settings feedback_*)
 
     def rankings(self) -> tuple[Ranking, ...]:
-        return self.lexical, self.dense, self.by_sentence, self.by_sentence_words
+        lists = (self.lexical, self.dense, self.by_sentence, self.by_sentence_words)
+        return lists + (self.feedback,) if self.feedback is not None else lists
 
 
 class CandidateSearch:
@@ -79,7 +82,13 @@ class CandidateSearch:
         if not (lexical or dense or cited):
             return None
         by_sentence = self.by_passage(self.sentence_dense.search(vector, sentence_pool, allowed_sentences))
-        return SearchLists(lexical, dense, by_sentence, self.by_passage(sentence_words), cited, vector, depth)
+        feedback = None
+        if self.settings.feedback_terms and lexical:  # 0: the list is not made (a weight of 0 is no feature)
+            words = feedback_terms(self.view, [row for row, _ in lexical], content_terms(analysis.expanded),
+                                   self.settings)
+            feedback = self.lexical.search(f"{analysis.expanded} {' '.join(words)}", pool, allowed)
+        return SearchLists(lexical, dense, by_sentence, self.by_passage(sentence_words), cited, vector, depth,
+                           feedback)
 
     def by_passage(self, ranked_sentences: Ranking) -> Ranking:
         """Passages in the order of their best-ranked sentence, with that sentence's score."""

@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("deep_depth", 100, "ranks of each list fused above deep_from passages"),
     Setting("pool", 100, "passages taken from BM25 and dense (more if a deeper fusion is asked for)"),
     Setting("sentence_pool_factor", 3, "sentence lists are drawn this many times deeper than passage lists"),
+    Setting("feedback_terms", 0, "words of the top passages added to the question for a fifth, feedback BM25 list "
+            "(0: no feedback list)", minimum=0),
+    Setting("feedback_passages", 5, "top BM25 passages the feedback words come from"),
+    Setting("feedback_max_share", 0.1, "a word in more than this share of passages is never a feedback word",
+            minimum=0),
     Setting("cited_max_documents", 3, "'Figure 7' with no document named cites it in at most this many documents"),
     # --- re-ranking ---
     Setting("shortlist", 60, "fused candidates fully scored (passage read, words stemmed): the best by the features "

@@ -101,6 +101,17 @@ class LexicalIndex:
         rows = rows[np.lexsort((rows, -scores[rows]))]  # best first; ties in index order
         return [(int(r), float(scores[r])) for r in rows]
 
+    def document_frequency(self, term: str) -> int:
+        """How many texts hold the stemmed term (0 when none does)."""
+        if self._df is None:
+            self._df = np.diff(np.asarray(self._bm25.scores["indptr"]))
+        token_id = self._bm25.vocab_dict.get(term)
+        return 0 if token_id is None else int(self._df[token_id])
+
+    @property
+    def size(self) -> int:
+        return self._size
+
     def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """bm25s's score matrix (data, indices, indptr) as plain-array views of its memory maps:
         slicing an np.memmap costs a Python call each time, a hundred times a question."""
