@@ -65,3 +65,9 @@ def test_printed_form_round_trips(number, template):
 def test_arbitrary_text_never_raises_and_spans_are_verbatim(text):
     for q in extract_quantities(text):
         assert text[q.start : q.end] == q.printed
+
+
+def test_a_web_address_holds_no_figures():
+    text = ("See www.ons.gov.uk/peoplepopulationandcommunity/2019 and https://example.org/a%20b/2018to2020 "
+            "for £5 billion")
+    assert [q.printed for q in extract_quantities(text)] == ["£5 billion"]

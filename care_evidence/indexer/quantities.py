@@ -42,6 +42,8 @@ _REFERENCE = re.compile(
 # Markup whose digits are never quantities: <sup>20</sup>, a leading bold paragraph number, a list
 # number at the start of a line ("1 Digital interoperability").
 _MARKUP = re.compile(r"<sup>[^<]*</sup>|^\*\*\d+(?:\.\d+)?\*{0,2}|^\s*(?:-\s*)?\d{1,2}(?=\s)", re.MULTILINE)
+# A web address's digits ("www.ons.gov.uk/.../2018to2020", "%20") are part of its name, not figures.
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s)\]>]+", re.IGNORECASE)
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -66,6 +68,7 @@ def extract_quantities(text: str, ignore: Iterable[tuple[int, int]] = ()) -> tup
     """All quantities stated in `text`, skipping references and the spans in `ignore` (footnote digits)."""
     masked_spans = list(ignore)
     masked_spans += [m.span() for m in _MARKUP.finditer(text)]
+    masked_spans += [m.span() for m in _ADDRESS.finditer(text)]
     masked_spans += [m.span() for m in _REFERENCE.finditer(text)]
     masked = _mask(text, masked_spans)
     found = []
