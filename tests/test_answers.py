@@ -78,3 +78,13 @@ def test_grading_reads_what_the_user_reads(engine):
     finding = next(q for q in load_questions() if q.id == "find-040")
     graded = grade(engine, finding)
     assert graded.right and graded.found and "one-third" in " ".join(graded.shown)
+
+
+def test_an_answer_from_a_recommendation_cites_its_letter(engine):
+    """A sentence from one of the NAO's lettered recommendations is cited as that item, not the paragraph."""
+    answer = engine.ask("Does the NAO think multidisciplinary teams for patients with complex needs will deliver "
+                        "the savings needed?")
+    assert answer.found
+    assert "NAO 2017, Summary para 26(c)" in [str(s.citation) for s in answer.sentences]
+    item = next(s for s in answer.sentences if str(s.citation) == "NAO 2017, Summary para 26(c)")
+    assert item.citation.passage_id == "nao2017/summary-para-26"  # its link opens the paragraph

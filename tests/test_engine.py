@@ -26,7 +26,10 @@ def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
         answer = engine.ask(fact.question)
         for sentence in answer.sentences:
             passage = engine.passage(sentence.citation.passage_id)
-            assert sentence.citation.locator == passage.locator
+            # The passage's own locator, or one of its lettered items ("Summary para 26(c)") holding the sentence.
+            cited = engine.lookup(str(sentence.citation)).passages[0].passage
+            assert sentence.citation.locator in (passage.locator, cited.locator), (fact.id, str(sentence.citation))
+            assert cited.id == passage.id and sentence.text.lstrip("•- ")[:40] in passage.search_text
             for figure in sentence.figures:
                 assert figure.passage_id == passage.id
                 assert passage.text[figure.start : figure.end] == figure.printed, (fact.id, figure)

@@ -18,6 +18,7 @@ from care_evidence.evidence.analysis import QueryAnalysis, time_key, value_key
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, FigureMention, Filters, ScoredPassage
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
 from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, TABLE, Passage
 from care_evidence.indexer.quantities import extract_quantities
@@ -102,7 +103,13 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     for s in chosen:
         if wanted:  # the figures the question asks for first
             s.figures.sort(key=lambda f: f.kind not in wanted)
-    return [AnswerSentence(s.text, s.citation, s.figures) for s in chosen]
+    # A sentence from one of a paragraph's lettered items (a recommendation) is cited as that item.
+    return [AnswerSentence(s.text, _item_citation(view, s.passage, s.citation, s.text), s.figures) for s in chosen]
+
+
+def _item_citation(view: IndexView, passage: Passage, citation: Citation, text: str) -> Citation:
+    item = item_holding(passage, text)
+    return citation if item is passage else view.citation(item)
 
 
 def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters,

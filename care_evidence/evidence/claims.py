@@ -30,9 +30,9 @@ from care_evidence.evidence.limits import check_length
 from care_evidence.evidence.models import Citation, Filters
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
-from care_evidence.indexer.items import lettered_item
+from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import PARAGRAPH, SUMMARY_PARAGRAPH, Passage
+from care_evidence.indexer.models import Passage
 
 
 class Verdict(StrEnum):
@@ -90,19 +90,6 @@ class CheckResult:
         return "\n".join(lines)
 
 
-def _narrowest(passage: Passage, sentence: str) -> Passage:
-    """The lettered item of the passage that holds the sentence ("Summary para 26(d)"), else the passage."""
-    if passage.kind not in (PARAGRAPH, SUMMARY_PARAGRAPH) or "\n- b " not in passage.text:
-        return passage
-    for letter in "abcdefghij":
-        item = lettered_item(passage, letter)
-        if item is None:
-            break
-        if sentence.lstrip("•- ").removeprefix(f"{letter} ")[:60] in item.search_text:
-            return item
-    return passage
-
-
 class ClaimChecker:
     def __init__(self, view: IndexView, settings: Settings, candidates):
         """`candidates(text, filters)`: the engine's scored candidates and the text's vector."""
@@ -127,7 +114,7 @@ class ClaimChecker:
                 score = float(sim) + self.settings.claim_word_weight * words - self.settings.claim_rank_penalty * rank
                 if best is None or score > best[0]:
                     best = (score, text)
-            passage = _narrowest(self.view.passages[c.row], best[1])
+            passage = item_holding(self.view.passages[c.row], best[1])
             sentence = re.sub(r"^[•-]\s*[a-z]\s+", "", best[1]) if passage.locator.endswith(")") else best[1]
             scored.append(Evidence(passage, self.view.citation(passage), sentence, best[0]))
         return sorted(scored, key=lambda e: -e.score)

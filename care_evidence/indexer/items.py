@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from care_evidence.indexer.models import Passage
+from care_evidence.indexer.models import PARAGRAPH, SUMMARY_PARAGRAPH, Passage
 from care_evidence.indexer.parsers.common import Block, clean_markdown, iter_blocks, lettered_items
 from care_evidence.indexer.quantities import extract_quantities
 
@@ -35,3 +35,18 @@ def _blocks(passage: Passage) -> list[Block]:
         blocks += [Block(start + b.start, start + b.end, b.text) for b in iter_blocks(piece)]
         pos += end - start + 2
     return blocks
+
+
+def item_holding(passage: Passage, sentence: str) -> Passage:
+    """The lettered item of the passage that holds the sentence ("Summary para 26(d)"), else the
+    passage: a sentence from one recommendation is cited as that recommendation."""
+    if passage.kind not in (PARAGRAPH, SUMMARY_PARAGRAPH) or "\n- b " not in passage.text:
+        return passage
+    core = re.sub(r"^[•-]?\s*[a-z]\s+(?=[A-Z*])", "", sentence.strip())[:60]
+    for letter in "abcdefghij":
+        item = lettered_item(passage, letter)
+        if item is None:
+            break
+        if core and core in item.search_text:
+            return item
+    return passage
