@@ -174,3 +174,36 @@ def test_lettered_items_split_only_a_lettered_list():
     assert intro[0].text.startswith("**26**")
     sentences = "**3** Sites were chosen for:\n\n- a diverse range;\n- a broad spread;\n- a range of leaders.\n"
     assert lettered_items(list(iter_blocks(sentences))) is None
+
+
+def test_a_claim_that_goes_the_other_way_differs(engine):
+    """'decreased' where the report says 'increased': close in meaning, the opposite in fact."""
+    claim = engine.check("Delayed transfers of care decreased by 76% between August 2010 and November 2016.").claims[0]
+    assert claim.verdict == Verdict.DIFFERS and ("decreased", "increased") in claim.differences
+    quote = engine.lookup("Delayed transfers of care fell by 76% between August 2010 and November 2016")
+    assert quote.status == Status.NOT_FOUND and "'fell' where the report has 'increased'" in quote.message
+
+
+@pytest.mark.parametrize("reference", ["NAO Brexit", "PAC football"])
+def test_a_topic_the_document_never_mentions_is_not_found(engine, reference):
+    result = engine.lookup(reference)
+    assert result.status == Status.NOT_FOUND and not result.passages
+
+
+@pytest.mark.parametrize(("reference", "found"), [("Table 5 Scotland", "Nuffield Trust 2022, Table 5"),
+                                                  ("chapter 3, Wales", "Nuffield Trust 2022, Chapter 3, Wales")])
+def test_words_after_the_place_say_what_it_is_about_not_which_document(engine, reference, found):
+    result = engine.lookup(reference)
+    assert result.status == Status.FOUND and str(result.passages[0].citation).startswith(found)
+    assert engine.lookup("XYZ para 2").message.startswith("No such document: 'xyz'")
+
+
+def test_the_check_report_shows_pasted_markup_as_text(engine):
+    report = engine.check("[click](javascript:alert(1)) The Better Care Fund pooled £5.3 billion in 2015-16.")
+    markdown = report.to_markdown()
+    assert "[click](javascript" not in markdown and "\\[click\\]" in markdown
+
+
+def test_a_sentence_longer_than_a_question_is_still_checked(engine):
+    long_sentence = "The Better Care Fund pooled £5.3 billion " + "and more words " * 400
+    assert engine.check(long_sentence).claims, "checked by its opening, not refused"

@@ -21,12 +21,13 @@ from care_evidence.evidence.claim_text import (
     checkable_items,
     claim_sentences,
     differences,
+    opposite,
     stands_in,
     unsaid_words,
     words_of,
 )
 from care_evidence.evidence.errors import QueryError
-from care_evidence.evidence.limits import check_length
+from care_evidence.evidence.limits import INPUT_LIMITS, check_length
 from care_evidence.evidence.models import Citation, Filters
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
@@ -65,6 +66,11 @@ class ClaimCheck:
                               "score": round(e.score, 3)} for e in self.evidence]}
 
 
+def _as_text(text: str) -> str:
+    """Text that Markdown shows as written: no links, emphasis or HTML from a pasted claim."""
+    return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", " ".join(text.split()))
+
+
 @dataclass
 class CheckResult:
     text: str
@@ -84,9 +90,9 @@ class CheckResult:
             lines += [f"Evidence excludes: {', '.join(self.excluded)}.", ""]
         lines += [", ".join(f"{n} {v}" for v, n in self.counts().items() if n) or "No claims found.", ""]
         for i, c in enumerate(self.claims, start=1):
-            lines += [f"## {i}. {c.verdict}", "", f"> {c.claim}", "", c.message, ""]
+            lines += [f"## {i}. {c.verdict}", "", f"> {_as_text(c.claim)}", "", _as_text(c.message), ""]
             for e in c.evidence[:1]:
-                lines += [f"- {e.citation}: \u201c{e.sentence}\u201d", ""]
+                lines += [f"- {_as_text(str(e.citation))}: \u201c{_as_text(e.sentence)}\u201d", ""]
         return "\n".join(lines)
 
 
@@ -97,8 +103,9 @@ class ClaimChecker:
         self._name_terms = frozenset().union(*(content_terms(n) for n in view.document_names))
 
     def closest(self, claim: str, filters) -> list[Evidence]:
-        """Report sentences closest to the claim, best first, one per passage."""
-        candidates, vector = self._candidates(claim, filters)
+        """Report sentences closest to the claim, best first, one per passage. A sentence longer than a
+        question may be is searched by its opening (a pasted text without full stops is one sentence)."""
+        candidates, vector = self._candidates(claim[: INPUT_LIMITS["question"]], filters)
         if vector is None:
             return []
         scored = []
@@ -155,6 +162,10 @@ class ClaimChecker:
                               f"Not in these reports: the closest passage, {best.citation}, does not say this "
                               f"({', '.join(repr(w) for w in words_of(claim, unsaid))} not there).", evidence[:3])
         diffs = differences(claim, best.sentence, best.passage.search_text, self.view.document_names)
+        turned = opposite(claim, best.sentence)
+        if turned and not diffs:
+            return ClaimCheck(claim, Verdict.DIFFERS, f"Differs: the claim says {turned[0]!r} where {best.citation} "
+                              f"says {turned[1]!r}: {best.sentence!r}", evidence[:3], [turned])
         if diffs:
             said = "; ".join(f"the claim says {a!r}, {best.citation} says {b!r}" for a, b in diffs)
             return ClaimCheck(claim, Verdict.DIFFERS, f"Differs: {said}.", evidence[:3], diffs)

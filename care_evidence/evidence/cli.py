@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         text = read_check_text(args.file) if args.command == "check" else args.text
+        if args.command == "check" and not text.strip():
+            print(f"error: {args.file}: there is no text to check", file=sys.stderr)
+            return EXIT_USAGE
         if not text:
             print("error: give the text to ask or look up, or use --batch", file=sys.stderr)
             return EXIT_USAGE

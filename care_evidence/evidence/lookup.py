@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from care_evidence.evidence import holdings, messages
 from care_evidence.evidence.analysis import value_key
+from care_evidence.evidence.claim_text import opposite
 from care_evidence.evidence.claims import ClaimChecker, differences
 from care_evidence.evidence.limits import check_length
 from care_evidence.evidence.messages import Status
@@ -180,9 +181,10 @@ class Lookup:
 
     def _not_held(self, query: str, ref: Reference) -> LookupResult:
         doc_id = ref.doc_ids[0]
-        # a numbered recommendation or conclusion has no near neighbour worth showing
+        # a numbered recommendation or conclusion, or a topic, has no near neighbour worth showing
         numbered_elsewhere = ref.locator.startswith((RECOMMENDATION + " ", CONCLUSION + " "))
-        nearest = [] if numbered_elsewhere else list(dict.fromkeys(self._nearest((doc_id,), ref)))
+        no_place = not ref.locator and ref.page is None
+        nearest = [] if numbered_elsewhere or no_place else list(dict.fromkeys(self._nearest((doc_id,), ref)))
         return LookupResult(query, "reference", Status.NOT_FOUND,
                             holdings.not_held(self.view, doc_id, ref.place, ", ".join(str(c) for c in nearest)),
                             candidates=nearest)
@@ -222,11 +224,10 @@ class Lookup:
                 rows = sorted(row for row, loc in located if loc.startswith(section + ",") or loc == section)
                 return rows, passages[rows[0]].locator.rsplit(",", 1)[0] if rows else section
             return sorted(row for row, _ in located), f"chapter {ref.chapter}"
-        if ref.about:
+        if ref.about:  # "the digest, the paragraph about the pioneers"; nothing when no passage has the words
             allowed = np.array(sorted(passages.rows_of_documents(docs)), dtype=np.int64)
             best = self.view.index.lexical.search(ref.about, 1, allowed)
-            if best:
-                return [best[0][0]], f"the passage about {ref.about!r}"
+            return ([best[0][0]] if best else []), f"a passage about {ref.about!r}"
         rows = passages.rows_of_documents(docs)
         return rows[:1], "the document"
 
@@ -259,6 +260,8 @@ class Lookup:
         best = evidence[0]
         scored = ScoredPassage(best.passage, best.citation, best.score)
         changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
+        turned = opposite(text, best.sentence)
+        changed = changed or ([turned] if turned else [])
         if changed:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_differs(str(best.citation),
                                 best.sentence, changed), candidates=[best.citation], matched_text=best.sentence)

@@ -66,14 +66,16 @@ class Reference:
             return f"p. {self.page}"
         if self.locator:
             return self.locator
-        return f"chapter {self.chapter}" if self.chapter else "this place"
+        if self.chapter:
+            return f"chapter {self.chapter}"
+        return f"a passage about {self.about!r}" if self.about else "this place"
 
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, _ORDINALS.get(word, 0))
 
 
-_NUM = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + ")"
+_NUM = r"(\d{1,3}|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"  # "fourteen" is not "four"
 # Bibliographic detail: read, then set aside.
 _BIBLIOGRAPHIC = re.compile(
     r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:org|gov|co|ac)\.uk\S*|available (?:at|from)|\[online[^\]]*\]|"
@@ -217,7 +219,8 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo], max_words: in
     if strict and len(leftover) > 1:
         return None
     if not locator and page is None and chapter is None:
-        if _MALFORMED_PLACE.search(rest):  # "paragraph two point seven": a place, but none this tool reads
+        # "paragraph two point seven", or "NAO bullet 2" (of which paragraph?): unreadable, not guessed
+        if _MALFORMED_PLACE.search(rest) or "bullet" in found:
             return None
         bare = _BARE_NUMBER.match(re.sub(r"[^\w.\s]", " ", rest))
         if bare and doc_ids:
@@ -228,8 +231,13 @@ def parse_reference(text: str, documents: dict[str, DocumentInfo], max_words: in
         if doc_ids and not strict and (titled or len(topic) <= 3):  # "NHS Confederation (2017) 'More ...'"
             return Reference(doc_ids, about=" ".join(topic), extra_words=len(topic))
         return None
-    # "XYZ para 2": one word that names no document, where a document's name would stand
-    unknown = leftover[0] if len(leftover) == 1 and not doc_ids and not unknown_paper else ""
+    # "XYZ para 2": one word that names no document, where a document's name would stand (before the
+    # place); "Figure 7 savings" and "chapter 3, Wales" say what the place is about instead.
+    first_place = min((m.start() for m in found.values()), default=len(rest))
+    unknown = ""
+    if len(leftover) == 1 and not doc_ids and not unknown_paper:
+        at = re.search(rf"\b{re.escape(leftover[0])}\b", rest)
+        unknown = leftover[0] if at and at.start() < first_place else ""
     return Reference(doc_ids, locator, page, unknown_document=unknown, unknown_paper=unknown_paper,
                      chapter=chapter, about=about, extra_words=len(leftover))
 
