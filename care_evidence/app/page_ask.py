@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from care_evidence.app import links
+from care_evidence.app import links, state
 from care_evidence.app.export import answer_markdown
 from care_evidence.app.render import app_url, block, esc, highlight, link, phrase_spans
 from care_evidence.app.widgets import citation_links, html, passage_card, say
@@ -37,13 +37,8 @@ def _filters(engine: Engine) -> Filters:
 
 def _ask(engine: Engine, question: str, k: int, filters: Filters) -> Answer:
     """engine.ask, remembered for the session (a rerun for another widget does not search again)."""
-    key = (question, k, filters)
-    cached = st.session_state.get("_ask_cache")
-    if cached and cached[0] == key:
-        return cached[1]
-    answer = engine.ask(question, k=k, filters=filters)
-    st.session_state["_ask_cache"] = (key, answer)
-    return answer
+    return state.remembered("_ask_cache", (question, k, filters),
+                            lambda: engine.ask(question, k=k, filters=filters))
 
 
 def render(engine: Engine) -> links.Params:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from care_evidence.app import links
+from care_evidence.app import links, state
 from care_evidence.app.render import first_span
 from care_evidence.app.widgets import passage_card, say
 from care_evidence.evidence.claims import CheckResult, Verdict
@@ -20,12 +20,7 @@ EXAMPLE = ("The NAO found that delayed transfers of care increased by 76% betwee
 
 
 def _check(engine: Engine, text: str, exclude: tuple[str, ...]) -> CheckResult:
-    cached = st.session_state.get("_check_cache")
-    if cached and cached[0] == (text, exclude):
-        return cached[1]
-    result = engine.check(text, exclude)
-    st.session_state["_check_cache"] = ((text, exclude), result)
-    return result
+    return state.remembered("_check_cache", (text, exclude), lambda: engine.check(text, exclude))
 
 
 def _use_example() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from care_evidence.app import browse_state, links
+from care_evidence.app import browse_state, links, state
 from care_evidence.app.render import block, esc, first_span, highlight, link, phrase_spans
 from care_evidence.app.widgets import html, passage_card, passage_url, say
 from care_evidence.evidence.engine import Engine
@@ -25,12 +25,7 @@ def _use_example(text: str) -> None:
 
 
 def _lookup(engine: Engine, text: str) -> LookupResult:
-    cached = st.session_state.get("_lookup_cache")
-    if cached and cached[0] == text:
-        return cached[1]
-    result = engine.lookup(text)
-    st.session_state["_lookup_cache"] = (text, result)
-    return result
+    return state.remembered("_lookup_cache", text, lambda: engine.lookup(text))
 
 
 def render(engine: Engine) -> links.Params:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,6 +19,20 @@ from care_evidence.indexer.embedding import Embedder
 from care_evidence.indexer.store import IndexBusy, IndexCorrupt, IndexMissing, IndexProblem, IndexStale, current_build
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+T = TypeVar("T")
+
+
+def remembered(name: str, key: object, compute: Callable[[], T]) -> T:
+    """`compute()` remembered for the session under `name` while `key` stays the same: a rerun for
+    another widget does not search again."""
+    cached = st.session_state.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    value = compute()
+    st.session_state[name] = (key, value)
+    return value
 
 
 def index_dir() -> Path:
