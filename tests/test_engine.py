@@ -335,3 +335,12 @@ def test_feedback_words_come_from_the_top_passages_not_the_question(engine):
     searched = engine.candidates(question)[0]
     with_feedback = Engine(engine.index, engine.embedder, Settings({"feedback_terms": 8})).candidates(question)[0]
     assert searched and with_feedback  # the fifth list is fused without error
+
+
+def test_the_cli_marks_a_figure_stated_twice_once_at_each_place(engine):
+    """'July 2018 ... November 2018': each 2018 marked **2018**, never ****2018****."""
+    from care_evidence.evidence.cli import format_answer
+
+    shown = format_answer(engine.ask("What did MPs say about the green paper on social care?"))
+    assert "***" not in shown
+    assert "July **2018**" in shown and "November **2018**" in shown

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -88,8 +89,10 @@ def format_answer(answer: Answer) -> str:
             lines.append(answer.caveat)
         for s, cite in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             text = s.text
-            for f in s.figures:  # figures marked as **£5.3 billion**
-                text = text.replace(f.printed, f"**{f.printed}**", 1)
+            # Figures marked as **£5.3 billion**: each figure as written once, at every place it stands
+            # ("July 2018 ... November 2018"), never inside a mark already made.
+            for printed in dict.fromkeys(f.printed for f in s.figures):
+                text = re.sub(rf"(?<![\w*]){re.escape(printed)}(?![\w*])", f"**{printed}**", text)
             lines.append(text)
             if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
