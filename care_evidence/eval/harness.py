@@ -1,10 +1,11 @@
 """Run retrievers over the known facts and lookups, and score them with ir-measures (trec_eval's C
-code); ranx's paired t-test compares retrievers in the full report.
+code); scipy's paired t-test compares retrievers in the full report.
 
-Not ranx for the scores: its numba functions compile on first use, which on a fresh install took
+Not ranx: its numba functions compile on first use, which on a fresh install took
 about 2.5 minutes of the CI gate (`import ranx` 7.6 s, the first `evaluate` 45.6 s, more for each
 run shape); trec_eval's gave the same hit rates, MRR@10 and nDCG@10 on every retriever (compared when
-they were swapped) and imports in 0.04 s."""
+they were swapped) and imports in 0.04 s. Its numba import also cost the app 0.3 s at start (bm25s
+imports numba when it is installed)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ METRICS = ["hit_rate@1", "hit_rate@5", "hit_rate@10", "mrr@10", "ndcg@10"]
 _MEASURES = {"hit_rate@1": Success @ 1, "hit_rate@5": Success @ 5, "hit_rate@10": Success @ 10, "mrr@10": RR @ 10,
              "ndcg@10": nDCG @ 10}
 K = 10
-# ranx needs one judged document per query; a fact whose support no passage contains gets this
+# trec_eval needs one judged document per query; a fact whose support no passage contains gets this
 # placeholder, so it still counts, as a miss.
 MISSING = "__no_passage_contains_the_support__"
 
@@ -67,15 +68,9 @@ def build_qrels(index: LoadedIndex, facts: list[Fact]) -> dict[str, dict[str, in
 
 
 def _complete(run: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    # A query with no ranking would be left out of the average (by trec_eval) or refused (by ranx);
+    # A query with no ranking would be left out of the average by trec_eval;
     # an unmatched placeholder keeps it in, as a miss.
     return {q: (r or {"__empty__": 0.0}) for q, r in run.items()}
-
-
-def _ranx_run(run: dict[str, dict[str, float]], name: str):
-    from ranx import Run
-
-    return Run(_complete(run), name=name)
 
 
 def score(qrels: dict, run: dict, query_ids: list[str]) -> dict[str, float]:
@@ -146,14 +141,30 @@ def run_retriever(
     return result
 
 
-def significance(qrels: dict, results: list[RetrieverResult]) -> str:
-    """ranx's comparison table with a paired t-test (p < 0.05) between every pair of retrievers."""
+def significance(qrels: dict, results: list[RetrieverResult], max_p: float = 0.05) -> str:
+    """Each pair of retrievers compared with a paired t-test (scipy) over the questions' own scores
+    (trec_eval's, per question), as a Markdown table; "yes" where p < max_p."""
     if len(results) < 2:
         return ""
-    from ranx import Qrels, compare
+    from itertools import combinations
 
-    report = compare(
-        Qrels(qrels), runs=[_ranx_run(r.run, r.name) for r in results],
-        metrics=["hit_rate@5", "mrr@10", "ndcg@10"], max_p=0.05, stat_test="student", make_comparable=True,
-    )
-    return str(report)
+    from scipy.stats import ttest_rel
+
+    per_query = {r.name: _per_query(qrels, r.run) for r in results}
+    rows = ["| measure | retriever | other | mean | other's mean | p | differ |", "|---|---|---|---|---|---|---|"]
+    for metric in ("hit_rate@5", "mrr@10", "ndcg@10"):
+        for a, b in combinations(results, 2):
+            x = [per_query[a.name][q][metric] for q in qrels]
+            y = [per_query[b.name][q][metric] for q in qrels]
+            p = float(ttest_rel(x, y).pvalue) if x != y else 1.0
+            rows.append(f"| {metric} | {a.name} | {b.name} | {sum(x) / len(x):.3f} | {sum(y) / len(y):.3f} | "
+                        f"{p:.3g} | {'yes' if p < max_p else 'no'} |")
+    return "\n".join(rows)
+
+
+def _per_query(qrels: dict, run: dict) -> dict[str, dict[str, float]]:
+    names = {measure: name for name, measure in _MEASURES.items()}
+    values: dict[str, dict[str, float]] = {q: dict.fromkeys(METRICS, 0.0) for q in qrels}
+    for metric in ir_measures.iter_calc(list(_MEASURES.values()), qrels, _complete({q: run[q] for q in qrels})):
+        values[metric.query_id][names[metric.measure]] = float(metric.value)
+    return values
