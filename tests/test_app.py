@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the app is not an installed package; `pytest` alone may not have the root
     sys.path.insert(0, str(ROOT))
 
+from care_evidence.app.ask_box import EXAMPLES  # noqa: E402
 from care_evidence.app.export import answer_markdown  # noqa: E402
 from care_evidence.app.figures import figures_table, filter_figures  # noqa: E402
 from care_evidence.app.render import esc, highlight, phrase_spans  # noqa: E402
@@ -101,8 +102,6 @@ def test_example_question_is_asked(app):
 
 def test_every_example_question_gives_a_finding(app):
     """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
-    from care_evidence.app.page_ask import EXAMPLES
-
     run_ok(app)
     for i, example in enumerate(EXAMPLES):
         app.button(key=f"example-{i}").click()
@@ -337,6 +336,22 @@ def test_quality_without_a_report_runs_the_evaluation_from_a_button(app, tmp_pat
     assert any(i.startswith("Of 4 questions whose answer is known") for i in notices(app, "info"))
 
 
+def test_quality_runs_one_evaluation_at_a_time(app, tmp_path, monkeypatch):
+    """While one evaluation runs (another tab's), the button says so and writes nothing."""
+    from care_evidence.app import page_quality
+
+    monkeypatch.setenv("EVIDENCE_EVAL_RESULTS", str(tmp_path / "results"))
+    go(app, "quality")
+    assert page_quality._RUNNING.acquire(blocking=False)
+    try:
+        app.button(key="quality-run").click()
+        run_ok(app)
+    finally:
+        page_quality._RUNNING.release()
+    assert any(w.startswith("The evaluation is already running") for w in notices(app, "warning"))
+    assert not (tmp_path / "results" / "report.json").exists()
+
+
 def test_quality_shows_metrics_plot_and_failures(app, tmp_path, monkeypatch):
     results = tmp_path / "results"
     results.mkdir()
@@ -405,7 +420,8 @@ def test_index_from_another_schema_offers_a_rebuild(real_index_dir, tmp_path, mo
     monkeypatch.setenv("EVIDENCE_INDEX", str(index))
     at = run_ok(AppTest.from_file(APP, default_timeout=120))
     assert notices(at, "error") and "cannot be used" in notices(at, "error")[0]
-    assert [b.label for b in at.button] == ["Rebuild the index now"]
+    # The question box and its examples are drawn before the index loads; the rebuild is the one other button.
+    assert [b.label for b in at.button] == [*EXAMPLES, "Rebuild the index now"]
 
 
 def test_unknown_page_falls_back_to_ask(app):
@@ -436,6 +452,20 @@ def test_answer_exports_as_markdown(engine):
     assert len(shown) == len(set(shown)), "each figure once"
     assert "## References" in md
     assert "- National Audit Office (2017) Health and social care integration. HC 1011." in md
+
+
+def test_not_found_export_says_what_the_filters_searched(engine):
+    """A not-found answer's export names the documents and kinds searched, not "every passage" of all."""
+    from care_evidence.evidence.models import Filters
+
+    filters = Filters(documents=("pac2018",), kinds=("table",))
+    answer = engine.ask("How many GP appointments were there in 2023?", filters=filters)
+    assert not answer.found
+    md = answer_markdown(answer, "", engine.documents, filters)
+    searched = next(line for line in md.splitlines() if line.startswith("Searched: "))
+    assert searched == "Searched: the table passages of PAC 2018."
+    unfiltered = answer_markdown(engine.ask("How many GP appointments were there in 2023?"), "", engine.documents)
+    assert "Searched: every passage of NAO 2017, " in unfiltered
 
 
 def test_sessions_keep_their_state_apart(real_index_dir, monkeypatch, tmp_path):
@@ -534,3 +564,20 @@ def test_browse_shows_contents_down_to_a_table_and_searches_within_the_document(
     app.button(key="browse-find-0").click()
     run_ok(app)
     assert app.selectbox(key="browse_passage").value.startswith("nuffield2022/")
+
+
+def test_history_is_kept_for_the_browser_under_each_masking_of_its_cookie():
+    """Streamlit's XSRF cookie is re-masked on every page load; the history's key is the token under it."""
+    from care_evidence.app.history import browser_key
+
+    token = bytes(range(16))
+
+    def masked(mask: bytes, token: bytes = token) -> str:
+        return f"2|{mask.hex()}|{bytes(b ^ mask[i % 4] for i, b in enumerate(token)).hex()}|1796179541"
+
+    first, second = browser_key(masked(b"\x01\x02\x03\x04")), browser_key(masked(b"\xaa\xbb\xcc\xdd"))
+    assert first == second and first is not None
+    assert browser_key(masked(b"\x01\x02\x03\x04", bytes(range(1, 17)))) != first  # another browser's token
+    assert token.hex() not in first  # the token itself is not kept
+    for bad in ("", "1|abcd|00|1", "2|zz|00|1", "2|01020304|0011|1", "2|0102|" + "00" * 16 + "|1"):
+        assert browser_key(bad) is None

@@ -161,6 +161,21 @@ def test_back_and_forward_move_through_questions_and_pages(page, server):
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('q') === {second!r}")
 
 
+def test_back_to_an_address_without_a_filter_clears_it(page, server):
+    """Figures unfiltered, then filtered by typing, then Back: the filter the earlier address did not
+    hold is cleared, not kept (and not written back over the address)."""
+    page.goto(server + "/?page=figures")
+    page.get_by_text("Every figure in the corpus").wait_for()
+    box = page.get_by_label("Passage mentions")
+    box.fill("vanguard")
+    box.press("Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('find') === 'vanguard'")
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"Passage mentions\"]')?.value === ''")
+    page.wait_for_timeout(1500)  # the app must not write the filter back over the address
+    assert page.evaluate("new URLSearchParams(location.search).get('find')") is None
+
+
 def test_a_reader_walks_history_references_contents_and_quality(page, server, tmp_path):
     """A session history link, a Harvard reference copied and a BibTeX file downloaded from an answer,
     Browse's contents down to a Nuffield Table, and the Quality page in plain words."""
@@ -196,6 +211,8 @@ def test_a_reader_walks_history_references_contents_and_quality(page, server, tm
     page.get_by_test_id("stExpander").filter(has_text="Contents").get_by_role("link", name="Table 5").first.click()
     page.wait_for_function("() => new URLSearchParams(location.search).get('passage') === 'nuffield2022/table-5'")
     page.get_by_test_id("stCode").filter(has_text="Nuffield Trust 2022, Table 5").first.wait_for()
+    # Following links loaded the page afresh (a new session); the history is this browser's, so it is kept.
+    page.get_by_test_id("stSidebar").get_by_text("Look up: PAC 12").wait_for()
     # Quality: a sentence a reader can take away (the test's results folder may hold no report yet).
     page.goto(server + "/?page=quality")
     page.get_by_text("How well it finds the evidence").wait_for()

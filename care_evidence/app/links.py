@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from care_evidence.app import browse_state
-from care_evidence.evidence.engine import Engine
 from care_evidence.evidence.limits import INPUT_LIMITS
 from care_evidence.indexer.models import PASSAGE_KINDS
+
+if TYPE_CHECKING:
+    from care_evidence.evidence.engine import Engine
 
 PAGES = {"ask": "Ask", "lookup": "Look up", "check": "Check a text",
          "browse": "Browse", "figures": "Figures", "quality": "Quality"}
@@ -30,11 +33,25 @@ def keep_widget_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def read_url(engine: Engine) -> None:
+# What each page keeps in the address, and the value each has when the address leaves it out: Back or
+# Forward to an address without a filter clears that filter rather than keeping the one shown last.
+PAGE_STATE: dict[str, dict[str, object]] = {
+    "ask": {"ask_q": "", "ask_docs": [], "ask_kinds": []},
+    "lookup": {"lookup_q": ""},
+    "figures": {"fig_text": "", "fig_docs": [], "fig_kinds": [], "fig_sort": "Document order"},
+}
+# Address values that name documents or passages: checked against the index once it is loaded (apply_url).
+_PENDING = "_url_pending"
+
+
+def read_url() -> None:
     """Set the widgets to the state the URL names: on a session's first run, and when the browser's Back
     or Forward button has moved to another address (Streamlit pushes each address the app writes, and
     reruns the app with the one moved to). A click's rerun may carry the address from before the last
-    one was written; that one is not read, or it would undo the click."""
+    one was written; that one is not read, or it would undo the click.
+
+    Needs no index, so the page can be drawn before the index loads; the values that name documents
+    or passages wait in the session for apply_url."""
     state = st.session_state
     params = st.query_params
     first_run = "_url_written" not in state
@@ -48,40 +65,61 @@ def read_url(engine: Engine) -> None:
                                  f"{limit:,} characters.")
         state["page"] = "browse" if "passage" in too_long else "ask"
         return
-    page = params.get("page", "")
+    page = params.get("page", "") or _page_implied(params)
+    page = page if page in PAGES else "ask"
+    if not first_run:
+        for key, empty in PAGE_STATE.get(page, {}).items():
+            state[key] = empty.copy() if isinstance(empty, list) else empty
     if params.get("q"):
         state["ask_q"] = params["q"]
-        page = page or "ask"
-    docs = [d for d in params.get_all("doc") if d in engine.documents]
-    if docs:
-        state["ask_docs"] = docs
     kinds = [k for k in params.get_all("kind") if k in PASSAGE_KINDS]
     if kinds:
         state["ask_kinds"] = kinds
     if params.get("lookup"):
         state["lookup_q"] = params["lookup"]
-        page = page or "lookup"
-    passage_id = params.get("passage")
+    if params.get("find"):
+        state["fig_text"] = params["find"]
+    if params.get_all("fkind"):
+        state["fig_kinds"] = params.get_all("fkind")  # checked against the table's kinds on the page
+    if params.get("sort"):
+        state["fig_sort"] = params["sort"]
+    state[_PENDING] = {key: params.get_all(key) for key in ("doc", "fdoc", "passage", "document")}
+    state["page"] = page
+
+
+def _page_implied(params) -> str:
+    """The page an address without ?page= opens: the one its first value belongs to."""
+    for key, page in (("q", "ask"), ("lookup", "lookup"), ("passage", "browse"), ("document", "browse"),
+                      ("find", "figures")):
+        if params.get(key):
+            return page
+    return ""
+
+
+def apply_url(engine: Engine) -> None:
+    """The address's documents and passage, once the index is loaded: ids it does not hold are dropped,
+    and a passage it does not hold is said."""
+    from care_evidence.app import browse_state  # needs the engine's modules, loaded after the first paint
+
+    pending = st.session_state.pop(_PENDING, None)
+    if not pending:
+        return
+    state = st.session_state
+    docs = [d for d in pending["doc"] if d in engine.documents]
+    if docs:
+        state["ask_docs"] = docs
+    fig_docs = [d for d in pending["fdoc"] if d in engine.documents]
+    if fig_docs:
+        state["fig_docs"] = fig_docs
+    passage_id = next(iter(pending["passage"]), "")
     if passage_id:
         if browse_state.exists(engine, passage_id):
             browse_state.focus(engine, passage_id)
         else:
             state["_url_problem"] = f"There is no passage with the id “{passage_id[:200]}” in this index."
-        page = page or "browse"
-    if params.get("document") in engine.documents and not passage_id:
-        state["browse_doc"] = params["document"]
-        page = page or "browse"
-    if params.get("find"):
-        state["fig_text"] = params["find"]
-        page = page or "figures"
-    fig_docs = [d for d in params.get_all("fdoc") if d in engine.documents]
-    if fig_docs:
-        state["fig_docs"] = fig_docs
-    if params.get_all("fkind"):
-        state["fig_kinds"] = params.get_all("fkind")  # checked against the table's kinds on the page
-    if params.get("sort"):
-        state["fig_sort"] = params["sort"]
-    state["page"] = page if page in PAGES else "ask"
+    document = next(iter(pending["document"]), "")
+    if document in engine.documents and not passage_id:
+        state["browse_doc"] = document
 
 
 def _history_navigation() -> bool:

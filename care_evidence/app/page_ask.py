@@ -13,17 +13,6 @@ from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters
 from care_evidence.evidence.query import QueryError
 from care_evidence.indexer.models import PASSAGE_KINDS
 
-EXAMPLES = (
-    "How much was pooled in the Better Care Fund in 2015-16?",
-    "What happened to bed-blocking in the Better Care Fund's first year?",
-    "What did the Public Accounts Committee say about vanguards?",
-    "How does Scotland integrate health and social care?",
-)
-
-
-def _use_example(question: str) -> None:
-    st.session_state["ask_q"] = question
-
 
 def _filters(engine: Engine) -> Filters:
     st.sidebar.subheader("Filters")
@@ -42,16 +31,9 @@ def _ask(engine: Engine, question: str, k: int, filters: Filters) -> Answer:
 
 
 def render(engine: Engine) -> links.Params:
-    st.header("Ask the reports")
+    """The answer to the question in the box that ask_box drew above."""
+    question = st.session_state["ask_q"].strip()  # the box itself is drawn first (ask_box)
     filters = _filters(engine)
-    st.session_state.setdefault("ask_q", "")
-    st.text_input("Question", key="ask_q", placeholder="e.g. How much was pooled in the Better Care Fund in 2015-16?")
-    st.caption("Examples:")
-    columns = st.columns(len(EXAMPLES))
-    for i, (column, example) in enumerate(zip(columns, EXAMPLES, strict=True)):
-        column.button(example, key=f"example-{i}", on_click=_use_example, args=(example,), width="stretch",
-                      wrap=True)
-    question = st.session_state["ask_q"].strip()
     params: links.Params = {"q": question, "doc": list(filters.documents), "kind": list(filters.kinds)}
     if not question:
         say("Type a question and press Enter, or pick an example. Every answer comes with the paragraph, "
@@ -69,20 +51,20 @@ def render(engine: Engine) -> links.Params:
         say(f"This cannot be searched: {err}. Type a question in words.", "warning")
         return params
     if answer.found:
-        _show_answer(engine, answer)
+        _show_answer(engine, answer, filters)
     else:
         say(answer.message, "warning")
-        _download(engine, answer)
+        _download(engine, answer, filters)
     _show_passages(engine, answer)
     return params
 
 
-def _download(engine: Engine, answer: Answer) -> None:
+def _download(engine: Engine, answer: Answer, filters: Filters) -> None:
     """The answer, or what was searched and not found, as Markdown with the full references."""
     base = links.base_url()
     left, right = st.columns([1, 3], vertical_alignment="center")
     with left:
-        st.download_button("Download as Markdown", answer_markdown(answer, base, engine.documents),
+        st.download_button("Download as Markdown", answer_markdown(answer, base, engine.documents, filters),
                            file_name="answer.md", mime="text/markdown", key="download-answer", on_click="ignore",
                            icon=":material/download:")
     with right:
@@ -90,7 +72,7 @@ def _download(engine: Engine, answer: Answer) -> None:
                    '<span class="meta">(the address bar shows it too)</span>'))
 
 
-def _show_answer(engine: Engine, answer: Answer) -> None:
+def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     st.subheader("Answer")
     if answer.caveat:
         say(answer.caveat, "warning")
@@ -111,7 +93,7 @@ def _show_answer(engine: Engine, answer: Answer) -> None:
     also = answer.also_in()
     if also:
         html(block(f'<span class="meta">Also stated in:</span> {citation_links(also)}'))
-    _download(engine, answer)
+    _download(engine, answer, filters)
 
 
 def _show_passages(engine: Engine, answer: Answer) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 import streamlit as st
 
 from care_evidence.app import browse_state, links
-from care_evidence.app.render import app_url, block, bullets, esc, highlight, link, notice
+from care_evidence.app.render import app_url, block, bullets, esc, highlight, link
+from care_evidence.app.show import html, say  # noqa: F401  (the pages take both from here)
 from care_evidence.evidence.engine import Engine
 from care_evidence.evidence.models import OCR_CAUTION, Citation
 from care_evidence.evidence.reference_styles import full_reference
@@ -18,16 +19,6 @@ PRINTED_LAYOUT_KINDS = (FIGURE, TABLE, BOX)
 
 def passage_url(passage_id: str) -> str:
     return app_url(links.base_url(), passage=passage_id)
-
-
-def html(fragment: str) -> None:
-    """Show an already-escaped HTML fragment (see app.render)."""
-    st.markdown(fragment, unsafe_allow_html=True)
-
-
-def say(text: str, tone: str = "info") -> None:
-    """Show a message that may hold a value from a URL, the metadata or the corpus, as text only."""
-    html(notice(text, tone))
 
 
 def citation_links(citations: Iterable[Citation]) -> str:
