@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python -m bench.app_start [--index index] [--repeat 3]
 
-App: from launching `streamlit run` to the answer's figure showing in headless Chromium, with the
-question in the URL (the browser itself is started beforehand and not counted). Floor: a fresh Python
-process that imports the engine, loads the model and the index, and answers the question once.
+App: from launching the server (`python -m care_evidence.app`) to the answer's figure showing in
+headless Chromium, with the question in the URL (the browser itself is started beforehand and not
+counted). Floor: a fresh Python process that imports the engine, loads the model and the index, and
+answers the question once.
 """
 
 from __future__ import annotations

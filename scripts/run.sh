@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-exec .venv/bin/streamlit run care_evidence/app/main.py --browser.gatherUsageStats false "$@"
+# The launcher is `streamlit run care_evidence/app/main.py` with the language model loading from the start.
+exec .venv/bin/python -m care_evidence.app --browser.gatherUsageStats false "$@"

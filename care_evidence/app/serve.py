@@ -1,4 +1,4 @@
-"""Start the app as a real `streamlit run` server on a free port (for the browser test and bench/app_start.py)."""
+"""Start the app as a real Streamlit server on a free port (for the browser test and bench/app_start.py)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ def free_port() -> int:
 
 
 def start_server(port: int, index_dir: Path, log: Path) -> subprocess.Popen:
-    """`streamlit run care_evidence/app/main.py`, headless, on 127.0.0.1:`port`, over `index_dir`; output to `log`."""
+    """The app's launcher (`python -m care_evidence.app`: `streamlit run` with the model loading at once),
+    headless, on 127.0.0.1:`port`, over `index_dir`; output to `log`."""
     env = {**os.environ, "EVIDENCE_INDEX": str(index_dir), "EVIDENCE_CORPUS": str(ROOT / "corpus"),
            "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "care_evidence" / "app" / "main.py"),
+    command = [sys.executable, "-m", "care_evidence.app",
                "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
                "--client.toolbarMode", "minimal"]

