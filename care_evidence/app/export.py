@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from care_evidence.app.render import app_url
-from care_evidence.evidence.models import Answer
+from care_evidence.evidence.models import Answer, Filters
 from care_evidence.evidence.reference_styles import full_reference
 from care_evidence.indexer.models import DocumentInfo
 
@@ -20,7 +20,18 @@ def _plain(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#~$])", r"\\\1", " ".join(text.split()))
 
 
-def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, DocumentInfo] | None = None) -> str:
+def searched(documents: dict[str, DocumentInfo] | None, filters: Filters | None = None) -> str:
+    """What a not-found answer searched, in words: the documents and kinds the filters left in."""
+    if not documents:
+        return "Searched: the corpus" + (f" ({filters.describe()})" if filters and filters.describe() else "") + "."
+    docs = [d.label for d in documents.values() if filters is None or filters.allows_document(d)]
+    kinds = filters.kinds if filters else ()
+    scope = "the " + " and ".join(kinds) + " passages of " if kinds else "every passage of "
+    return "Searched: " + (scope + ", ".join(docs) if docs else "no document (the filters leave none)") + "."
+
+
+def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, DocumentInfo] | None = None,
+                    filters: Filters | None = None) -> str:
     lines = [f"# {_plain(answer.question)}", ""]
     if answer.found:
         lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
@@ -46,8 +57,7 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
             if sp.also_in:
                 lines += ["   Also in: " + "; ".join(str(c) for c in sp.also_in), ""]
     if not answer.found:
-        lines += ["Searched: every passage of " + (", ".join(d.label for d in documents.values()) if documents
-                                                   else "the corpus") + ".", ""]
+        lines += [searched(documents, filters), ""]
     shown = [sp.citation for sp in answer.passages] + [s.citation for s in answer.sentences]
     if documents and shown:
         cited = dict.fromkeys(c.doc_id for c in shown)
