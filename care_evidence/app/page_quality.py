@@ -4,6 +4,7 @@ words, by kind of question and over time, with the engineer's tables behind an e
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -149,8 +150,24 @@ def _over_time(folder: Path) -> None:
         st.line_chart(pd.DataFrame(rows), x="run", y=["first (%)", "among the first five (%)"])
 
 
+# One evaluation at a time in the server: two readers (or two tabs) pressing the button would write
+# the same report files at once.
+_RUNNING = threading.Lock()
+
+
 def _run_now(engine: Engine, folder: Path) -> None:
     """The evaluation of the engine, in this process, with a progress bar; writes the report."""
+    if not _RUNNING.acquire(blocking=False):
+        say("The evaluation is already running, started from another tab or by another reader. Open this "
+            "page again in a minute or two to see its report.", "warning")
+        st.stop()
+    try:
+        _evaluate(engine, folder)
+    finally:
+        _RUNNING.release()
+
+
+def _evaluate(engine: Engine, folder: Path) -> None:
     from care_evidence.eval.data import load_facts, load_lookups
     from care_evidence.eval.harness import build_qrels, run_retriever
     from care_evidence.eval.report import write_report
