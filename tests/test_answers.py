@@ -88,3 +88,22 @@ def test_an_answer_from_a_recommendation_cites_its_letter(engine):
     assert "NAO 2017, Summary para 26(c)" in [str(s.citation) for s in answer.sentences]
     item = next(s for s in answer.sentences if str(s.citation) == "NAO 2017, Summary para 26(c)")
     assert item.citation.passage_id == "nao2017/summary-para-26"  # its link opens the paragraph
+
+
+@pytest.mark.parametrize("question, item, headline", [
+    ("What did the NAO recommend about measuring integration progress?", "Summary para 26(g)",
+     "Complete their development of measures"),
+    ("What did the NAO recommend about national structures?", "Summary para 26(f)",
+     "Put in place appropriate national structures"),
+])
+def test_a_recommendation_asked_for_is_quoted_by_its_headline_and_letter(engine, question, item, headline):
+    """Not a descriptive sentence of another item ("Progress with integration has ... been slower")."""
+    answer = engine.ask(question)
+    assert answer.found
+    assert headline in answer.sentences[0].text
+    assert {s.citation.locator for s in answer.sentences} == {item}
+
+
+def test_a_recommendation_of_a_report_not_held_is_still_not_found(engine):
+    answer = engine.ask("What did the PAC recommend about pooled budgets?")
+    assert not answer.found and "conclusions and recommendations" in answer.message

@@ -17,7 +17,7 @@ from care_evidence.evidence.errors import QueryError
 from care_evidence.evidence.models import Citation, Filters, names_document
 from care_evidence.evidence.settings import Settings
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import Passage
+from care_evidence.indexer.models import PARAGRAPH, SUMMARY_PARAGRAPH, Passage
 from care_evidence.indexer.store import LoadedIndex
 from care_evidence.indexer.text import collapse_space
 
@@ -79,6 +79,11 @@ class IndexView:
             return None
         _, start, end = self.sentences[sentence_row]
         return int(start), int(end)
+
+    @cached_property
+    def lettered_passages(self) -> tuple[Passage, ...]:
+        """Paragraphs holding a lettered list ("a ... b ..."): the NAO's recommendations."""
+        return tuple(p for p in self.passages if p.kind in (PARAGRAPH, SUMMARY_PARAGRAPH) and "\n- b " in p.text)
 
     @cached_property
     def document_names(self) -> frozenset[str]:

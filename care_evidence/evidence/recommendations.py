@@ -1,0 +1,39 @@
+"""Questions that ask what a report recommends, and the lettered recommendations that answer them.
+
+"What did the NAO recommend about tracking progress?" is answered by one of Summary para 26's items
+(a) to (g), led by its own bold headline ("Complete their development of measures ..."). Ranked as
+ordinary sentences, a descriptive sentence inside another item ("Progress with integration has been
+slower ...") matched the question's words better and was quoted as the recommendation."""
+
+from __future__ import annotations
+
+import re
+
+from care_evidence.evidence.analysis import QueryAnalysis
+from care_evidence.evidence.models import Filters
+from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.models import Passage
+
+# The words people use to ask for a recommendation ("recommend", "urge", "call for", "told ... to").
+ASKING_FOR_RECOMMENDATION = re.compile(
+    r"\b(recommend\w*|urg(?:e|es|ed|ing)|advis(?:e|es|ed|ing)|call(?:s|ed)? (?:for|on)|told|tell)\b", re.IGNORECASE)
+
+
+def asks_for_recommendation(question: str) -> bool:
+    return bool(ASKING_FOR_RECOMMENDATION.search(question))
+
+
+def recommendation_passages(view: IndexView, analysis: QueryAnalysis, filters: Filters) -> list[Passage]:
+    """The paragraphs with lettered recommendations that the filters and the report named allow."""
+    named = analysis.named_documents
+    return [p for p in view.lettered_passages if view.allows(p, filters) and (not named or p.doc_id in named)]
+
+
+def headline_row(view: IndexView, passage: Passage, item: Passage) -> int | None:
+    """The sentence row of the item's first sentence: its headline, the recommendation itself."""
+    for row in view.sentence_rows(view.row(passage.id)):
+        text = view.sentence_text(row).strip()
+        core = re.sub(r"^[•-]?\s*[a-z]\s+(?=[A-Z*])", "", text)[:60]
+        if core and core in item.search_text:
+            return row
+    return None
