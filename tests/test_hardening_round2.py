@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -535,8 +536,11 @@ def test_fuzzed_url_parameters_raise_nothing_and_render_no_markup(real_index_dir
     assert not at.exception, [e.value for e in at.exception]
     active = [v for v in params.values() if len(v.strip()) >= 4 and any(c in v for c in "[]*_`<>")]
     for element in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning, *at.error, *at.subheader]:
+        # The app's own tags are taken out first: "<b>para 9</b>" holds ">para 9" without any value's
+        # markup in it. The alphabet cannot spell these tags, so a value's unescaped markup remains.
+        own_markup_removed = re.sub(r"</?(?:b|div|span|mark|a|style)\b[^>]*>", "", element.value)
         for value in active:
-            assert value not in element.value, f"{value!r} is in {element.value[:200]!r}"
+            assert value not in own_markup_removed, f"{value!r} is in {element.value[:200]!r}"
 
 
 # --- found by a second attack on a copy (2026-12-01) -----------------------------------------------------
