@@ -107,3 +107,28 @@ def test_a_recommendation_asked_for_is_quoted_by_its_headline_and_letter(engine,
 def test_a_recommendation_of_a_report_not_held_is_still_not_found(engine):
     answer = engine.ask("What did the PAC recommend about pooled budgets?")
     assert not answer.found and "conclusions and recommendations" in answer.message
+
+
+def test_a_comparison_of_nations_is_answered_for_each_nation(engine):
+    """Not one-sided: each nation the reports speak of gets a sentence that names it, labelled."""
+    answer = engine.ask("How do the four UK nations differ in how they pool health and care budgets?")
+    assert answer.found
+    labelled = " ".join(s.part for s in answer.sentences)
+    for nation in ("England", "Wales", "Scotland", "Northern Ireland"):
+        assert nation in labelled, (nation, [(s.part, s.text[:60]) for s in answer.sentences])
+    for s in answer.sentences:
+        for nation in filter(None, s.part.split(", ")):
+            assert nation.split()[0] in s.text  # a label is only given to a sentence naming the nation
+
+
+def test_a_comparison_of_two_reports_quotes_each_report(engine):
+    answer = engine.ask("How much have councils cut adult social care spending - NAO figure vs PAC figure?")
+    cited = {s.citation.doc_id for s in answer.sentences}
+    assert {"nao2017", "pac2018"} <= cited
+    assert {s.part for s in answer.sentences if s.citation.doc_id == "pac2018"} == {"PAC 2018"}
+
+
+def test_a_question_about_one_nation_is_not_a_comparison(engine):
+    answer = engine.ask("How does Scotland integrate health and social care?")
+    assert all(s.part == "" for s in answer.sentences)
+    assert not engine.ask("What does joined-up care across the UK really need?").caveat.startswith("Not found for")

@@ -100,6 +100,17 @@ def test_example_question_is_asked(app):
     assert "PAC 2018" in shown(app)
 
 
+def test_a_comparison_shows_which_part_each_sentence_answers(app, engine):
+    question = "How do the four UK nations differ in how they pool health and care budgets?"
+    run_ok(app)
+    app.text_input(key="ask_q").input(question)
+    run_ok(app)
+    answers = [m.value for m in app.markdown if "ev-answer" in m.value]
+    assert any("<b>England" in a for a in answers) and any("Northern Ireland" in a.split("</b>")[0] for a in answers)
+    md = answer_markdown(engine.ask(question), "", engine.documents)
+    assert "**England:**" in md or "**England, " in md
+
+
 def test_every_example_question_gives_a_finding(app):
     """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
     run_ok(app)

@@ -36,7 +36,8 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
     if answer.found:
         lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
-            lines += [_quote(_plain(s.text)), ""] + ([f"— {s.citation}", ""] if cited else [])
+            lines += ([f"**{_plain(s.part)}:**", ""] if s.part else []) + [_quote(_plain(s.text)), ""]
+            lines += [f"— {s.citation}", ""] if cited else []
         figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
         if figures:
             lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]

@@ -79,7 +79,8 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
         spans = phrase_spans(s.text, [f.printed for f in s.figures])
         cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
-        html(block(f'{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
+        part = f'<b>{esc(s.part)}:</b> ' if s.part else ""  # the part of a comparison it answers
+        html(block(f'{part}{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")

@@ -95,8 +95,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
                      filters: Filters, settings: Settings) -> list[AnswerSentence]:
     """The best sentence of the top passages (any of them); with a second one when the question asks
     for a figure and another sentence states one nearly as well; with the list a sentence leads into."""
-    scored = [s for passage, citation, score in _sources(view, top, filters, settings)
-              for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings)]
+    scored = scored_sentences(view, analysis, top, vector, filters, settings)
     if not scored:  # passages without sentences: quote the top passage's opening
         sp = top[0]
         text = sp.passage.search_text[: settings.opening_chars]
@@ -111,7 +110,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
         if wanted:  # the figures the question asks for first
             s.figures.sort(key=lambda f: f.kind not in wanted)
     # A sentence from one of a paragraph's lettered items (a recommendation) is cited as that item.
-    return [AnswerSentence(s.text, _item_citation(view, s.passage, s.citation, s.text), s.figures) for s in chosen]
+    return [AnswerSentence(s.text, item_citation(view, s.passage, s.citation, s.text), s.figures) for s in chosen]
 
 
 def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray, filters: Filters,
@@ -141,7 +140,14 @@ def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray
             for r in rows]
 
 
-def _item_citation(view: IndexView, passage: Passage, citation: Citation, text: str) -> Citation:
+def scored_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredPassage], vector: np.ndarray,
+                     filters: Filters, settings: Settings) -> list[ScoredSentence]:
+    """Every sentence of the top passages (and of the duplicates folded into them), scored as an answer."""
+    return [s for passage, citation, score in _sources(view, top, filters, settings)
+            for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings)]
+
+
+def item_citation(view: IndexView, passage: Passage, citation: Citation, text: str) -> Citation:
     item = item_holding(passage, text)
     return citation if item is passage else view.citation(item)
 

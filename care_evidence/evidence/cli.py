@@ -93,7 +93,7 @@ def format_answer(answer: Answer) -> str:
             # ("July 2018 ... November 2018"), never inside a mark already made.
             for printed in dict.fromkeys(f.printed for f in s.figures):
                 text = re.sub(rf"(?<![\w*]){re.escape(printed)}(?![\w*])", f"**{printed}**", text)
-            lines.append(text)
+            lines.append(f"[{s.part}] {text}" if s.part else text)
             if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
         also = [str(c) for c in answer.also_in()]

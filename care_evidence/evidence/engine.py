@@ -15,6 +15,7 @@ from care_evidence.evidence.analysis import analyse
 from care_evidence.evidence.answer import answer, answer_from_citation
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.claims import CheckResult, ClaimChecker
+from care_evidence.evidence.comparison import compare
 from care_evidence.evidence.features import Candidate
 from care_evidence.evidence.folding import also_in, fold_duplicates
 from care_evidence.evidence.lookup import Lookup
@@ -139,8 +140,10 @@ class Engine:
         reason = unmet(self.view, analysis, result, filters) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
-        elif result.found:
-            result.caveat = caveat(self.view, analysis)
+        else:  # a comparison's parts, each answered on its own
+            result = compare(self.view, self.searches, analysis, filters, self.settings, result)
+        if result.found:
+            result.caveat = " ".join(c for c in (caveat(self.view, analysis), result.caveat) if c)
         result.passages = result.passages[:k]
         return result
 

@@ -129,10 +129,11 @@ class AnswerSentence:
     text: str
     citation: Citation
     figures: list[FigureMention] = field(default_factory=list)
+    part: str = ""  # the part of a comparison it answers ("Scotland", "PAC 2018"), shown before it
 
     def to_dict(self) -> dict:
         return {"text": self.text, "citation": str(self.citation), "figures": [f.printed for f in self.figures],
-                "ocr": self.citation.ocr}
+                "ocr": self.citation.ocr, "part": self.part}
 
 
 @dataclass
