@@ -132,3 +132,10 @@ def test_a_question_about_one_nation_is_not_a_comparison(engine):
     answer = engine.ask("How does Scotland integrate health and social care?")
     assert all(s.part == "" for s in answer.sentences)
     assert not engine.ask("What does joined-up care across the UK really need?").caveat.startswith("Not found for")
+
+
+def test_a_why_question_is_answered_with_the_reason(engine):
+    """Not the headline figure: the sentence that says why (para 2.7's "due to ...")."""
+    answer = engine.ask("Why did the Better Care Fund miss its savings target?")
+    assert answer.found
+    assert any("due to" in s.text for s in answer.sentences), [s.text for s in answer.sentences]

@@ -33,6 +33,14 @@ def value_key(f) -> tuple:
     return f.kind, f.unit, f.value
 
 
+ASKING_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
+                        re.IGNORECASE)
+# What a sentence that gives a reason says: "because", "due to", "the two main reasons", "stemmed from".
+GIVING_A_REASON = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\breasons?\b"
+                             r"|\bstem(?:s|med)? from\b|\bdriven by\b|\bcaused by\b|\bexplanation\b|\btherefore\b"
+                             r"|\bresult(?:s|ed)? from\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class QueryAnalysis:
     question: str  # cleaned
@@ -47,6 +55,7 @@ class QueryAnalysis:
     times: frozenset[str]  # years and periods it names (time_key)
     asks_for_unit: bool  # names a Figure, chart or table
     asks_for_source: bool  # asks what backs a claim (footnote words)
+    asks_why: bool  # asks for a reason ("why", "what caused", "the reasons for")
 
     def without_citations(self) -> str:
         """The question but for document names and locators ("Figure 13 of the NAO report")."""
@@ -72,4 +81,5 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
         asked_figures=asked, wanted_figures=frozenset(k for a in asked for k in COMPATIBLE[a]), times=times,
         asks_for_unit=FIGURE in kinds or TABLE in kinds,
         asks_for_source=FOOTNOTE in kinds,
+        asks_why=bool(ASKING_WHY.search(question)),
     )

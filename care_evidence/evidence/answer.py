@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import QueryAnalysis, time_key, value_key
+from care_evidence.evidence.analysis import GIVING_A_REASON, QueryAnalysis, time_key, value_key
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, FigureMention, Filters, ScoredPassage
 from care_evidence.evidence.recommendations import asks_for_recommendation, headline_row, recommendation_passages
 from care_evidence.evidence.settings import Settings
@@ -187,6 +187,7 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         score = (float(view.sentence_vectors[row].astype(np.float32) @ vector)
                  + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
+                 + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
                  - (settings.time_mismatch_penalty if other_times else 0.0)
                  + settings.passage_rank_weight * behind_top - penalty)
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))

@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
             "question's other content words ('What does NAO Figure 13 show?')", minimum=0),
     Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
             "only other ones", minimum=0),
+    Setting("reason_sentence_bonus", 0.4, "answer sentence: bonus when the question asks why and it gives a reason "
+            "('because', 'due to', 'the reasons')", minimum=0),
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
             minimum=0),
     Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for",
