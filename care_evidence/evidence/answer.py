@@ -131,7 +131,7 @@ def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray
         return []
     chosen = max(items.values(), key=lambda ss: max(s.score for s in ss) + ss[0].score)
     best = max(chosen, key=lambda s: s.score)
-    if float(view.sentence_vectors[best.row].astype(np.float32) @ vector) < settings.not_found_similarity:
+    if view.sentence_similarity(best.row, vector) < settings.not_found_similarity:
         return []
     item = item_holding(best.passage, best.text)
     head = headline_row(view, best.passage, item)
@@ -184,7 +184,7 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
         other_times = bool(analysis.times and stated and not analysis.times & stated)
         # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
-        score = (float(view.sentence_vectors[row].astype(np.float32) @ vector)
+        score = (view.sentence_similarity(row, vector)
                  + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)

@@ -13,8 +13,6 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from care_evidence.evidence.analysis import QueryAnalysis, analyse
 from care_evidence.evidence.answer import figures_in, item_citation, scored_sentences
 from care_evidence.evidence.candidates import CandidateSearch
@@ -108,11 +106,8 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     scored = [s for s in scored_sentences(view, part_analysis, top, lists.vector, part_filters, settings)
               if s.passage.kind != FIGURE and (not part.names or re.search(part.names, s.text))]
     best = max(scored, key=lambda s: s.score, default=None)
-    if best is None or _similarity(view, best.row, lists.vector) < settings.not_found_similarity:
+    if best is None or view.sentence_similarity(best.row, lists.vector) < settings.not_found_similarity:
         return None
     return AnswerSentence(best.text, item_citation(view, best.passage, best.citation, best.text),
                           figures_in(best.passage, best.text))
 
-
-def _similarity(view: IndexView, row: int, vector: np.ndarray) -> float:
-    return float(view.sentence_vectors[row].astype(np.float32) @ vector)

@@ -12,6 +12,7 @@ import re
 from care_evidence.evidence.analysis import QueryAnalysis
 from care_evidence.evidence.models import Filters
 from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.items import item_sentence_core
 from care_evidence.indexer.models import Passage
 
 # The words people use to ask for a recommendation ("recommend", "urge", "call for", "told ... to").
@@ -32,8 +33,7 @@ def recommendation_passages(view: IndexView, analysis: QueryAnalysis, filters: F
 def headline_row(view: IndexView, passage: Passage, item: Passage) -> int | None:
     """The sentence row of the item's first sentence: its headline, the recommendation itself."""
     for row in view.sentence_rows(view.row(passage.id)):
-        text = view.sentence_text(row).strip()
-        core = re.sub(r"^[•-]?\s*[a-z]\s+(?=[A-Z*])", "", text)[:60]
+        core = item_sentence_core(view.sentence_text(row))
         if core and core in item.search_text:
             return row
     return None

@@ -124,6 +124,10 @@ class IndexView:
         spans = [self.sentence_rows(int(row)) for row in allowed]
         return np.concatenate([np.arange(r.start, r.stop) for r in spans] + [np.zeros(0, int)])
 
+    def sentence_similarity(self, sentence_row: int, vector: np.ndarray) -> float:
+        """Cosine of one sentence to `vector`."""
+        return float(self.sentence_vectors[sentence_row].astype(np.float32) @ vector)
+
     def best_sentence_similarity(self, row: int, vector: np.ndarray) -> float:
         """Cosine of the passage's sentence closest to `vector` (the passage's own, without sentences)."""
         rows = self.sentence_rows(row)

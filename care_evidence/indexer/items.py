@@ -42,7 +42,7 @@ def item_holding(passage: Passage, sentence: str) -> Passage:
     passage: a sentence from one recommendation is cited as that recommendation."""
     if passage.kind not in (PARAGRAPH, SUMMARY_PARAGRAPH) or "\n- b " not in passage.text:
         return passage
-    core = re.sub(r"^[•-]?\s*[a-z]\s+(?=[A-Z*])", "", sentence.strip())[:60]
+    core = item_sentence_core(sentence)
     for letter in "abcdefghij":
         item = lettered_item(passage, letter)
         if item is None:
@@ -50,3 +50,9 @@ def item_holding(passage: Passage, sentence: str) -> Passage:
         if core and core in item.search_text:
             return item
     return passage
+
+
+def item_sentence_core(sentence: str) -> str:
+    """The start of a sentence without an item's bullet and letter ("• g Complete ..."), to find it
+    in the item's text."""
+    return re.sub(r"^[•-]?\s*[a-z]\s+(?=[A-Z*])", "", sentence.strip())[:60]
