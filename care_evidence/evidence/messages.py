@@ -104,3 +104,13 @@ def period_not_stated(asked: list[int], stated: list[int], closest: str) -> str:
     other = f" They state {', '.join(str(y) for y in stated)} instead." if stated else ""
     return (f"Not found for {years}: the passages closest to this question ({closest} first) do not state "
             f"{years}.{other} They are listed below; none answers for {years}.")
+
+
+def no_figure_stated(closest: str) -> str:
+    return (f"Not found: the passages closest to this question ({closest} first) give no figure of the kind asked "
+            "for. They are listed below; none states it.")
+
+
+def only_planned(closest: str, sentence: str) -> str:
+    return (f"Not found: the reports speak of this only as planned or under way when they were written, not of "
+            f"its result. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")

@@ -5,7 +5,11 @@ checked, however similar its sentence is to the question:
 - the period: a year the question names that neither the answer nor the passages around it state
   ("in 2023" answered with a 2015-16 figure) is not answered;
 - the document: a question naming a report is answered from it, or told that it does not hold it
-  (and what part of the original the corpus holds, where metadata says).
+  (and what part of the original the corpus holds, where metadata says);
+- the figure: a question that asks by its form for a number ("how many", "how much", "what share")
+  is not answered by sentences that state no figure of that kind;
+- the outcome: a question asking what a study, review or plan found or decided is not answered by a
+  sentence that mentions it only as planned or under way (the reports predate its result).
 """
 
 from __future__ import annotations
@@ -18,6 +22,21 @@ from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.quantities import extract_quantities
 
 _ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(recommend\w*|conclu\w*)\b", re.IGNORECASE)
+# A question whose form asks for a figure; "which", "why" and "what did ... say" questions that merely
+# mention money ask for no figure, and a sentence without one can answer them.
+_ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage)\b"
+                                r"|\bhow (big|large)\b", re.IGNORECASE)
+# A question asking what a study, review, plan or bill found, decided or came to.
+_ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
+                                  r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
+_A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(green|white) paper|bill|consultation|"
+                              r"survey|inquiry|fund|programme|strategy)\b", re.IGNORECASE)
+# A sentence speaking of something still to come or under way when the report was written...
+_NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
+                      r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
+                      re.IGNORECASE)
+# ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
+_CAME_OF_IT = re.compile(r"\b(found|concluded|showed|decided|reported that|proposed)\b", re.IGNORECASE)
 
 
 def years_of(keys: Iterable[str]) -> set[int]:
@@ -75,6 +94,28 @@ def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
     return ""
 
 
+def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
+    """A question that asks by its form for a figure, answered by sentences that state none of its kind."""
+    wanted = analysis.wanted_figures
+    return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question)
+                and not any(f.kind in wanted for f in answer.figures))
+
+
+def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
+    """A question asking what a study, review or plan found or decided, answered by a sentence that has
+    it as planned or under way ("has commissioned a further report", "due to report at the end of
+    2017") in a passage that never says what came of it."""
+    if not (answer.sentences and _ASKS_FOR_AN_OUTCOME.search(analysis.question)
+            and _A_STUDY_OR_PLAN.search(analysis.question)):
+        return False
+    first = answer.sentences[0]
+    if not _NOT_YET.search(first.text):
+        return False
+    rows = view.sentence_rows(view.row(first.citation.passage_id))
+    following = [view.sentence_text(r + 1) for r in rows if r + 1 < rows.stop and view.sentence_text(r) == first.text]
+    return not any(_CAME_OF_IT.search(text) for text in following)
+
+
 def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
     from care_evidence.evidence import messages
@@ -105,4 +146,8 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | No
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
+    if states_no_figure_asked(analysis, answer):
+        return messages.no_figure_stated(str(answer.sentences[0].citation))
+    if only_planned(view, analysis, answer):
+        return messages.only_planned(str(answer.sentences[0].citation), answer.sentences[0].text)
     return None
