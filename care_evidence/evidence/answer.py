@@ -174,11 +174,14 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     penalty = settings.unit_sentence_penalty if passage.kind in (FIGURE, TABLE) and not analysis.asks_for_unit else 0.0
     if passage.kind == FOOTNOTE and not analysis.asks_for_source:
         penalty += settings.footnote_sentence_penalty
+    unit = passage.kind in (FIGURE, TABLE, BOX)
     out = []
     for row in view.sentence_rows(view.row(passage.id)):
         text = view.sentence_text(row)
         if not analysis.asks_for_unit and _is_bare_title(passage, text):
             continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
+        # A Figure's "Source: ..." line names where its data came from, as a footnote does.
+        source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
         has_wanted = any(f.kind in analysis.wanted_figures for f in figures)
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
@@ -189,9 +192,13 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
                  - (settings.time_mismatch_penalty if other_times else 0.0)
-                 + settings.passage_rank_weight * behind_top - penalty)
+                 + settings.passage_rank_weight * behind_top - penalty
+                 - (settings.footnote_sentence_penalty if source_line else 0.0))
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
     return out
+
+
+_SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."
 
 
 def _is_bare_title(passage: Passage, sentence: str) -> bool:

@@ -27,3 +27,8 @@ def expand(question: str) -> str:
         if pattern.search(question) and expansion.lower() not in question.lower():
             additions.append(expansion)
     return question if not additions else f"{question} ({'; '.join(additions)})"
+
+
+def has_entry_for(word: str) -> bool:
+    """Whether a glossary phrase matches within `word` ("STP", "A&E")."""
+    return any(pattern.search(word) for pattern, _ in load_glossary())

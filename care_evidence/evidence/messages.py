@@ -114,3 +114,15 @@ def no_figure_stated(closest: str) -> str:
 def only_planned(closest: str, sentence: str) -> str:
     return (f"Not found: the reports speak of this only as planned or under way when they were written, not of "
             f"its result. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")
+
+
+def name_not_mentioned(names: list[str], closest: str) -> str:
+    named = " or ".join(f"\u201c{n}\u201d" for n in names)
+    return (f"Not found: these reports do not mention {named}. The closest passages ({closest} first) are "
+            "listed below; they are not about it.")
+
+
+def word_not_used(words: list[str]) -> str:
+    used = ", ".join(f"\u201c{w}\u201d" for w in words)
+    return (f"These reports never use the word{'s' if len(words) > 1 else ''} {used}: this is the closest they "
+            "come, not necessarily about it.")

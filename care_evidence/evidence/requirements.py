@@ -14,10 +14,13 @@ checked, however similar its sentence is to the question:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from care_evidence.evidence.analysis import QueryAnalysis
+from care_evidence.evidence.glossary import has_entry_for
+from care_evidence.indexer.lexical import content_terms
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.quantities import extract_quantities
 
@@ -37,6 +40,50 @@ _NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertakin
                       re.IGNORECASE)
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
 _CAME_OF_IT = re.compile(r"\b(found|concluded|showed|decided|reported that|proposed)\b", re.IGNORECASE)
+
+
+# A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
+_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on)\s+)?[A-Z][\w'’&-]*)*")
+_ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
+_LINKING = r"(?:(?:and|of|the|for|&)\s+)*"
+
+
+@functools.lru_cache(maxsize=256)
+def _spelt_out(view: IndexView, acronym: str) -> bool:
+    """Whether some passage spells the acronym out ("STF": "Sustainability and Transformation Fund").
+    Read over every passage, so only for an acronym no passage uses, and remembered."""
+    letters = acronym.rstrip("s")
+    pattern = re.compile(r"\b" + rf"\w*\s+{_LINKING}".join(letters) + r"\w*", re.IGNORECASE)
+    return any(pattern.search(view.passages[row].search_text) for row in range(len(view.passages)))
+
+
+def _unknown_word(view: IndexView, word: str) -> bool:
+    """A word no passage uses, in any of its hyphenated parts, that the glossary does not know."""
+    if len(word) < 2 or has_entry_for(word):
+        return False
+    parts = [p for p in re.split(r"[-&’']", word) if p and not p.isdigit() and p.lower() != "s"]
+    terms = [t for p in parts for t in content_terms(p)]
+    if not terms or any(view.index.lexical.document_frequency(t) > 0 for t in terms):
+        return False
+    return not (_ACRONYM.match(word) and _spelt_out(view, word))
+
+
+def unknown_names(view: IndexView, analysis: QueryAnalysis) -> list[tuple[str, list[str]]]:
+    """Names in the question (not the documents' own) with a word no passage uses and the glossary
+    does not know: each name with those words. The question's first word is capitalised as any
+    sentence's is, so it counts only as part of a longer name."""
+    out = []
+    for match in _NAME.finditer(analysis.question):
+        words = match.group(0).split()
+        if match.start() == 0:
+            words = words[1:]
+        name = " ".join(words)
+        if not words or name.lower() not in analysis.without_names:
+            continue
+        unknown = [w for w in words if w[0].isupper() and _unknown_word(view, w)]
+        if unknown:
+            out.append((name, unknown))
+    return out
 
 
 def years_of(keys: Iterable[str]) -> set[int]:
@@ -81,17 +128,22 @@ def latest_year(view: IndexView) -> int | None:
 
 
 def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
-    """What a found answer from the report named cannot be: its recommendations or conclusions, when
-    the corpus holds only a part of it without them."""
-    if not asks_for_recommendations(analysis):
-        return ""
+    """What a found answer cannot be: about a word of the question that no passage uses ("Whitehall",
+    said, since the answer is only the closest the reports come); or, from the report named, its
+    recommendations or conclusions, when the corpus holds only a part of it without them."""
     from care_evidence.evidence import messages
+
+    said = [messages.word_not_used([w for _, words in unknown_names(view, analysis) for w in words])] if any(
+        len(name.split()) == 1 for name, _ in unknown_names(view, analysis)) else []
+    if not asks_for_recommendations(analysis):
+        return " ".join(said)
 
     for doc_id in analysis.named_documents:
         doc = view.documents[doc_id]
         if "recommendation" in doc.coverage:
-            return messages.partial_coverage(doc.label, doc.coverage)
-    return ""
+            said.append(messages.partial_coverage(doc.label, doc.coverage))
+            break
+    return " ".join(said)
 
 
 def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
@@ -119,6 +171,13 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
 def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
     from care_evidence.evidence import messages
+
+    # A name of two or more words with a word no passage uses is what the question is about ("the
+    # Barker Commission", "Morecambe Bay"); a single such word may be a lay name for what the reports
+    # name otherwise ("Whitehall"), so that is a caveat, not a refusal.
+    unnamed = [name for name, _ in unknown_names(view, analysis) if len(name.split()) > 1]
+    if unnamed:
+        return messages.name_not_mentioned(unnamed, str(answer.sentences[0].citation))
 
     named = analysis.named_documents
     if named and not filters.documents:

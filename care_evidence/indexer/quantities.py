@@ -43,7 +43,8 @@ _REFERENCE = re.compile(
 # number at the start of a line ("1 Digital interoperability").
 _MARKUP = re.compile(r"<sup>[^<]*</sup>|^\*\*\d+(?:\.\d+)?\*{0,2}|^\s*(?:-\s*)?\d{1,2}(?=\s)", re.MULTILINE)
 # A web address's digits ("www.ons.gov.uk/.../2018to2020", "%20") are part of its name, not figures.
-_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s)\]>]+", re.IGNORECASE)
+# An address broken over a line after a slash ("causesofdeath/ bulletins/...2019#...") runs on.
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s)\]>]+(?:(?<=/)\s+[^\s)\]>]*/[^\s)\]>]*)*", re.IGNORECASE)
 
 
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
