@@ -77,6 +77,8 @@ def load_questions() -> list[Question]:
     for r in _wild("findings.jsonl"):
         also = tuple((a["doc"], a["support"]) for a in r.get("also", []))
         out.append(Question(r["id"], "finding", r["question"], (Part("finding", r["doc"], r["support"], also),)))
+    for r in _wild("answerable.jsonl"):  # questions of any kind, each with one verbatim support
+        out.append(Question(r["id"], "fact", r["question"], (Part("fact", r["doc"], r["support"]),)))
     for r in _wild("comparisons.jsonl"):
         parts = tuple(Part(p["label"], p.get("doc"), p.get("support")) for p in r["parts"])
         out.append(Question(r["id"], "comparison", r["question"], parts))
