@@ -126,3 +126,8 @@ def word_not_used(words: list[str]) -> str:
     used = ", ".join(f"\u201c{w}\u201d" for w in words)
     return (f"These reports never use the word{'s' if len(words) > 1 else ''} {used}: this is the closest they "
             "come, not necessarily about it.")
+
+
+def place_not_stated(nation: str, closest: str) -> str:
+    return (f"Not found for {nation}: the passages closest to this question ({closest} first) do not speak of "
+            f"{nation}. They are listed below; none answers for {nation}.")

@@ -6,6 +6,8 @@ checked, however similar its sentence is to the question:
   ("in 2023" answered with a 2015-16 figure) is not answered;
 - the document: a question naming a report is answered from it, or told that it does not hold it
   (and what part of the original the corpus holds, where metadata says);
+- the place: a question about Scotland, Wales or Northern Ireland is not answered from passages that
+  never name it (the English reports' passages speak of England without saying so);
 - the figure: a question that asks by its form for a number ("how many", "how much", "what share")
   is not answered by sentences that state no figure of that kind;
 - the outcome: a question asking what a study, review or plan found or decided is not answered by a
@@ -20,8 +22,9 @@ from collections.abc import Iterable
 
 from care_evidence.evidence.analysis import QueryAnalysis
 from care_evidence.evidence.glossary import has_entry_for
-from care_evidence.indexer.lexical import content_terms
 from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.models import FIGURE, TABLE
 from care_evidence.indexer.quantities import extract_quantities
 
 _ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(recommend\w*|conclu\w*)\b", re.IGNORECASE)
@@ -39,7 +42,8 @@ _NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertakin
                       r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
                       re.IGNORECASE)
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
-_CAME_OF_IT = re.compile(r"\b(found|concluded|showed|decided|reported that|proposed)\b", re.IGNORECASE)
+_CAME_OF_IT = re.compile(r"^(It|They|Its|Their|This|These|The \w+(?: \w+)?)\b.*\b(found|concluded|showed|decided|"
+                         r"reported that)\b")
 
 
 # A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
@@ -146,11 +150,46 @@ def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
     return " ".join(said)
 
 
+def nation_asked(analysis: QueryAnalysis) -> str | None:
+    """The one nation other than England a question is about ("How many GP practices are in Wales?")."""
+    from care_evidence.evidence.comparison import NATIONS
+
+    named = [n for n, pattern in NATIONS.items() if re.search(pattern, analysis.question)]
+    return named[0] if len(named) == 1 and named[0] != "England" else None
+
+
+def _about_another_nation(sentence: str, nation: str | None) -> bool:
+    """A sentence naming another nation but not the one asked about ("In Wales, there is a cap ...")."""
+    from care_evidence.evidence.comparison import NATIONS
+
+    return bool(nation) and not re.search(NATIONS[nation], sentence) and any(
+        re.search(pattern, sentence) for other, pattern in NATIONS.items() if other != nation)
+
+
+def place_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str | None:
+    """The nation asked about, when no answer sentence, nor its passage or section, names it."""
+    from care_evidence.evidence.comparison import NATIONS
+
+    nation = nation_asked(analysis)
+    if nation is None:
+        return None
+    for s in answer.sentences:
+        passage = view.passage(s.citation.passage_id)
+        if passage.kind in (FIGURE, TABLE):  # a chart's or table's nations may be in headings the text lost
+            return None
+        if any(re.search(NATIONS[nation], text) for text in (s.text, passage.search_text, " ".join(passage.section))):
+            return None
+    return nation
+
+
 def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
-    """A question that asks by its form for a figure, answered by sentences that state none of its kind."""
+    """A question that asks by its form for a figure, answered by sentences that state none of its kind
+    (a sentence about another nation than the one asked about does not count)."""
     wanted = analysis.wanted_figures
+    nation = nation_asked(analysis)
     return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question)
-                and not any(f.kind in wanted for f in answer.figures))
+                and not any(f.kind in wanted for s in answer.sentences if not _about_another_nation(s.text, nation)
+                            for f in s.figures))
 
 
 def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
@@ -205,6 +244,9 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | No
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
+    nation = place_not_stated(view, analysis, answer)
+    if nation:
+        return messages.place_not_stated(nation, str(answer.sentences[0].citation))
     if states_no_figure_asked(analysis, answer):
         return messages.no_figure_stated(str(answer.sentences[0].citation))
     if only_planned(view, analysis, answer):
