@@ -123,7 +123,7 @@ def test_filters_by_document_kind_and_date(engine):
         top = engine.rank("vanguards", 5, Filters(documents=(name,)))
         assert top and {p.passage.doc_id for p in top} == {doc_id}, name
     # The answer, too, is read from the documents the filter allows (not from a duplicate elsewhere).
-    web = engine.ask("How much was pooled in the Better Care Fund in 2015-16?",
+    web = engine.ask("How much was pooled in total in the Better Care Fund in 2015-16?",
                      filters=Filters(documents=("NAO web summary",)))
     assert web.sentences and {s.citation.doc_id for s in web.sentences} == {"naosummary2017"}
     with pytest.raises(QueryError, match="no document 'Kings Fund' in this corpus"):

@@ -71,3 +71,11 @@ def test_a_web_address_holds_no_figures():
     text = ("See www.ons.gov.uk/peoplepopulationandcommunity/2019 and https://example.org/a%20b/2018to2020 "
             "for £5 billion")
     assert [q.printed for q in extract_quantities(text)] == ["£5 billion"]
+
+
+def test_a_web_address_broken_after_a_slash_states_no_figure():
+    text = ("Source: ONS, www.ons.gov.uk/peoplepopulationandcommunity/causesofdeath/ "
+            "bulletins/avoidablemortalityinenglandandwales/2019#treatable, for 2019 and 5%")
+    found = [(q.printed, q.kind) for q in extract_quantities(text)]
+    assert found == [("2019", "year"), ("5%", "percent")]
+    assert text.index("2019#") not in [q.start for q in extract_quantities(text)]

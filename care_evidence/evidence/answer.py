@@ -206,7 +206,13 @@ def _is_bare_title(passage: Passage, sentence: str) -> bool:
     if passage.kind not in (FIGURE, TABLE, BOX) or not passage.title:
         return False
     rest = sentence.strip().removeprefix(passage.locator).strip(" :.–-")
-    return not rest or rest.rstrip(".") == passage.title.strip().rstrip(".")
+    title = passage.title.strip().rstrip(".")
+    # A chart's caption flattened with its axis and legend ("Figure 9: Mortality ..., 2001-19 Rate per
+    # 100,000 population Scotland Wales") is still only its title; one that goes on to say what the
+    # chart shows, in words ("... The draft standard comprises seven domains that ..."), is not.
+    legend = rest.removeprefix(title) if rest.startswith(title) else None
+    return not rest or rest.rstrip(".") == title or (
+        passage.kind == FIGURE and legend is not None and len(re.findall(r"\b[a-z]{2,}\b", legend)) <= 3)
 
 
 def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence],

@@ -41,6 +41,7 @@ _A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(gree
 _NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
                       r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
                       re.IGNORECASE)
+_REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|decided|reported that)\b")
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
 _CAME_OF_IT = re.compile(r"^(It|They|Its|Their|This|These|The \w+(?: \w+)?)\b.*\b(found|concluded|showed|decided|"
                          r"reported that)\b")
@@ -200,8 +201,8 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
             and _A_STUDY_OR_PLAN.search(analysis.question)):
         return False
     first = answer.sentences[0]
-    if not _NOT_YET.search(first.text):
-        return False
+    if not _NOT_YET.search(first.text) or _REPORTS_AN_OUTCOME.search(first.text):
+        return False  # "An April 2016 review ... commissioned by the government found that ..." says what came of it
     rows = view.sentence_rows(view.row(first.citation.passage_id))
     following = [view.sentence_text(r + 1) for r in rows if r + 1 < rows.stop and view.sentence_text(r) == first.text]
     return not any(_CAME_OF_IT.search(text) for text in following)
