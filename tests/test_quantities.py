@@ -79,3 +79,13 @@ def test_a_web_address_broken_after_a_slash_states_no_figure():
     found = [(q.printed, q.kind) for q in extract_quantities(text)]
     assert found == [("2019", "year"), ("5%", "percent")]
     assert text.index("2019#") not in [q.start for q in extract_quantities(text)]
+
+
+@pytest.mark.parametrize("text,figures", [
+    ("the number of people aged 85 and over rose by 28%", ["28%"]),
+    ("people aged over 65 in England rose by 21%", ["21%"]),
+    ("admissions of over-65s fell to 628 per 100,000 population", ["628 per 100,000"]),
+    ("65,000 people and over 10 areas", ["65,000", "10"]),
+])
+def test_an_age_names_a_group_not_a_count(text, figures):
+    assert [q.printed for q in extract_quantities(text)] == figures

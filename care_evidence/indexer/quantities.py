@@ -47,6 +47,12 @@ _MARKUP = re.compile(r"<sup>[^<]*</sup>|^\*\*\d+(?:\.\d+)?\*{0,2}|^\s*(?:-\s*)?\
 _ADDRESS = re.compile(r"(?:https?://|www\.)[^\s)\]>]+(?:(?<=/)\s+[^\s)\]>]*/[^\s)\]>]*)*", re.IGNORECASE)
 
 
+# An age names a group of people, not a quantity of them: "aged 65 and over", "over-85s", "under 18".
+_AGE = re.compile(r"\baged\s+(?:over\s+|under\s+)?\d{1,3}\b|\b\d{1,3}\s+and\s+(?:over|older|above)\b"
+                  r"|\b(?:over|under)[- ]\d{1,3}s\b|\b(?:over|under)\s+\d{1,3}(?=\s+(?:in|who|and|year)\b)",
+                  re.IGNORECASE)
+
+
 def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
@@ -71,6 +77,7 @@ def extract_quantities(text: str, ignore: Iterable[tuple[int, int]] = ()) -> tup
     masked_spans += [m.span() for m in _MARKUP.finditer(text)]
     masked_spans += [m.span() for m in _ADDRESS.finditer(text)]
     masked_spans += [m.span() for m in _REFERENCE.finditer(text)]
+    masked_spans += [m.span() for m in _AGE.finditer(text)]
     masked = _mask(text, masked_spans)
     found = []
     for m in _QUANTITY.finditer(masked):
