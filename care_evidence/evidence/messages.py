@@ -99,7 +99,7 @@ def named_document_silent(labels: str, coverage: str, closest: str) -> str:
             f"from another report ({closest}); it is listed below with the others, not as an answer from {labels}.")
 
 
-def period_not_stated(asked: list[int], stated: list[int], closest: str) -> str:
+def period_not_stated(asked: list[int] | list[str], stated: list[int] | list[str], closest: str) -> str:
     years = " or ".join(str(y) for y in asked)
     other = f" They state {', '.join(str(y) for y in stated)} instead." if stated else ""
     return (f"Not found for {years}: the passages closest to this question ({closest} first) do not state "

@@ -122,6 +122,36 @@ def years_stated(text: str) -> set[int]:
     return years_of(keys)
 
 
+def periods_stated(text: str) -> tuple[set[str], set[int]]:
+    """The periods a text states ("2017-18") and its plain years ("2018")."""
+    periods, years = set(), set()
+    for q in extract_quantities(text):
+        if q.kind == "period":
+            periods.add(q.period)
+        elif q.kind == "year" and q.value is not None:
+            years.add(int(q.value))
+    return periods, years
+
+
+def other_period(view: IndexView, analysis: QueryAnalysis, answer) -> list[str]:
+    """The financial years the answer states instead of the one asked for, when it states none of
+    the asked ones: "in 2018-19" is not answered by "£240 million in 2017-18", though the two share
+    2018. A plain year within the asked period, or a span of years over it, answers it."""
+    asked = {t for t in analysis.times if re.fullmatch(r"\d{4}-\d{2}", t)}
+    if not asked:
+        return []
+    periods, years = set(), set()
+    for s in answer.sentences:
+        for text in (s.text, view.passage(s.citation.passage_id).search_text):
+            p, y = periods_stated(text)
+            periods |= p
+            years |= y
+    spans = {p for p in periods if len(years_of([p])) > 2}  # "2017-2020", "2015-19"
+    if asked & periods or years_of(asked) & (years | years_of(spans)) or not periods:
+        return []
+    return sorted(periods_stated(answer.sentences[0].text)[0])
+
+
 def asks_for_recommendations(analysis: QueryAnalysis) -> bool:
     return bool(_ASKS_FOR_RECOMMENDATIONS.search(analysis.question))
 
@@ -245,6 +275,10 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | No
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
+    instead = other_period(view, analysis, answer)
+    if instead:
+        asked = sorted(t for t in analysis.times if re.fullmatch(r"\d{4}-\d{2}", t))
+        return messages.period_not_stated(asked, instead, str(answer.sentences[0].citation))
     nation = place_not_stated(view, analysis, answer)
     if nation:
         return messages.place_not_stated(nation, str(answer.sentences[0].citation))
