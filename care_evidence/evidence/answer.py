@@ -104,6 +104,8 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     chosen = [scored[0]] + _second_figure_sentence(analysis, scored, settings)
     chosen += _list_after_lead_in(view, chosen, settings)
     chosen += _context_it_needs(view, chosen, settings)
+    if not analysis.wanted_figures:
+        chosen += _what_it_goes_on_to_say(view, chosen)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -263,6 +265,23 @@ def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: S
                 figures = figures_in(s.passage, text)
                 extra.append(ScoredSentence(0.0, neighbour, s.passage, s.citation, text, figures, False))
     return extra
+
+
+def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentence after the first chosen one when it carries on about the same thing: it points back
+    ("This comprised ...") or opens with a noun the chosen sentence names ("... the ministerial
+    Taskforce." "The Taskforce did not meet regularly ..."). A question that asks for no figure asks
+    what happened or why, and that is often said in the sentence after the one that names the subject."""
+    first = chosen[0]
+    rows = view.sentence_rows(view.row(first.passage.id))
+    following = first.row + 1
+    if following >= rows.stop or following in {s.row for s in chosen}:
+        return []
+    text = view.sentence_text(following)
+    opening = content_terms(" ".join(text.split()[:3]))
+    if not (_POINTS_BACK.match(text) or opening & view.sentence_terms(first.row)):
+        return []
+    return [ScoredSentence(0.0, following, first.passage, first.citation, text, figures_in(first.passage, text), False)]
 
 
 def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
