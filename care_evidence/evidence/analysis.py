@@ -33,6 +33,19 @@ def value_key(f) -> tuple:
     return f.kind, f.unit, f.value
 
 
+# The nations a question or sentence names, each by its pattern.
+NATIONS = {
+    "England": r"(?<!NHS )(?<!Health )\bEngland\b|\bEnglish\b",  # not "NHS England", "Public Health England"
+    "Scotland": r"\bScotland\b|\bScottish\b",
+    "Wales": r"\bWales\b|\bWelsh\b",
+    "Northern Ireland": r"\bNorthern Ireland\b|\bNI\b",
+}
+# "the four nations", "each UK country", "across the UK": every nation is a part.
+EVERY_NATION = re.compile(
+    r"\b(?:four|each|all|every|different)\s+(?:of\s+the\s+)?(?:four\s+)?(?:UK\s+)?(?:nations|countries|nation|country)\b"
+    r"|\bUK(?:'s)?\s+(?:nations|countries)\b|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
+    re.IGNORECASE)
+
 ASKING_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
                         re.IGNORECASE)
 # What a sentence that gives a reason says: "because", "due to", "the two main reasons", "stemmed from".

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from care_evidence.evidence.analysis import QueryAnalysis, analyse
+from care_evidence.evidence.analysis import EVERY_NATION, NATIONS, QueryAnalysis, analyse
 from care_evidence.evidence.answer import figures_in, item_citation, scored_sentences
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.folding import fold_duplicates
@@ -22,18 +22,6 @@ from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.models import FIGURE
-
-NATIONS = {
-    "England": r"(?<!NHS )(?<!Health )\bEngland\b|\bEnglish\b",  # not "NHS England", "Public Health England"
-    "Scotland": r"\bScotland\b|\bScottish\b",
-    "Wales": r"\bWales\b|\bWelsh\b",
-    "Northern Ireland": r"\bNorthern Ireland\b|\bNI\b",
-}
-# "the four nations", "each UK country", "across the UK": every nation is a part.
-EVERY_NATION = re.compile(
-    r"\b(?:four|each|all|every|different)\s+(?:of\s+the\s+)?(?:four\s+)?(?:UK\s+)?(?:nations|countries|nation|country)\b"
-    r"|\bUK(?:'s)?\s+(?:nations|countries)\b|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
-    re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-from care_evidence.evidence.analysis import QueryAnalysis
+from care_evidence.evidence import messages
+from care_evidence.evidence.analysis import NATIONS, QueryAnalysis
 from care_evidence.evidence.glossary import has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
@@ -166,8 +167,6 @@ def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
     """What a found answer cannot be: about a word of the question that no passage uses ("Whitehall",
     said, since the answer is only the closest the reports come); or, from the report named, its
     recommendations or conclusions, when the corpus holds only a part of it without them."""
-    from care_evidence.evidence import messages
-
     said = [messages.word_not_used([w for _, words in unknown_names(view, analysis) for w in words])] if any(
         len(name.split()) == 1 for name, _ in unknown_names(view, analysis)) else []
     if not asks_for_recommendations(analysis):
@@ -183,24 +182,18 @@ def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
 
 def nation_asked(analysis: QueryAnalysis) -> str | None:
     """The one nation other than England a question is about ("How many GP practices are in Wales?")."""
-    from care_evidence.evidence.comparison import NATIONS
-
     named = [n for n, pattern in NATIONS.items() if re.search(pattern, analysis.question)]
     return named[0] if len(named) == 1 and named[0] != "England" else None
 
 
 def _about_another_nation(sentence: str, nation: str | None) -> bool:
     """A sentence naming another nation but not the one asked about ("In Wales, there is a cap ...")."""
-    from care_evidence.evidence.comparison import NATIONS
-
     return bool(nation) and not re.search(NATIONS[nation], sentence) and any(
         re.search(pattern, sentence) for other, pattern in NATIONS.items() if other != nation)
 
 
 def place_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str | None:
     """The nation asked about, when no answer sentence, nor its passage or section, names it."""
-    from care_evidence.evidence.comparison import NATIONS
-
     nation = nation_asked(analysis)
     if nation is None:
         return None
@@ -240,8 +233,6 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
 
 def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
-    from care_evidence.evidence import messages
-
     # A name of two or more words with a word no passage uses is what the question is about ("the
     # Barker Commission", "Morecambe Bay"); a single such word may be a lay name for what the reports
     # name otherwise ("Whitehall"), so that is a caveat, not a refusal.
