@@ -104,8 +104,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     chosen = [scored[0]] + _second_figure_sentence(analysis, scored, settings)
     chosen += _list_after_lead_in(view, chosen, settings)
     chosen += _context_it_needs(view, chosen, settings)
-    if not analysis.wanted_figures:
-        chosen += _what_it_goes_on_to_say(view, chosen)
+    chosen += _what_it_goes_on_to_say(view, chosen, same_subject=not analysis.wanted_figures)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -267,7 +266,7 @@ def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: S
     return extra
 
 
-def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence], same_subject: bool) -> list[ScoredSentence]:
     """The sentence after the first chosen one when it carries on about the same thing: it points back
     ("This comprised ...") or opens with a noun the chosen sentence names ("... the ministerial
     Taskforce." "The Taskforce did not meet regularly ..."). A question that asks for no figure asks
@@ -279,7 +278,7 @@ def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence]) -> li
         return []
     text = view.sentence_text(following)
     opening = content_terms(" ".join(text.split()[:3]))
-    if not (_POINTS_BACK.match(text) or opening & view.sentence_terms(first.row)):
+    if not (_POINTS_BACK.match(text) or (same_subject and opening & view.sentence_terms(first.row))):
         return []
     return [ScoredSentence(0.0, following, first.passage, first.citation, text, figures_in(first.passage, text), False)]
 
