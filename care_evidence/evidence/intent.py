@@ -42,4 +42,9 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
         kinds.insert(0, "change")
     if "percent" in kinds and "money" in kinds and re.search(r"\bhow much of\b|\bshare\b|\bproportion\b", q):
         kinds.remove("money")
+    # "How many NHS trusts were in deficit?" asks for a number of trusts, not an amount of money,
+    # unless it counts money itself ("how many £bn", "how many billions").
+    if ("count" in kinds and "money" in kinds and re.search(r"\bhow many\b", q)
+            and not re.search(r"\bhow many (£|pounds|billions?|millions?)", q)):
+        kinds.remove("money")
     return tuple(kinds)
