@@ -52,6 +52,16 @@ def test_the_same_checks_let_an_answer_the_reports_hold_through(engine, question
     assert answer.found and said in " ".join(s.text for s in answer.sentences)
 
 
+def test_the_report_named_answers_when_it_says_it_as_closely(engine):
+    # The NAO report's Summary para 5 says the same words and ranks above the web summary's para 6.
+    answer = engine.ask("According to the NAO web summary, how much was pooled in 2015-16?")
+    assert answer.found and answer.sentences[0].citation.doc_id == "naosummary2017"
+    assert "£3.8 billion" in answer.sentences[0].text
+    # The PAC text held here says nothing of the Fund's savings target: its other sentences are not an answer.
+    silent = engine.ask("What did the PAC say about the Better Care Fund's savings target?")
+    assert not silent.found and silent.message.startswith("Not found in PAC 2018")
+
+
 def test_a_word_no_passage_uses_is_said_with_the_closest_answer(engine):
     answer = engine.ask("Who in Whitehall is responsible for integration?")
     assert answer.found and answer.caveat.startswith("These reports never use the word \u201cWhitehall\u201d")

@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     # --- answers ---
     Setting("not_found_similarity", 0.40, "best sentence cosine of the top passages below which nothing answers",
             minimum=0),
+    Setting("named_report_margin", 0.02, "a question naming a report answered from another is answered from the "
+            "report named if its best sentence's cosine is within this of the other's first", minimum=0),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),
