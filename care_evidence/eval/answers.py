@@ -46,7 +46,7 @@ class Part:
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: str  # unanswerable, finding, comparison, figure, fact
+    kind: str  # unanswerable, finding, comparison, figure, fact, keyword
     question: str
     parts: tuple[Part, ...] = ()  # what the answer must hold (none for unanswerable)
     answer: str = ""  # for figure questions: the figure as printed
@@ -79,6 +79,8 @@ def load_questions() -> list[Question]:
         out.append(Question(r["id"], "finding", r["question"], (Part("finding", r["doc"], r["support"], also),)))
     for r in _wild("answerable.jsonl"):  # questions of any kind, each with one verbatim support
         out.append(Question(r["id"], "fact", r["question"], (Part("fact", r["doc"], r["support"]),)))
+    for r in _wild("keyword.jsonl"):  # what people type in a search box: "BCF savings target 2015-16"
+        out.append(Question(r["id"], "keyword", r["question"], (Part("keyword", r["doc"], r["support"]),)))
     for r in _wild("comparisons.jsonl"):
         parts = tuple(Part(p["label"], p.get("doc"), p.get("support")) for p in r["parts"])
         out.append(Question(r["id"], "comparison", r["question"], parts))
