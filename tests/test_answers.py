@@ -118,6 +118,15 @@ def test_support_is_held_by_its_content_words():
     assert not holds("The Fund's minimum pooling requirement was £3.8 billion.", support)
 
 
+def test_a_support_is_held_by_any_report_stating_it_word_for_word():
+    from care_evidence.eval.answers import _same_words_elsewhere
+
+    support = "In 2015-16, the Fund’s minimum pooling requirement was £3.8 billion"
+    places = _same_words_elsewhere("naosummary2017", support)
+    assert [doc for doc, _ in places] == ["nao2017"]
+    assert _same_words_elsewhere("nao2017", "the principal financial goal for 2015-16 was that the Fund") == ()
+
+
 def test_grading_reads_what_the_user_reads(engine):
     unanswerable = Question("un-900", "unanswerable", "How long are dentistry waiting lists in 2024?")
     assert grade(engine, unanswerable).right

@@ -19,6 +19,7 @@ Run: .venv/bin/python -m care_evidence.eval.answers [--index index] [--show 5]
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -32,6 +33,7 @@ from care_evidence.evidence.quotes import normalise_for_match
 from care_evidence.indexer.lexical import content_terms
 
 WILD = DATA_DIR / "wild"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SUPPORT_RECALL = 0.8  # share of a support's content words the answer must hold
 
 
@@ -72,15 +74,33 @@ def _wild(name: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@functools.cache
+def _corpus_texts() -> dict[str, str]:
+    """Each document of the project's corpus, normalised as quotes are matched, by document id."""
+    from care_evidence.indexer.metadata import load_metadata
+    from care_evidence.indexer.paths import inside
+
+    return {info.id: normalise_for_match(inside(CORPUS, name).read_text(encoding="utf-8"))
+            for name, info in load_metadata(CORPUS).items() if info.id}
+
+
+def _same_words_elsewhere(doc: str, support: str) -> tuple[tuple[str, str], ...]:
+    """The other documents holding a support word for word (the NAO web summary copies the report's
+    summary paragraphs): citing either is right."""
+    wanted = normalise_for_match(support)
+    return tuple((other, support) for other, text in _corpus_texts().items() if other != doc and wanted in text)
+
+
 def load_questions() -> list[Question]:
     out = [Question(r["id"], "unanswerable", r["question"]) for r in _wild("unanswerable.jsonl")]
     for r in _wild("findings.jsonl"):
         also = tuple((a["doc"], a["support"]) for a in r.get("also", []))
         out.append(Question(r["id"], "finding", r["question"], (Part("finding", r["doc"], r["support"], also),)))
-    for r in _wild("answerable.jsonl"):  # questions of any kind, each with one verbatim support
-        out.append(Question(r["id"], "fact", r["question"], (Part("fact", r["doc"], r["support"]),)))
-    for r in _wild("keyword.jsonl"):  # what people type in a search box: "BCF savings target 2015-16"
-        out.append(Question(r["id"], "keyword", r["question"], (Part("keyword", r["doc"], r["support"]),)))
+    for kind, name in (("fact", "answerable.jsonl"), ("keyword", "keyword.jsonl")):
+        # questions of any kind ("keyword": as typed in a search box), each with one verbatim support
+        for r in _wild(name):
+            part = Part(kind, r["doc"], r["support"], _same_words_elsewhere(r["doc"], r["support"]))
+            out.append(Question(r["id"], kind, r["question"], (part,)))
     for r in _wild("comparisons.jsonl"):
         parts = tuple(Part(p["label"], p.get("doc"), p.get("support")) for p in r["parts"])
         out.append(Question(r["id"], "comparison", r["question"], parts))
