@@ -62,6 +62,13 @@ def test_the_report_named_answers_when_it_says_it_as_closely(engine):
     assert not silent.found and silent.message.startswith("Not found in PAC 2018")
 
 
+def test_a_figure_for_another_year_is_said_to_be_for_that_year(engine):
+    answer = engine.ask("How much was the Adult Social Care Support Grant worth in 2019-20?")
+    assert answer.found and answer.caveat.startswith("For 2017-18, not 2019-20:")
+    # a report's year in the question names the report, not a period
+    assert not engine.ask("How much did the NAO (2017) say was pooled in the Better Care Fund?").caveat
+
+
 def test_a_word_no_passage_uses_is_said_with_the_closest_answer(engine):
     answer = engine.ask("Who in Whitehall is responsible for integration?")
     assert answer.found and answer.caveat.startswith("These reports never use the word \u201cWhitehall\u201d")

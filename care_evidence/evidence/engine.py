@@ -24,7 +24,7 @@ from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filters, LookupResult, ScoredPassage
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.references import parse_reference
-from care_evidence.evidence.requirements import caveat, unmet
+from care_evidence.evidence.requirements import caveat, figure_of_another_period, unmet
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.settings import Settings, load_settings
 from care_evidence.evidence.view import IndexView
@@ -145,7 +145,8 @@ class Engine:
         else:  # a comparison's parts, each answered on its own
             result = compare(self.view, self.searches, analysis, filters, self.settings, result)
         if result.found:
-            result.caveat = " ".join(c for c in (caveat(self.view, analysis), result.caveat) if c)
+            said = (figure_of_another_period(self.view, analysis, result), caveat(self.view, analysis), result.caveat)
+            result.caveat = " ".join(c for c in said if c)
         result.passages = result.passages[:k]
         return result
 

@@ -131,3 +131,8 @@ def word_not_used(words: list[str]) -> str:
 def place_not_stated(nation: str, closest: str) -> str:
     return (f"Not found for {nation}: the passages closest to this question ({closest} first) do not speak of "
             f"{nation}. They are listed below; none answers for {nation}.")
+
+
+def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
+    return (f"For {', '.join(stated)}, not {' or '.join(asked)}: the reports' figure below is for another "
+            "period; none closer to the question is given for the one asked.")

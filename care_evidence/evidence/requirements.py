@@ -163,6 +163,37 @@ def latest_year(view: IndexView) -> int | None:
     return max(years) if years else None
 
 
+def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -> str:
+    """"For 2017-18, not 2018-19:" when every sentence stating a figure of the kind asked for states a
+    year or period, and none the one asked for: a partial answer says which part it answers."""
+    from care_evidence.evidence.analysis import time_key
+
+    report_years = {str(y) for y in years_of_named_reports(view, analysis)}  # "the PAC (2018)" names a report
+    asked = set(analysis.times) - report_years
+    if not asked or not analysis.wanted_figures:
+        return ""
+    stating = [s for s in answer.sentences if any(f.kind in analysis.wanted_figures for f in s.figures)]
+    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} for s in stating]
+    if not stating or not all(times) or any(_same_time(asked, t) for t in times):
+        return ""
+    stated = sorted(set().union(*times))
+    return messages.figure_of_another_period(stated, sorted(asked))
+
+
+def _same_time(asked: set[str], stated: set[str]) -> bool:
+    """A year asked is answered by a period holding it ("2017" by "2016-17"); a financial year asked
+    only by itself or by a year within it ("2018-19" by "2018", not by "2017-18")."""
+    years = {t for t in asked if "-" not in t}
+    periods = asked - years
+    return bool(asked & stated or {int(y) for y in years} & years_of(stated)
+                or years_of(periods) & years_of({t for t in stated if "-" not in t}))
+
+
+def years_of_named_reports(view: IndexView, analysis: QueryAnalysis) -> set[int]:
+    """The years of the reports a question names: "the NAO (2017)" names a report, not a period."""
+    return {int(view.documents[d].date[:4]) for d in analysis.named_documents if view.documents[d].date[:4].isdigit()}
+
+
 def caveat(view: IndexView, analysis: QueryAnalysis) -> str:
     """What a found answer cannot be: about a word of the question that no passage uses ("Whitehall",
     said, since the answer is only the closest the reports come); or, from the report named, its
@@ -250,8 +281,7 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | No
             if coverage and asks_for_recommendations(analysis) and "recommendation" in coverage:
                 return messages.outside_coverage(coverage)
             return messages.named_document_silent(labels, coverage, str(first))
-    asked = years_asked(analysis) - {int(view.documents[d].date[:4]) for d in named
-                                     if view.documents[d].date[:4].isdigit()}
+    asked = years_asked(analysis) - years_of_named_reports(view, analysis)
     if asked:
         # The years of the answer's sentences and of the passages they stand in. (Counting the years
         # of every passage shown too refused fewer answerable questions but answered more that the
