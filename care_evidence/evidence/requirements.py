@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import NATIONS, QueryAnalysis
+from care_evidence.evidence.analysis import NATIONS, QueryAnalysis, time_key
 from care_evidence.evidence.glossary import has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
@@ -114,13 +114,8 @@ def years_asked(analysis: QueryAnalysis) -> set[int]:
 
 def years_stated(text: str) -> set[int]:
     """Years a text states, as years or within periods ("2015-16")."""
-    keys = []
-    for q in extract_quantities(text):
-        if q.kind == "year" and q.value is not None:
-            keys.append(str(int(q.value)))
-        elif q.kind == "period":
-            keys.append(q.period)
-    return years_of(keys)
+    periods, years = periods_stated(text)
+    return years_of(periods) | years
 
 
 def periods_stated(text: str) -> tuple[set[str], set[int]]:
@@ -166,8 +161,6 @@ def latest_year(view: IndexView) -> int | None:
 def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -> str:
     """"For 2017-18, not 2018-19:" when every sentence stating a figure of the kind asked for states a
     year or period, and none the one asked for: a partial answer says which part it answers."""
-    from care_evidence.evidence.analysis import time_key
-
     report_years = {str(y) for y in years_of_named_reports(view, analysis)}  # "the PAC (2018)" names a report
     asked = set(analysis.times) - report_years
     if not asked or not analysis.wanted_figures:
