@@ -5,7 +5,9 @@ Run: .venv/bin/python -m bench.app_start [--index index] [--repeat 3]
 App: from launching the server (`python -m care_evidence.app`) to the answer's figure showing in
 headless Chromium, with the question in the URL (the browser itself is started beforehand and not
 counted). Floor: a fresh Python process that imports the engine, loads the model and the index, and
-answers the question once.
+answers the question once. For scale, also Streamlit's own start: a bare page holding only a question
+box, launched the same way, to the moment it takes input (what any Streamlit app costs here before
+it does any work of its own).
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from care_evidence.app.serve import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server, wait_healthy
+from care_evidence.app.serve import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_server,
+    stop_server,
+    streamlit_options,
+    wait_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "How much was pooled in the Better Care Fund in 2015-16?"
@@ -52,6 +62,29 @@ def app_cold_start(index_dir: Path, browser) -> tuple[float, float, float]:
     return healthy, interactive, answered
 
 
+def bare_streamlit_start(browser) -> float:
+    """Seconds from launching `streamlit run` on a page with only a question box to that box showing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script, log = Path(tmp) / "bare.py", Path(tmp) / "server.log"
+        script.write_text('import streamlit as st\nst.text_input("Question")\n')
+        port = free_port()
+        started = time.perf_counter()
+        with log.open("w") as out:
+            server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), *streamlit_options(port)],
+                                      cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, server, log)
+            page = browser.new_page()
+            page.goto(url)
+            page.get_by_label("Question").wait_for()
+            ready = time.perf_counter() - started
+            page.close()
+        finally:
+            stop_server(server)
+    return ready
+
+
 def fresh_process_answer(index_dir: Path) -> float:
     code = ("from pathlib import Path; from care_evidence.evidence.engine import Engine; "
             f"a = Engine.load(Path({str(index_dir)!r})).ask({QUESTION!r}); assert {EXPECTED!r} in a.text")
@@ -72,6 +105,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             runs = [app_cold_start(args.index.resolve(), browser) for _ in range(args.repeat)]
+            bare = statistics.median(bare_streamlit_start(browser) for _ in range(args.repeat))
         finally:
             browser.close()
     floor = statistics.median(floors)
@@ -82,6 +116,8 @@ def main() -> None:
     print(f"floor (fresh process: import, load model and index, answer once): {floor:.2f}")
     print(f"app: server healthy {healthy:.2f}; page takes input {interactive:.2f} after that (target 3.00); "
           f"first answer in the browser {answered:.2f}; ratio to floor {answered / floor:.2f} (target 1.20)")
+    print(f"for scale: a bare Streamlit page (a question box only) takes input {bare:.2f} after launch; "
+          f"the app's first answer is {answered - bare:.2f} after that")
 
 
 if __name__ == "__main__":

@@ -1,28 +1,18 @@
-"""`python -m care_evidence.app [streamlit options]`: the app's server, with the language model loading
-from the moment the process starts.
+"""`python -m care_evidence.app [streamlit options]`: `streamlit run` on the app's script.
 
-`streamlit run` runs the app's script only when a browser connects, so the model (about seven seconds
-here, most of it importing torch and sentence-transformers) would start loading only then. Loading it
-in a thread while the server starts and the browser loads the page brings the first answer to little
-more than the model's own load (bench/app_start.py measures both)."""
+The model is not loaded here: loading it while the server starts slowed the start (health at 2.3 s
+instead of 0.9 s, both wanting the interpreter). The app loads it in a thread once its first page is
+drawn (shell.py; bench/app_start.py measures the times)."""
 
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 MAIN = Path(__file__).resolve().parent / "main.py"
 
 
-def _load_model() -> None:
-    from care_evidence.indexer.embedding import Embedder
-
-    Embedder().encode_query("warm up")  # also builds torch's kernels for a query
-
-
 def main() -> None:
-    threading.Thread(target=_load_model, name="model-warm-up", daemon=True).start()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(MAIN), *sys.argv[1:]]

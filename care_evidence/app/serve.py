@@ -27,12 +27,16 @@ def start_server(port: int, index_dir: Path, log: Path) -> subprocess.Popen:
     headless, on 127.0.0.1:`port`, over `index_dir`; output to `log`."""
     env = {**os.environ, "EVIDENCE_INDEX": str(index_dir), "EVIDENCE_CORPUS": str(ROOT / "corpus"),
            "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "care_evidence.app",
-               "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-               "--client.toolbarMode", "minimal"]
+    command = [sys.executable, "-m", "care_evidence.app", *streamlit_options(port)]
     with log.open("w") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def streamlit_options(port: int) -> list[str]:
+    """Headless on 127.0.0.1:`port`, no usage statistics, no file watcher, the toolbar set for viewers."""
+    return ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--client.toolbarMode", "minimal"]
 
 
 def wait_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 120) -> None:

@@ -33,6 +33,10 @@ def run() -> None:
     _say_url_problem()
     if page == "ask":
         ask_box.draw()
+    # The page so far is in the browser: the model loads now, beside the engine's modules and the index.
+    from care_evidence.indexer.embedding import load_in_background
+
+    load_in_background()
     _run_page(page)
 
 
@@ -45,7 +49,6 @@ def _run_page(page: str) -> None:
     params = importlib.import_module(PAGE_MODULES[page]).render(engine)
     links.write_url({"page": page, **params})
     history.record(page, params)
-    state.warm_up(engine)
     with st.sidebar:
         if not engine.embedder.loaded:  # said after the page ran, which may have loaded it
             say("The language model is loading (a few seconds, once per server). Look-ups, browsing and the "

