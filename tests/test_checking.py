@@ -207,3 +207,51 @@ def test_the_check_report_shows_pasted_markup_as_text(engine):
 def test_a_sentence_longer_than_a_question_is_still_checked(engine):
     long_sentence = "The Better Care Fund pooled £5.3 billion " + "and more words " * 400
     assert engine.check(long_sentence).claims, "checked by its opening, not refused"
+
+
+@pytest.mark.parametrize(("quote", "unsaid"), [
+    ('The National Audit Office called the Better Care Fund "a complete failure".', "a complete failure"),
+    ('The Public Accounts Committee said integration "must be abandoned in favour of merging councils into '
+     'the NHS".', "must be abandoned in favour of merging councils into the NHS"),
+])
+def test_words_put_in_a_reports_mouth_are_not_a_paraphrase(engine, quote, unsaid):
+    """A quote whose words in quotation marks the closest passage never uses is not found, and the
+    message shows the closest sentence and the words it lacks (never "nothing close")."""
+    result = engine.lookup(quote)
+    assert result.status == Status.NOT_FOUND
+    assert not result.passages and result.candidates
+    assert f"\u201c{unsaid}\u201d" in result.message and "The closest sentence" in result.message
+
+
+def test_a_quote_in_quotation_marks_is_not_read_as_a_reference(engine):
+    """"The NHS Confederation described the NAO's report as ..." names a report, but it is a quote:
+    before, it resolved to a passage of the NAO report as if it were a reference."""
+    result = engine.lookup('The NHS Confederation described the NAO\'s report as "deeply flawed".')
+    assert result.kind == "quote" and result.status == Status.NOT_FOUND
+
+
+def test_a_quoted_title_or_section_keeps_a_reference_a_reference(engine):
+    assert str(engine.lookup('National Audit Office, "Health and social care integration", HC 1011, para 2.12')
+               .passages[0].citation) == "NAO 2017, para 2.12"
+    section = engine.lookup('Nuffield Trust 2022, chapter 3, "Northern Ireland"')
+    assert section.status == Status.FOUND
+    assert all(p.passage.locator.startswith("Chapter 3, Northern Ireland") for p in section.passages)
+
+
+def test_a_misremembered_quote_in_quotation_marks_finds_the_sentence_using_those_words(engine):
+    """The closest passage in meaning is a Key fact about the Fund; the words in quotation marks are
+    para 2.11's, misremembered ("huge" for "significant", "out of proportion" for "disproportionate")."""
+    result = engine.lookup('The NAO found the Better Care Fund had "created a huge bureaucracy that some areas '
+                           'thought was out of proportion".')
+    assert result.status == Status.PARAPHRASE
+    assert str(result.passages[0].citation) == "NAO 2017, para 2.11"
+
+
+def test_a_shortened_name_and_a_hyphenated_word_are_said():
+    """"the Fund" says the Better Care Fund once named; "over-optimistic" says "optimistic"."""
+    from care_evidence.evidence.claim_text import stands_in, unsaid_words
+
+    assert stands_in("Better Care Fund", "we found that the Fund had created a significant bureaucracy")
+    assert not stands_in("Better Care Fund", "the fund had")  # a shortened name is capitalised
+    assert unsaid_words("ministers were too optimistic", "expectations are over-optimistic", frozenset())[0] == \
+        ["minist", "too"]

@@ -63,6 +63,20 @@ def same_place(passage, doc: str, locator: str) -> bool:
     return place
 
 
+def source_of(passage, row: dict) -> bool:
+    """The passage is the row's source: the place it names, or a passage of its report (or of one that
+    prints the same words) holding its support, as eval.answers grades an answer. The helper named the
+    place as the printed report heads it ("Chapter 5, Integrated finances"), where the index cites the
+    sub-heading the paragraph stands under; and the NAO states some findings in its summary and again
+    in the body."""
+    from care_evidence.eval.answers import _same_words_elsewhere, holds
+
+    if same_place(passage, row["doc"], row["locator"]):
+        return True
+    docs = {row["doc"], *(doc for doc, _ in _same_words_elsewhere(row["doc"], row["support"]))}
+    return passage.doc_id in docs and holds(passage.search_text, row["support"])
+
+
 def grade_reference(engine, row: dict) -> Graded:
     result = engine.lookup(row["query"])
     shown = f"{result.status}: {result.message}"
@@ -81,7 +95,7 @@ def grade_misremembered(engine, row: dict) -> list[Graded]:
     shown = f"{result.status}: {result.message}"
     if row["doc"] is None:
         return [Graded("misremembered: not in the reports", row["id"], result.status == Status.NOT_FOUND, shown)]
-    first = bool(result.passages) and same_place(result.passages[0].passage, row["doc"], row["locator"])
+    first = bool(result.passages) and source_of(result.passages[0].passage, row)
     return [Graded("misremembered: source first", row["id"], first, shown),
             Graded("misremembered: paraphrase verdict", row["id"], first and result.status == Status.PARAPHRASE,
                    shown)]

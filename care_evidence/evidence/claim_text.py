@@ -13,12 +13,12 @@ from care_evidence.indexer.lexical import content_terms
 from care_evidence.indexer.sentences import sentence_spans
 
 # What a reader checks first: figures and years, and capitalised names that are not a sentence's first word.
-_FIGURE = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|per cent|bn|billion|m\b|million|k\b|thousand))?"
+_FIGURE = re.compile(r"(?<![A-Za-z])[£$€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|per cent|bn|billion|m\b|million|k\b|thousand))?"
                      r"(?:[-/–]\d{2,4})?")
 _NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and )?[A-Z][a-zA-Z'’&-]+)*")
 # A name that opens a sentence: two or more capitalised words ("NHS Improvement"), after an optional
 # "The" or "In"; one capitalised word alone opens most sentences and is no name.
-_OPENING_NAME = re.compile(r"^(?:(?:The|In|By|For) )?([A-Z][\w'’&-]*(?: (?:of |and |for )?[A-Z][\w'’&-]*)+)")
+_OPENING_NAME = re.compile(r"^(?:(?:The|In|By|For|A|An) )?([A-Z][\w'’&-]*(?: (?:of |and |for )?[A-Z][\w'’&-]*)+)")
 NUMBER_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|"
                            r"a third|a quarter|twice|double|treble)\b", re.IGNORECASE)
 
@@ -43,9 +43,10 @@ def checkable_items(text: str, ignored: frozenset[str] = frozenset()) -> list[st
     names = [m.group(0) for m in _NAME.finditer(text)]
     opening = _OPENING_NAME.match(text)  # "NHS Improvement is ...", "The Integration Partnership Board ..."
     if opening:
-        name = re.sub(r"^(?:The|In|By|For) ", "", opening.group(1))
+        name = re.sub(r"^(?:The|In|By|For|A|An) ", "", opening.group(1))
         if " " in name:
             names.insert(0, name)
+    names = [re.sub(r"['’]s?$", "", n) for n in names]  # "NHS England's" names NHS England
     items += [n for n in names if not re.fullmatch(r"[A-Z&]{2,6}s?", n) and n.lower() not in ignored]
     return [i for i in dict.fromkeys(items) if i and not re.fullmatch(r"\d", i)]
 
@@ -60,9 +61,15 @@ def _norm(text: str) -> str:
 
 
 def stands_in(item: str, source: str) -> bool:
+    """The figure or name stands in the source, as written or, for a name of several words, as the
+    reports shorten it once named: "the Fund" for the Better Care Fund, "the Committee"."""
     item_n = _norm(item)
     pattern = r"(?<![\w.£$])" + re.escape(item_n) + r"(?![\w]|\.\d)"
-    return re.search(pattern, _norm(source)) is not None
+    if re.search(pattern, _norm(source)):
+        return True
+    words = item.split()
+    shortened = rf"\bthe {re.escape(words[-1])}\b"
+    return len(words) > 1 and words[-1][:1].isupper() and re.search(shortened, source) is not None
 
 
 def differences(claim: str, sentence: str, passage_text: str,
@@ -87,7 +94,7 @@ def differences(claim: str, sentence: str, passage_text: str,
         counterpart = [s for s in checkable_items(sentence) if hits and _form(s) == _form(hits[0])
                        and source.strip(".,;:()") in s] or [s for s in checkable_items(source)
                                                             if hits and _form(s) == _form(hits[0])]
-        if hits and counterpart and not stands_in(counterpart[0], claim):
+        if hits and counterpart and not stands_in(counterpart[0], claim) and _norm(hits[0]) != _norm(counterpart[0]):
             found.append((hits[0], counterpart[0]))
     if not found:  # not aligned word for word: pair each missing figure with one of the same form
         source_items = [i for i in checkable_items(sentence) if not stands_in(i, claim)]
@@ -154,7 +161,9 @@ def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) 
     spelled = {content_terms(a).__iter__().__next__() for a in _ACRONYM.findall(core)
                if content_terms(a) and _spelled_out(a, evidence_text)}
     terms = {t for t in content_terms(core) - ignored_terms - _REPORTING - spelled if not re.search(r"\d", t)}
-    return sorted(terms - content_terms(evidence_text)), len(terms)
+    # "over-optimistic" says "optimistic"
+    said = content_terms(evidence_text) | content_terms(evidence_text.replace("-", " "))
+    return sorted(terms - said), len(terms)
 
 
 # Words that turn a statement round: a claim and its evidence must agree on them, however close their

@@ -100,7 +100,7 @@ class ClaimChecker:
     def __init__(self, view: IndexView, settings: Settings, candidates):
         """`candidates(text, filters)`: the engine's scored candidates and the text's vector."""
         self.view, self.settings, self._candidates = view, settings, candidates
-        self._name_terms = frozenset().union(*(content_terms(n) for n in view.document_names))
+        self.name_terms = frozenset().union(*(content_terms(n) for n in view.document_names))
 
     def closest(self, claim: str, filters) -> list[Evidence]:
         """Report sentences closest to the claim, best first, one per passage. A sentence longer than a
@@ -139,7 +139,7 @@ class ClaimChecker:
 
     def says_too_little(self, claim: str, best: Evidence) -> bool:
         """The closest passage is not close enough and lacks most of the claim's words: it does not say it."""
-        unsaid, counted = unsaid_words(claim, best.passage.search_text, self._name_terms)
+        unsaid, counted = unsaid_words(claim, best.passage.search_text, self.name_terms)
         # A short claim is its few words: one of them missing ("abolished"), and not as close as a
         # rewording, is a claim the passage does not make.
         short_and_unsaid = (bool(unsaid) and counted <= self.settings.claim_short_terms
@@ -155,7 +155,7 @@ class ClaimChecker:
                               f"Not in these reports: no passage states this.{closest}", evidence[:3])
         best = evidence[0]
         # Words of the claim its evidence never uses ("abolished"): close in meaning is not the same claim.
-        unsaid, counted = unsaid_words(claim, best.passage.search_text, self._name_terms)
+        unsaid, counted = unsaid_words(claim, best.passage.search_text, self.name_terms)
         share = len(unsaid) / max(counted, 1)
         if self.says_too_little(claim, best):
             return ClaimCheck(claim, Verdict.NOT_IN_REPORTS,

@@ -8,9 +8,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from care_evidence.evidence import holdings, messages
-from care_evidence.evidence.analysis import value_key
-from care_evidence.evidence.claim_text import opposite
-from care_evidence.evidence.claims import ClaimChecker, differences
+from care_evidence.evidence.analysis import NATIONS, value_key
+from care_evidence.evidence.claim_text import (
+    NUMBER_WORDS,
+    checkable_items,
+    claim_core,
+    opposite,
+    stands_in,
+    unsaid_words,
+)
+from care_evidence.evidence.claims import ClaimChecker, Evidence, differences
+from care_evidence.evidence.doc_names import find_documents
 from care_evidence.evidence.limits import check_length
 from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Citation, Filters, LookupResult, ScoredPassage
@@ -29,8 +37,11 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView, citation_key
 from care_evidence.indexer.items import lettered_item
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH, Passage
+from care_evidence.indexer.models import FIGURE, KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH, TABLE, Passage
 from care_evidence.indexer.quantities import extract_quantities
+
+# Words in quotation marks: what a speech or an article gives as the report's own words.
+_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]+?)[\"\u201d\u2019](?!\w)")
 
 # "Summary para 26(d)": the lettered item of a paragraph
 _LETTERED = re.compile(r"^(.*\bpara \d+(?:\.\d+)?)\(([a-z])\)$")
@@ -41,6 +52,7 @@ class Lookup:
     def __init__(self, view: IndexView, settings: Settings, claims: ClaimChecker | None = None):
         self.view, self.settings, self.claims = view, settings, claims
         self.quotes = QuoteMatcher(view.passages, view.index.lexical, settings)
+        self._sections: list[str] | None = None
 
     def clear_caches(self) -> None:
         self.quotes.clear_cache()
@@ -49,6 +61,8 @@ class Lookup:
         check_length(text, "lookup")
         query = clean_query(text, "lookup") if len(text) < self.settings.clean_lookup_below else text.strip()
         self.view.allowed_rows(filters)  # an unknown document in the filters is an error first
+        if self.quoted_words(query):  # "The NAO called the Fund 'a complete failure'": a quote, not a reference
+            return self.match_quote(text, filters)
         printed = self.printed_citation(query)
         if printed is not None:  # a citation exactly as this tool prints it
             found = ScoredPassage(printed, self.view.citation(printed), 1.0)
@@ -61,8 +75,11 @@ class Lookup:
             # does not hold is often the very text of the footnote that cites it, and stays a reference.
             cites_elsewhere = reference.unknown_paper or reference.locator.startswith(ORAL_EVIDENCE + " ")
             if reference.extra_words > self.settings.reference_about_words and not cites_elsewhere:
-                quoted = self.match_quote(text, filters, by_meaning=False)
-                if quoted.found:
+                # A report's name and a dozen words but no place ("..., the think tank notes"): a quote
+                # or a claim, not a reference to a topic.
+                placeless = not reference.locator and reference.page is None and reference.chapter is None
+                quoted = self.match_quote(text, filters, by_meaning=placeless)
+                if quoted.found or placeless:
                     return quoted
             return self.within_filters(self.resolve(query, reference), filters)
         if len(query.split()) <= self.settings.malformed_reference_words and LOCATOR_WORD.search(query):
@@ -71,6 +88,21 @@ class Lookup:
                 return quoted
             return self.unreadable_citation(query)
         return self.match_quote(text, filters)
+
+    def quoted_words(self, text: str) -> list[str]:
+        """The spans of two words or more in quotation marks that name no document or section ("the
+        NAO report 'Health and social care integration', para 2.4" quotes a title: a reference)."""
+        places = [d.title.lower() for d in self.view.documents.values()]
+        places += [loc.lower() for loc in self._section_names()]
+        spans = [m.group(1).strip(" ,.") for m in _QUOTED.finditer(text)]
+        return [s for s in spans if len(s.split()) >= 2 and not any(s.lower() in place for place in places)]
+
+    def _section_names(self) -> list[str]:
+        if self._sections is None:
+            names = {part.strip() for _, loc in self.view.passages.locators(tuple(self.view.documents))
+                     for part in loc.split(",")[1:]}
+            self._sections = sorted(names)
+        return self._sections
 
     def within_filters(self, result: LookupResult, filters: Filters) -> LookupResult:
         """A reference's passages that the filters allow; when they allow none, "not found" that says
@@ -253,11 +285,16 @@ class Lookup:
 
     def paraphrase(self, text: str, filters: Filters) -> LookupResult:
         """A quote found nowhere word for word: the report sentence that says the same in other words,
-        or that the closest sentence says something else (a figure or name differs), or nothing close."""
+        or that the closest sentence says something else (a figure or name differs, words in quotation
+        marks are not there), or nothing close."""
         evidence = self.claims.closest(text, filters) if self.claims and len(text.split()) >= 4 else []
-        if not evidence or evidence[0].score < self.settings.paraphrase_min_score:
+        evidence = [e for e in evidence if not _only_a_title(e)]  # a chart's title says nothing to paraphrase
+        best, close_enough = self._paraphrased(text, evidence)
+        if best is None:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
-        best = evidence[0]
+        if not close_enough:
+            return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_too_far(
+                str(best.citation), best.sentence), candidates=[best.citation], matched_text=best.sentence)
         scored = ScoredPassage(best.passage, best.citation, best.score)
         changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
         turned = opposite(text, best.sentence)
@@ -265,8 +302,68 @@ class Lookup:
         if changed:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_differs(str(best.citation),
                                 best.sentence, changed), candidates=[best.citation], matched_text=best.sentence)
+        missing = self.not_said(text, best)
+        if missing:
+            return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_lacks(
+                str(best.citation), best.sentence, missing), candidates=[best.citation], matched_text=best.sentence)
         return LookupResult(text, "quote", Status.PARAPHRASE, messages.paraphrase(str(best.citation), best.sentence),
                             [scored], matched_text=best.sentence)
+
+    def _paraphrased(self, text: str, evidence: list[Evidence]) -> tuple[Evidence | None, bool]:
+        """The sentence the quote most likely paraphrases: close in meaning and words, and using the
+        words the quote puts in quotation marks (those are what the speaker remembered of the report).
+        A sentence only weakly close must use at least half of the quote's words, and come from the
+        report the quote names as its speaker or say what that report found. Returns the sentence
+        (None when nothing is even weakly close) and whether it is close enough to be paraphrased."""
+        settings = self.settings
+        spans = " ".join(self.quoted_words(text))
+        quoted = content_terms(spans) - self.claims.name_terms if spans else set()
+
+        def steered(e: Evidence) -> float:
+            if not quoted:
+                return e.score
+            used = len(quoted & (content_terms(e.sentence) | content_terms(e.sentence.replace("-", " "))))
+            return e.score + settings.paraphrase_quoted_weight * used / len(quoted)
+
+        best = max(evidence, key=steered, default=None)
+        if best is None or best.score < settings.paraphrase_weak_score:
+            return None, False
+        if best.score >= settings.paraphrase_min_score:
+            return best, True
+        unsaid, counted = unsaid_words(text, best.sentence, self.claims.name_terms)
+        return best, bool(counted) and len(unsaid) <= counted / 2 and self._from_the_speaker(text, best)
+
+    def _from_the_speaker(self, text: str, evidence: Evidence) -> bool:
+        """The quote names no report, or the evidence is that report's, or its sentence names it
+        ("the National Audit Office found ..." in the PAC's report)."""
+        named, _ = find_documents(text, self.view.documents)
+        if not named or evidence.passage.doc_id in named:
+            return True
+        sentence = evidence.sentence.lower()
+        for doc_id in named:
+            doc = self.view.documents[doc_id]
+            names = (doc.label, *doc.aliases, *re.split(r"[()]", doc.publisher))
+            if any(n.strip() and re.search(rf"\b{re.escape(n.strip().lower())}\b", sentence) for n in names):
+                return True
+        return False
+
+    def not_said(self, text: str, best) -> list[str]:
+        """What a quote says that its closest passage does not: a name, place or figure it never
+        states, or words put in quotation marks none of whose distinctive words it uses ("deeply
+        flawed", "should be scrapped"): a misremembered quote keeps some of the words it puts in
+        quotation marks. Distinctive: in at most COMMON_SHARE of the passages ("into", "must" are not)."""
+        passage = best.passage.search_text
+        names = self.view.document_names
+        core = claim_core(text)
+        items = checkable_items(core, names) + [n for n, form in NATIONS.items() if re.search(form, core)]
+        missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage) and not NUMBER_WORDS.fullmatch(i)
+                   and not (i in NATIONS and re.search(NATIONS[i], passage))]
+        said = content_terms(passage) | content_terms(passage.replace("-", " "))
+        for span in self.quoted_words(text):
+            distinctive = self.view.index.lexical.distinctive_terms(span, 1.0) - self.claims.name_terms
+            if distinctive and not distinctive & said:
+                missing.append(span)
+        return missing
 
     def match_quote(self, text: str, filters: Filters, by_meaning: bool = True) -> LookupResult:
         """The passage a quote comes from, word for word or damaged; else (`by_meaning`) the sentence it
@@ -286,3 +383,9 @@ class Lookup:
             message = messages.quote_altered(citation, match.score, len(match.differences), figures)
         return LookupResult(text, "quote", Status(match.verdict), message, [scored],
                             differences=list(match.differences), matched_text=match.matched)
+
+
+def _only_a_title(evidence: Evidence) -> bool:
+    """The sentence is a Figure's or Table's title (with its axis labels), not a statement."""
+    titled = re.match(r"(?:Figure|Table) \w+\b", evidence.sentence) is not None
+    return evidence.passage.kind in (FIGURE, TABLE) and titled

@@ -83,6 +83,17 @@ def paraphrase_differs(citation: str, sentence: str, changed: list[tuple[str, st
             f"\u201c{sentence}\u201d ({said}).")
 
 
+def paraphrase_too_far(citation: str, sentence: str) -> str:
+    return (f"Not found: no passage says this. The closest sentence, {citation}, reads \u201c{sentence}\u201d, "
+            "which is not the same.")
+
+
+def paraphrase_lacks(citation: str, sentence: str, missing: list[str]) -> str:
+    unsaid = ", ".join(f"\u201c{m}\u201d" for m in missing)
+    return (f"Not found: no passage says this. The closest sentence, {citation}, reads \u201c{sentence}\u201d; "
+            f"it has nothing of {unsaid}.")
+
+
 def outside_coverage(coverage: str) -> str:
     return (f"Not in the text held here: {coverage}. The closest passages are listed below, but they are not "
             "what was asked for.")

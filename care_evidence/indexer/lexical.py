@@ -101,6 +101,14 @@ class LexicalIndex:
         rows = rows[np.lexsort((rows, -scores[rows]))]  # best first; ties in index order
         return [(int(r), float(scores[r])) for r in rows]
 
+    def distinctive_terms(self, text: str, share: float = COMMON_SHARE) -> frozenset[str]:
+        """The text's content words (stemmed) that at most `share` of the texts hold, English stop
+        words aside: "abandoned", "fragile" and words no text holds, not "into", "must" or "NHS"."""
+        from bm25s.stopwords import STOPWORDS_EN
+
+        stop = frozenset(_stemmer().stemWords(list(STOPWORDS_EN)))
+        return frozenset(t for t in content_terms(text) - stop if self.document_frequency(t) <= share * self._size)
+
     def document_frequency(self, term: str) -> int:
         """How many texts hold the stemmed term (0 when none does)."""
         if self._df is None:
