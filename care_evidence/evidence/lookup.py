@@ -23,7 +23,7 @@ from care_evidence.evidence.limits import check_length
 from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Citation, Filters, LookupResult, ScoredPassage
 from care_evidence.evidence.query import clean_query
-from care_evidence.evidence.quotes import QuoteMatcher, changed_figures
+from care_evidence.evidence.quotes import QuoteMatcher, changed_figures, normalise_for_match
 from care_evidence.evidence.references import (
     CONCLUSION,
     KEY_FACTS_PREFIX,
@@ -289,33 +289,63 @@ class Lookup:
         marks are not there), or nothing close."""
         evidence = self.claims.closest(text, filters) if self.claims and len(text.split()) >= 4 else []
         evidence = [e for e in evidence if not _only_a_title(e)]  # a chart's title says nothing to paraphrase
-        best, close_enough = self._paraphrased(text, evidence)
-        if best is None:
+        ranked = self._ranked(text, evidence)
+        if not ranked or ranked[0].score < self.settings.paraphrase_weak_score:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
-        if not close_enough:
+        best = self._holding_what_the_first_lacks(text, ranked)
+        retold = self._original_report(text, best, ranked) if best is ranked[0] else best
+        # the report's sentence a digest retells is as close as the digest's: the digest's closeness counts
+        judged, best = best, retold
+        margin = judged.score - _runner_up(judged, ranked)
+        stands_out = judged is ranked[0] and margin >= self.settings.paraphrase_standout
+        if not self._close_enough(text, judged, stands_out):
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_too_far(
                 str(best.citation), best.sentence), candidates=[best.citation], matched_text=best.sentence)
-        scored = ScoredPassage(best.passage, best.citation, best.score)
-        changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
-        turned = opposite(text, best.sentence)
-        changed = changed or ([turned] if turned else [])
+        changed, missing = self._departures(text, best, stands_out)
         if changed:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_differs(str(best.citation),
                                 best.sentence, changed), candidates=[best.citation], matched_text=best.sentence)
-        missing = self.not_said(text, best)
         if missing:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.paraphrase_lacks(
                 str(best.citation), best.sentence, missing), candidates=[best.citation], matched_text=best.sentence)
         return LookupResult(text, "quote", Status.PARAPHRASE, messages.paraphrase(str(best.citation), best.sentence),
-                            [scored], matched_text=best.sentence)
+                            [ScoredPassage(best.passage, best.citation, best.score)], matched_text=best.sentence)
 
-    def _paraphrased(self, text: str, evidence: list[Evidence]) -> tuple[Evidence | None, bool]:
-        """The sentence the quote most likely paraphrases: close in meaning and words, and using the
-        words the quote puts in quotation marks (those are what the speaker remembered of the report).
-        A sentence only weakly close must use at least half of the quote's words, and come from the
-        report the quote names as its speaker or say what that report found. Returns the sentence
-        (None when nothing is even weakly close) and whether it is close enough to be paraphrased."""
-        settings = self.settings
+    def _holding_what_the_first_lacks(self, text: str, ranked: list[Evidence]) -> Evidence:
+        """The first sentence; or, where it lacks or changes a figure or name of the quote, a sentence
+        not clearly behind it that states them: the digest's "emergency admissions increased by 87,000"
+        lacks "2014-15", the NAO's summary paragraph saying the same holds it. A first sentence going
+        the other way ("halved" against "increased") is kept: the quote contradicts it."""
+        first = ranked[0]
+        changed, missing = self._departures(text, first, True)
+        if opposite(text, first.sentence) or not (changed or missing):
+            return first
+        wanted = [said for said, _ in changed] + missing
+        level = first.score - self.settings.paraphrase_standout
+        for rival in ranked[1:]:
+            if rival.score >= level and all(stands_in(w, rival.passage.search_text) for w in wanted) \
+                    and not any(self._departures(text, rival, True)):
+                return rival
+        return first
+
+    def _original_report(self, text: str, first: Evidence, ranked: list[Evidence]) -> Evidence:
+        """A sentence of a digest or web summary gives way to a report's sentence not clearly behind it
+        that says the same without departing from the quote: a quote is traced to the report the digest
+        retells, unless it names the digest."""
+        documents = self.view.documents
+        named, _ = find_documents(text, documents)
+        if documents[first.passage.doc_id].kind == "report" or first.passage.doc_id in named:
+            return first
+        level = first.score - self.settings.paraphrase_standout
+        for rival in ranked[1:]:
+            if rival.score >= level and documents[rival.passage.doc_id].kind == "report" \
+                    and not any(self._departures(text, rival, True)):
+                return rival
+        return first
+
+    def _ranked(self, text: str, evidence: list[Evidence]) -> list[Evidence]:
+        """The sentences closest to the quote, best first, steered by the words it puts in quotation
+        marks (what the speaker remembered of the report's own words)."""
         spans = " ".join(self.quoted_words(text))
         quoted = content_terms(spans) - self.claims.name_terms if spans else set()
 
@@ -323,15 +353,25 @@ class Lookup:
             if not quoted:
                 return e.score
             used = len(quoted & (content_terms(e.sentence) | content_terms(e.sentence.replace("-", " "))))
-            return e.score + settings.paraphrase_quoted_weight * used / len(quoted)
+            return e.score + self.settings.paraphrase_quoted_weight * used / len(quoted)
 
-        best = max(evidence, key=steered, default=None)
-        if best is None or best.score < settings.paraphrase_weak_score:
-            return None, False
-        if best.score >= settings.paraphrase_min_score:
-            return best, True
+        return sorted(evidence, key=steered, reverse=True)
+
+    def _close_enough(self, text: str, best: Evidence, stands_out: bool) -> bool:
+        """Close in meaning; or, only weakly close, standing out from every other sentence, or using at
+        least half of the quote's words and coming from the report the quote names as its speaker (or
+        saying what that report found)."""
+        if best.score >= self.settings.paraphrase_min_score or stands_out:
+            return True
         unsaid, counted = unsaid_words(text, best.sentence, self.claims.name_terms)
-        return best, bool(counted) and len(unsaid) <= counted / 2 and self._from_the_speaker(text, best)
+        return bool(counted) and len(unsaid) <= counted / 2 and self._from_the_speaker(text, best)
+
+    def _departures(self, text: str, best: Evidence, stands_out: bool) -> tuple[list[tuple[str, str]], list[str]]:
+        """How the quote departs from the sentence: (figures or names in another's place, or the other
+        direction; what it says that the passage does not)."""
+        changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
+        turned = opposite(text, best.sentence)
+        return changed or ([turned] if turned else []), self.not_said(text, best, stands_out)
 
     def _from_the_speaker(self, text: str, evidence: Evidence) -> bool:
         """The quote names no report, or the evidence is that report's, or its sentence names it
@@ -347,11 +387,12 @@ class Lookup:
                 return True
         return False
 
-    def not_said(self, text: str, best) -> list[str]:
+    def not_said(self, text: str, best: Evidence, stands_out: bool = False) -> list[str]:
         """What a quote says that its closest passage does not: a name, place or figure it never
         states, or words put in quotation marks none of whose distinctive words it uses ("deeply
         flawed", "should be scrapped"): a misremembered quote keeps some of the words it puts in
-        quotation marks. Distinctive: in at most COMMON_SHARE of the passages ("into", "must" are not)."""
+        quotation marks. The quoted words are not asked of a sentence that stands out from all others
+        ("rarely met" for "did not meet regularly")."""
         passage = best.passage.search_text
         names = self.view.document_names
         core = claim_core(text)
@@ -359,10 +400,10 @@ class Lookup:
         missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage) and not NUMBER_WORDS.fullmatch(i)
                    and not (i in NATIONS and re.search(NATIONS[i], passage))]
         said = content_terms(passage) | content_terms(passage.replace("-", " "))
-        for span in self.quoted_words(text):
-            distinctive = self.view.index.lexical.distinctive_terms(span, 1.0) - self.claims.name_terms
-            if distinctive and not distinctive & said:
-                missing.append(span)
+        spans = [] if stands_out else self.quoted_words(text)
+        quoted = self.view.index.lexical.distinctive_terms(" ".join(spans), 1.0) - self.claims.name_terms
+        if quoted and not quoted & said:  # several spans: one of them in the passage is enough
+            missing += spans
         return missing
 
     def match_quote(self, text: str, filters: Filters, by_meaning: bool = True) -> LookupResult:
@@ -383,6 +424,14 @@ class Lookup:
             message = messages.quote_altered(citation, match.score, len(match.differences), figures)
         return LookupResult(text, "quote", Status(match.verdict), message, [scored],
                             differences=list(match.differences), matched_text=match.matched)
+
+
+def _runner_up(best: Evidence, ranked: list[Evidence]) -> float:
+    """The score of the closest sentence that is not `best` nor the same words elsewhere (the NAO's
+    summary repeats its body's sentences)."""
+    opening = normalise_for_match(best.sentence)[:60]
+    return max((e.score for e in ranked if e.passage.id != best.passage.id
+                and normalise_for_match(e.sentence)[:60] != opening), default=0.0)
 
 
 def _only_a_title(evidence: Evidence) -> bool:

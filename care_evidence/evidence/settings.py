@@ -117,7 +117,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("paraphrase_min_score", 0.75, "a quote not found word for word is a paraphrase of a sentence "
             "scoring this", minimum=0),
     Setting("paraphrase_weak_score", 0.5, "a sentence scoring from this up to paraphrase_min_score is a "
-            "paraphrase only if it uses at least half of the quote's words", minimum=0),
+            "paraphrase only if it stands out or uses at least half of the quote's words", minimum=0),
+    Setting("paraphrase_standout", 0.1, "a sentence scoring this much above every other stands out as the one "
+            "a quote paraphrases; sentences within it of the first are its rivals", minimum=0),
     Setting("paraphrase_quoted_weight", 0.25, "weight of the share of the words a quote puts in quotation "
             "marks that a sentence uses, when choosing the sentence a quote paraphrases", minimum=0),
     Setting("max_reference_words", 9, "a question longer than this is never read as a reference"),
