@@ -255,3 +255,23 @@ def test_a_shortened_name_and_a_hyphenated_word_are_said():
     assert not stands_in("Better Care Fund", "the fund had")  # a shortened name is capitalised
     assert unsaid_words("ministers were too optimistic", "expectations are over-optimistic", frozenset())[0] == \
         ["minist", "too"]
+
+
+def test_a_pasted_page_is_read_as_paragraphs_with_headings_and_bylines_apart():
+    """The digest's opening as pasted: its title, date and byline lines are not the start of its first
+    sentence, and a sentence pointing back ("This programme ...") is read with the one before it."""
+    from care_evidence.evidence.claim_text import claims_in_context
+    from care_evidence.evidence.settings import Settings
+
+    text = ("Health and social care integration\nNational Audit Office, February 2017\n\n"
+            "This report from the National Audit Office assesses progress towards integration. It finds little "
+            "evidence of savings.\n\nThe report assesses the progress of the BCF. This programme seeks to reduce "
+            "demand for hospital services.")
+    claims = claims_in_context(text, Settings())
+    assert [c for c, _ in claims] == [
+        "This report from the National Audit Office assesses progress towards integration.",
+        "It finds little evidence of savings.", "The report assesses the progress of the BCF.",
+        "This programme seeks to reduce demand for hospital services."]
+    assert claims[3][1] == "The report assesses the progress of the BCF."
+    assert claims[2][1] == ""  # it points back to nothing
+    assert claims[0][1] == ""  # the first of its paragraph: nothing before it

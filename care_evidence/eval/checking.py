@@ -138,9 +138,11 @@ def grade_claims(engine) -> list[Graded]:
         claims = engine.check(text, exclude_docs=exclude).claims
         return claims[0] if claims else ClaimCheck(text, None, "(not read as a claim)")
 
+    # The digest is checked whole, as a user pastes it: each sentence read after the one before it.
+    digest = engine.check(_digest_text(), exclude_docs=(DIGEST,)).claims
     for row in read_rows("digest_claims.jsonl"):
         if row["doc"]:
-            graded.append(grade_claim(lambda t: check(t, ("nhsconfed2017",)), row, "claims: digest supported",
+            graded.append(grade_claim(lambda t: _checked_as(t, digest), row, "claims: digest supported",
                                       lambda v, r=row: v.verdict == Verdict.SUPPORTED
                                       and cites(v, r["doc"], [r["locator"], *r.get("also_locators", [])])))
     for row in read_rows("altered_claims.jsonl"):
@@ -156,6 +158,31 @@ def grade_claims(engine) -> list[Graded]:
         graded.append(grade_claim(check, row, "claims: absent said not in the reports",
                                   lambda v: v.verdict == Verdict.NOT_IN_REPORTS))
     return graded
+
+
+DIGEST = "nhsconfed2017"
+
+
+def _digest_text() -> str:
+    from care_evidence.eval.answers import CORPUS
+    from care_evidence.indexer.metadata import load_metadata
+    from care_evidence.indexer.paths import inside
+
+    name = next(name for name, info in load_metadata(CORPUS).items() if info.id == DIGEST)
+    return inside(CORPUS, name).read_text(encoding="utf-8")
+
+
+def _checked_as(claim: str, checked: list):
+    """The verdict the whole-text check gave the sentence that is this claim."""
+    from care_evidence.evidence.claims import ClaimCheck
+    from care_evidence.evidence.quotes import normalise_for_match
+
+    wanted = normalise_for_match(claim)[:60]
+    for c in checked:
+        said = normalise_for_match(c.claim)
+        if wanted in said or said[:60] in normalise_for_match(claim):
+            return c
+    return ClaimCheck(claim, None, "(not read as a claim)")
 
 
 def _says_both(message: str, claimed: str, source: str) -> bool:

@@ -25,12 +25,35 @@ NUMBER_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|te
 
 def claim_sentences(text: str, settings: Settings) -> list[str]:
     """The sentences of the text that can make a claim: not headings or fragments too short to."""
-    flat = " ".join(text.split())
+    return [claim for claim, _ in claims_in_context(text, settings)]
+
+
+# A sentence that opens by pointing back ("This programme seeks ...", "Both were above target") is
+# about what the sentence before it names.
+POINTS_BACK = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|Both|Such|The latter|The former)\b")
+
+
+def claims_in_context(text: str, settings: Settings) -> list[tuple[str, str]]:
+    """(claim, the sentence before it in its paragraph, when the claim points back to it, else "").
+    A paragraph (text between blank lines) is read on its own, and a line with no full stop standing
+    alone is a heading, a date or a byline, not the start of the sentence after it."""
     out = []
-    for start, end in sentence_spans(flat):
-        sentence = flat[start:end].strip()
-        if len(sentence.split()) >= settings.claim_min_words and not sentence.endswith("?"):
-            out.append(sentence)
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        def heading(line: str) -> bool:
+            return len(line.split()) <= settings.heading_max_words and not re.search(r"[.!?:;\u201d\"')]$", line)
+
+        while len(lines) > 1 and heading(lines[0]):
+            lines = lines[1:]  # a heading or byline line above the paragraph's first sentence
+        if len(lines) == 1 and heading(lines[0]):
+            continue
+        flat = " ".join(" ".join(lines).split())
+        before = ""
+        for start, end in sentence_spans(flat):
+            sentence = flat[start:end].strip()
+            if len(sentence.split()) >= settings.claim_min_words and not sentence.endswith("?"):
+                out.append((sentence, before if POINTS_BACK.match(sentence) else ""))
+            before = sentence
     return out
 
 
@@ -76,6 +99,7 @@ def differences(claim: str, sentence: str, passage_text: str,
                 ignored: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(the claim's, the report's) for each figure, year or name of the claim that its evidence does
     not hold, where the aligned report sentence has another of the same form in its place."""
+    sentence = _GLUED_MARKER.sub(r"\1", sentence)  # "(2007/08).95": footnote 95, not a figure
     # A figure or name is checked against the sentence it is aligned with, not anywhere in its passage:
     # "In Scotland, there is a cap ..." is not supported by "In Wales, there is a cap ..." because the
     # paragraph mentions Scotland elsewhere. The passage still counts where no sentence aligns.
@@ -109,6 +133,11 @@ def words_of(text: str, terms: list[str]) -> list[str]:
     """The words of `text` as written whose stems are `terms`."""
     wanted = set(terms)
     return list(dict.fromkeys(w.strip(".,;:()'\"") for w in text.split() if content_terms(w) & wanted))
+
+
+# A footnote marker glued to a word or bracket by its punctuation, as PDF text has them ("care.26",
+# "(2007/08).95"); not "£5.3" or "A.3".
+_GLUED_MARKER = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=\)))([.,;:]['’\"”)]?)\d{1,3}(?:,\d{1,3})*(?=\s|$)")
 
 
 def _form(item: str) -> str:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from care_evidence.evidence.claim_text import (
     NUMBER_WORDS,
     checkable_items,
-    claim_sentences,
+    claims_in_context,
     differences,
     opposite,
     stands_in,
@@ -33,7 +33,10 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import Passage
+from care_evidence.indexer.models import FIGURE, TABLE, Passage
+
+# "Figure 10 New care models ...": the title a Figure's or Table's first sentence is
+_TITLE = re.compile(r"(?:Figure|Table) \w+\b")
 
 
 class Verdict(StrEnum):
@@ -102,10 +105,12 @@ class ClaimChecker:
         self.view, self.settings, self._candidates = view, settings, candidates
         self.name_terms = frozenset().union(*(content_terms(n) for n in view.document_names))
 
-    def closest(self, claim: str, filters) -> list[Evidence]:
+    def closest(self, claim: str, filters, context: str = "") -> list[Evidence]:
         """Report sentences closest to the claim, best first, one per passage. A sentence longer than a
-        question may be is searched by its opening (a pasted text without full stops is one sentence)."""
-        candidates, vector = self._candidates(claim[: INPUT_LIMITS["question"]], filters)
+        question may be is searched by its opening (a pasted text without full stops is one sentence).
+        `context`, the sentence a claim points back to ("This programme ..."), is searched with it."""
+        searched = f"{context} {claim}" if context else claim
+        candidates, vector = self._candidates(searched[-INPUT_LIMITS["question"]:], filters)
         if vector is None:
             return []
         scored = []
@@ -117,10 +122,14 @@ class ClaimChecker:
             best = None
             for offset, sim in enumerate(sims):
                 text = self.view.sentence_text(rows.start + offset)
+                if self.view.passages[c.row].kind in (FIGURE, TABLE) and _TITLE.match(text):
+                    continue  # a chart's title names a subject; it states nothing a claim could rest on
                 words = fuzz.token_set_ratio(claim.lower(), text.lower()) / 100
                 score = float(sim) + self.settings.claim_word_weight * words - self.settings.claim_rank_penalty * rank
                 if best is None or score > best[0]:
                     best = (score, text)
+            if best is None:  # every sentence of the passage is a Figure's or Table's title
+                continue
             passage = item_holding(self.view.passages[c.row], best[1])
             sentence = re.sub(r"^[•-]\s*[a-z]\s+", "", best[1]) if passage.locator.endswith(")") else best[1]
             scored.append(Evidence(passage, self.view.citation(passage), sentence, best[0]))
@@ -135,7 +144,8 @@ class ClaimChecker:
         if not kept:
             raise QueryError("every document is excluded: nothing is left to check the text against")
         filters = Filters(documents=kept) if excluded else Filters()
-        return CheckResult(text, excluded, [self.check_claim(s, filters) for s in claim_sentences(text, self.settings)])
+        return CheckResult(text, excluded, [self.check_claim(claim, filters, context)
+                                            for claim, context in claims_in_context(text, self.settings)])
 
     def says_too_little(self, claim: str, best: Evidence) -> bool:
         """The closest passage is not close enough and lacks most of the claim's words: it does not say it."""
@@ -147,8 +157,8 @@ class ClaimChecker:
         return best.score < self.settings.claim_absent_below and (
             len(unsaid) / max(counted, 1) > self.settings.claim_absent_unsaid_share or short_and_unsaid)
 
-    def check_claim(self, claim: str, filters) -> ClaimCheck:
-        evidence = self.closest(claim, filters)
+    def check_claim(self, claim: str, filters, context: str = "") -> ClaimCheck:
+        evidence = self.closest(claim, filters, context)
         if not evidence or evidence[0].score < self.settings.claim_min_score:
             closest = f" The closest is {evidence[0].citation}." if evidence else ""
             return ClaimCheck(claim, Verdict.NOT_IN_REPORTS,

@@ -37,7 +37,7 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView, citation_key
 from care_evidence.indexer.items import lettered_item
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import FIGURE, KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH, TABLE, Passage
+from care_evidence.indexer.models import KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH, Passage
 from care_evidence.indexer.quantities import extract_quantities
 
 # Words in quotation marks: what a speech or an article gives as the report's own words.
@@ -288,7 +288,6 @@ class Lookup:
         or that the closest sentence says something else (a figure or name differs, words in quotation
         marks are not there), or nothing close."""
         evidence = self.claims.closest(text, filters) if self.claims and len(text.split()) >= 4 else []
-        evidence = [e for e in evidence if not _only_a_title(e)]  # a chart's title says nothing to paraphrase
         ranked = self._ranked(text, evidence)
         if not ranked or ranked[0].score < self.settings.paraphrase_weak_score:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
@@ -345,15 +344,19 @@ class Lookup:
 
     def _ranked(self, text: str, evidence: list[Evidence]) -> list[Evidence]:
         """The sentences closest to the quote, best first, steered by the words it puts in quotation
-        marks (what the speaker remembered of the report's own words)."""
+        marks (what the speaker remembered of the report's own words) and by the report it names as
+        the speaker ("the NHS Confederation's digest summed up ...")."""
         spans = " ".join(self.quoted_words(text))
         quoted = content_terms(spans) - self.claims.name_terms if spans else set()
+        named, _ = find_documents(text, self.view.documents)
+        settings = self.settings
 
         def steered(e: Evidence) -> float:
+            score = e.score + (settings.paraphrase_speaker_weight if named and e.passage.doc_id in named else 0.0)
             if not quoted:
-                return e.score
+                return score
             used = len(quoted & (content_terms(e.sentence) | content_terms(e.sentence.replace("-", " "))))
-            return e.score + self.settings.paraphrase_quoted_weight * used / len(quoted)
+            return score + settings.paraphrase_quoted_weight * used / len(quoted)
 
         return sorted(evidence, key=steered, reverse=True)
 
@@ -389,20 +392,31 @@ class Lookup:
 
     def not_said(self, text: str, best: Evidence, stands_out: bool = False) -> list[str]:
         """What a quote says that its closest passage does not: a name, place or figure it never
-        states, or words put in quotation marks none of whose distinctive words it uses ("deeply
-        flawed", "should be scrapped"): a misremembered quote keeps some of the words it puts in
-        quotation marks. The quoted words are not asked of a sentence that stands out from all others
-        ("rarely met" for "did not meet regularly")."""
+        states (the speaker aside: "the Committee"), or words put in quotation marks none of whose
+        words it uses ("deeply flawed", "should be scrapped") when those words are the claim. Where the
+        words around the quotation marks are the passage's, the quoted ones are a speaker's rewording
+        ("piecemeal and uneven" for "patchy and inconsistent"), as they are in a sentence that stands
+        out from all others ("rarely met" for "did not meet regularly")."""
         passage = best.passage.search_text
-        names = self.view.document_names
+        name_terms = self.claims.name_terms
         core = claim_core(text)
-        items = checkable_items(core, names) + [n for n, form in NATIONS.items() if re.search(form, core)]
+        items = checkable_items(core, self.view.document_names)
+        items += [n for n, form in NATIONS.items() if re.search(form, core)]
         missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage) and not NUMBER_WORDS.fullmatch(i)
-                   and not (i in NATIONS and re.search(NATIONS[i], passage))]
+                   and not (i in NATIONS and re.search(NATIONS[i], passage)) and not content_terms(i) <= name_terms]
         said = content_terms(passage) | content_terms(passage.replace("-", " "))
-        spans = [] if stands_out else self.quoted_words(text)
-        quoted = self.view.index.lexical.distinctive_terms(" ".join(spans), 1.0) - self.claims.name_terms
-        if quoted and not quoted & said:  # several spans: one of them in the passage is enough
+        spans = self.quoted_words(text)
+        if stands_out or not spans:
+            return missing
+        lexical = self.view.index.lexical
+        quoted = lexical.distinctive_terms(" ".join(spans), 1.0) - name_terms
+        # the words around the quotation marks that say something: not who said it, nor the names of
+        # what it is said of ("MPs said the Better Care Fund 'should be scrapped'")
+        named = frozenset().union(*(content_terms(i) for i in items))
+        around = lexical.distinctive_terms(_QUOTED.sub(" ", core), 1.0) - name_terms - quoted - named
+        around_said = len(around & said)
+        context_holds = around_said >= self.settings.paraphrase_context_words and around_said >= len(around) / 2
+        if quoted and not quoted & said and not context_holds:  # of several spans, one in the passage is enough
             missing += spans
         return missing
 
@@ -432,9 +446,3 @@ def _runner_up(best: Evidence, ranked: list[Evidence]) -> float:
     opening = normalise_for_match(best.sentence)[:60]
     return max((e.score for e in ranked if e.passage.id != best.passage.id
                 and normalise_for_match(e.sentence)[:60] != opening), default=0.0)
-
-
-def _only_a_title(evidence: Evidence) -> bool:
-    """The sentence is a Figure's or Table's title (with its axis labels), not a statement."""
-    titled = re.match(r"(?:Figure|Table) \w+\b", evidence.sentence) is not None
-    return evidence.passage.kind in (FIGURE, TABLE) and titled

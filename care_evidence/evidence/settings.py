@@ -98,6 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("malformed_reference_words", 6, "a text this short with a locator word is a citation, never a quote",
             minimum=0),
     Setting("claim_min_words", 5, "a sentence shorter than this is not checked as a claim", minimum=1),
+    Setting("heading_max_words", 15, "in a text to check, a line of at most this many words with no full stop "
+            "is a heading, date or byline, not the start of the sentence after it", minimum=1),
     Setting("claim_candidates", 8, "passages whose sentences are compared with a claim", minimum=1),
     Setting("claim_word_weight", 0.25, "weight of word overlap beside meaning when matching a claim to a "
             "sentence", minimum=0),
@@ -120,6 +122,11 @@ SETTINGS: tuple[Setting, ...] = (
             "paraphrase only if it stands out or uses at least half of the quote's words", minimum=0),
     Setting("paraphrase_standout", 0.1, "a sentence scoring this much above every other stands out as the one "
             "a quote paraphrases; sentences within it of the first are its rivals", minimum=0),
+    Setting("paraphrase_context_words", 3, "words in quotation marks that a passage never uses are a speaker's "
+            "rewording, not words put in its mouth, when at least this many (and half) of the quote's other "
+            "words are the passage's", minimum=0),
+    Setting("paraphrase_speaker_weight", 0.1, "added to a sentence of the report a quote names as its speaker, "
+            "when choosing the sentence a quote paraphrases", minimum=0),
     Setting("paraphrase_quoted_weight", 0.25, "weight of the share of the words a quote puts in quotation "
             "marks that a sentence uses, when choosing the sentence a quote paraphrases", minimum=0),
     Setting("max_reference_words", 9, "a question longer than this is never read as a reference"),
