@@ -275,3 +275,16 @@ def test_a_pasted_page_is_read_as_paragraphs_with_headings_and_bylines_apart():
     assert claims[3][1] == "The report assesses the progress of the BCF."
     assert claims[2][1] == ""  # it points back to nothing
     assert claims[0][1] == ""  # the first of its paragraph: nothing before it
+
+
+def test_a_changed_nation_or_a_long_body_name_is_a_difference_with_both_values(engine):
+    """A nation opening a claim is checked like any name ("Scotland has had ..." where the report says
+    Northern Ireland), and a body's full name is the name checked, not its first word ("Department"
+    alone stood in the report's sentence)."""
+    scotland = engine.check("Scotland has had full structural integration of health and social care since 1973 as a "
+                            "result of local government reorganisation.").claims[0]
+    assert scotland.verdict == "differs" and ("Scotland", "Northern Ireland") in scotland.differences
+    body = engine.check("The Department for Communities and Local Government has not assessed how pressures on "
+                        "adult social care may impact on the NHS.").claims[0]
+    assert body.verdict in ("differs", "partly supported")
+    assert "Department for Communities and Local Government" in body.message and "NHS England" in body.message

@@ -188,10 +188,13 @@ def _checked_as(claim: str, checked: list):
 def _says_both(message: str, claimed: str, source: str) -> bool:
     """The message gives both values: the words in which the claim's value and the report's differ
     ("15" and "50" of "15 'vanguard'" and "50 'vanguard'")."""
-    def words(text: str) -> list[str]:
-        return re.findall(r"[\w.£%/-]+", text.lower().replace(",", ""))
+    def plain(text: str) -> str:  # "2020/21" and "2020-21" are one year
+        return re.sub(r"(\d{4})/(\d{2})\b", r"\1-\2", text.lower().replace(",", ""))
 
-    said, held, shown = words(str(claimed)), words(str(source)), message.lower().replace(",", "")
+    def words(text: str) -> list[str]:
+        return re.findall(r"[\w.£%/-]+", plain(text))
+
+    said, held, shown = words(str(claimed)), words(str(source)), plain(message)
     return all(w in shown for w in said if w not in held) and all(w in shown for w in held if w not in said)
 
 

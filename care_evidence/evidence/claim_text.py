@@ -15,7 +15,8 @@ from care_evidence.indexer.sentences import sentence_spans
 # What a reader checks first: figures and years, and capitalised names that are not a sentence's first word.
 _FIGURE = re.compile(r"(?<![A-Za-z])[£$€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|per cent|bn|billion|m\b|million|k\b|thousand))?"
                      r"(?:[-/–]\d{2,4})?")
-_NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and )?[A-Z][a-zA-Z'’&-]+)*")
+_NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and |for )?[A-Z][a-zA-Z'’&-]+)*")
+_NATION = re.compile(r"\b(?:England|Scotland|Wales|Northern Ireland)\b")
 # A name that opens a sentence: two or more capitalised words ("NHS Improvement"), after an optional
 # "The" or "In"; one capitalised word alone opens most sentences and is no name.
 _OPENING_NAME = re.compile(r"^(?:(?:The|In|By|For|A|An) )?([A-Z][\w'’&-]*(?: (?:of |and |for )?[A-Z][\w'’&-]*)+)")
@@ -69,7 +70,11 @@ def checkable_items(text: str, ignored: frozenset[str] = frozenset()) -> list[st
         name = re.sub(r"^(?:The|In|By|For|A|An) ", "", opening.group(1))
         if " " in name:
             names.insert(0, name)
+    # "Scotland has had ...": a nation is a place to check even where it opens the sentence alone
+    names += [m.group(0) for m in _NATION.finditer(text) if m.group(0) not in names]
     names = [re.sub(r"['’]s?$", "", n) for n in names]  # "NHS England's" names NHS England
+    # "Department" inside "Department for Communities and Local Government" is not a name of its own
+    names = [n for n in names if not any(n != other and n in other for other in names)]
     items += [n for n in names if not re.fullmatch(r"[A-Z&]{2,6}s?", n) and n.lower() not in ignored]
     return [i for i in dict.fromkeys(items) if i and not re.fullmatch(r"\d", i)]
 

@@ -180,7 +180,7 @@ class ClaimChecker:
             said = "; ".join(f"the claim says {a!r}, {best.citation} says {b!r}" for a, b in diffs)
             return ClaimCheck(claim, Verdict.DIFFERS, f"Differs: {said}.", evidence[:3], diffs)
         unheld = [i for i in checkable_items(claim, self.view.document_names)
-                  if not stands_in(i, best.passage.search_text)]
+                  if not stands_in(i, f"{best.passage.search_text} {best.passage.locator}")]
         # "nine in ten", "a third", "half": a figure put in words, which the report states as a number
         approximate = [i for i in unheld if NUMBER_WORDS.fullmatch(i)]
         unheld = [i for i in unheld if i not in approximate]

@@ -397,7 +397,7 @@ class Lookup:
         words around the quotation marks are the passage's, the quoted ones are a speaker's rewording
         ("piecemeal and uneven" for "patchy and inconsistent"), as they are in a sentence that stands
         out from all others ("rarely met" for "did not meet regularly")."""
-        passage = best.passage.search_text
+        passage = f"{best.passage.search_text} {best.passage.locator}"  # "Chapter 3, England" names England
         name_terms = self.claims.name_terms
         core = claim_core(text)
         items = checkable_items(core, self.view.document_names)
