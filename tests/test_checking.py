@@ -272,7 +272,7 @@ def test_a_pasted_page_is_read_as_paragraphs_with_headings_and_bylines_apart():
         "This report from the National Audit Office assesses progress towards integration.",
         "It finds little evidence of savings.", "The report assesses the progress of the BCF.",
         "This programme seeks to reduce demand for hospital services."]
-    assert claims[3][1] == "The report assesses the progress of the BCF."
+    assert claims[3][1] == "BCF"  # what the sentence before it is about
     assert claims[2][1] == ""  # it points back to nothing
     assert claims[0][1] == ""  # the first of its paragraph: nothing before it
 
@@ -288,3 +288,14 @@ def test_a_changed_nation_or_a_long_body_name_is_a_difference_with_both_values(e
                         "adult social care may impact on the NHS.").claims[0]
     assert body.verdict in ("differs", "partly supported")
     assert "Department for Communities and Local Government" in body.message and "NHS England" in body.message
+
+
+def test_a_short_sentence_with_a_figure_is_checked_on_its_own_about_what_it_points_back_to(engine):
+    """"It saved £511 million." was merged into the sentence before it and checked as part of it; now
+    it is a claim of its own, searched with what the sentence before names (the Better Care Fund), and
+    a figure's unit is never reported as a missing word."""
+    claims = engine.check("The Better Care Fund pooled £5.3 billion in its first year. It saved £511 million.").claims
+    assert [c.claim for c in claims] == ["The Better Care Fund pooled £5.3 billion in its first year.",
+                                         "It saved £511 million."]
+    assert str(claims[1].evidence[0].citation) == "NAO 2017, Key facts, £511m"
+    assert "'million'" not in claims[1].message

@@ -34,8 +34,17 @@ def claim_sentences(text: str, settings: Settings) -> list[str]:
 POINTS_BACK = re.compile(r"^(?:This|These|That|Those|It|Its|They|Their|Both|Such|The latter|The former)\b")
 
 
+def subject_of(sentence: str) -> str:
+    """What a sentence is about, for the one after it that points back: its names and acronyms ("The
+    Better Care Fund pooled £5.3 billion ..." -> "Better Care Fund"), else the sentence itself."""
+    names = [n for n in checkable_items(sentence) if not re.match(r"[£$€]?\d", n) and not NUMBER_WORDS.fullmatch(n)]
+    names += re.findall(r"\b[A-Z]{2,6}s?\b", sentence)
+    return " ".join(dict.fromkeys(names)) or sentence
+
+
 def claims_in_context(text: str, settings: Settings) -> list[tuple[str, str]]:
-    """(claim, the sentence before it in its paragraph, when the claim points back to it, else "").
+    """(claim, what the sentence before it in its paragraph is about when the claim points back to it,
+    else "").
     A paragraph (text between blank lines) is read on its own, and a line with no full stop standing
     alone is a heading, a date or a byline, not the start of the sentence after it."""
     out = []
@@ -50,10 +59,16 @@ def claims_in_context(text: str, settings: Settings) -> list[tuple[str, str]]:
             continue
         flat = " ".join(" ".join(lines).split())
         before = ""
-        for start, end in sentence_spans(flat):
+        for start, end in sentence_spans(flat, merge_short=False):
             sentence = flat[start:end].strip()
-            if len(sentence.split()) >= settings.claim_min_words and not sentence.endswith("?"):
-                out.append((sentence, before if POINTS_BACK.match(sentence) else ""))
+            # a short sentence stating a figure ("It saved £511 million.") is a claim too
+            points_back = POINTS_BACK.match(sentence) is not None
+            # a short sentence stating a figure or pointing back ("It saved £511 million.", "Both were
+            # above target.") is a claim too
+            long_enough = len(sentence.split()) >= settings.claim_min_words or (
+                len(sentence.split()) >= 3 and (points_back or _FIGURE.search(sentence) is not None))
+            if long_enough and not sentence.endswith("?"):
+                out.append((sentence, subject_of(before) if points_back else ""))
             before = sentence
     return out
 
@@ -197,7 +212,9 @@ def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) 
     terms = {t for t in content_terms(core) - ignored_terms - _REPORTING - spelled if not re.search(r"\d", t)}
     # "over-optimistic" says "optimistic"
     said = content_terms(evidence_text) | content_terms(evidence_text.replace("-", " "))
-    return sorted(terms - said), len(terms)
+    # a figure's unit ("million" of "£511 million") is checked with its figure ("£511m"), not as a word
+    units = content_terms(" ".join(m.group(0) for m in _FIGURE.finditer(core)))
+    return sorted(terms - said - units), len(terms)
 
 
 # Words that turn a statement round: a claim and its evidence must agree on them, however close their

@@ -27,8 +27,10 @@ class Sentence:
     end: int
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`; very short pieces are merged into the previous one."""
+def sentence_spans(text: str, merge_short: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`; very short pieces are merged into the previous one
+    (`merge_short`: a passage's sentence units), or kept (a text to check: "It saved £511 million." is
+    a claim of its own)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -43,7 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, len(text.rstrip())))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and (e - s < MIN_SENTENCE_CHARS or text[s:e].strip() in ("•",)):
+        if merged and ((merge_short and e - s < MIN_SENTENCE_CHARS) or text[s:e].strip() in ("•",)):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
