@@ -299,3 +299,15 @@ def test_a_short_sentence_with_a_figure_is_checked_on_its_own_about_what_it_poin
                                          "It saved £511 million."]
     assert str(claims[1].evidence[0].citation) == "NAO 2017, Key facts, £511m"
     assert "'million'" not in claims[1].message
+
+
+def test_quoted_words_that_deny_what_the_closest_sentence_says_are_not_a_paraphrase(engine):
+    """"can't see the benefits" against "primarily benefits local government": the closest sentence in
+    meaning, but the quote denies what it says."""
+    result = engine.lookup('The NAO said councils "can\'t see the benefits" of the Better Care Fund.')
+    assert result.status == Status.NOT_FOUND and not result.passages
+    assert "where the report denies nothing" in result.message
+    # a denial the report makes too stays a paraphrase ("cannot be legislated for")
+    kept = engine.lookup('Nuffield: partnership working comes down to relationships, and relationships "can\'t be '
+                         'legislated for".')
+    assert kept.status == Status.PARAPHRASE

@@ -43,6 +43,9 @@ from care_evidence.indexer.quantities import extract_quantities
 # Words in quotation marks: what a speech or an article gives as the report's own words.
 _QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]+?)[\"\u201d\u2019](?!\w)")
 
+# Words that deny: "not", "no", "never", "can't", "cannot", "won't", "without".
+_DENIAL = re.compile(r"\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+
 # "Summary para 26(d)": the lettered item of a paragraph
 _LETTERED = re.compile(r"^(.*\bpara \d+(?:\.\d+)?)\(([a-z])\)$")
 _LETTERED_KINDS = (PARAGRAPH, SUMMARY_PARAGRAPH)
@@ -373,8 +376,17 @@ class Lookup:
         """How the quote departs from the sentence: (figures or names in another's place, or the other
         direction; what it says that the passage does not)."""
         changed = differences(text, best.sentence, best.passage.search_text, self.view.document_names)
-        turned = opposite(text, best.sentence)
+        turned = opposite(text, best.sentence) or self._denied(text, best.sentence)
         return changed or ([turned] if turned else []), self.not_said(text, best, stands_out)
+
+    def _denied(self, text: str, sentence: str) -> tuple[str, str] | None:
+        """(the quote's words, "") where the words a quote puts in quotation marks deny
+        ("can't see the benefits") and the sentence denies nothing: it says the opposite. Only the
+        quoted words: a claim of two clauses often has its "not" in the one the sentence does not cover."""
+        for span in self.quoted_words(text):
+            if _DENIAL.search(span) and not _DENIAL.search(sentence):
+                return span, ""  # the report has no denial in its place
+        return None
 
     def _from_the_speaker(self, text: str, evidence: Evidence) -> bool:
         """The quote names no report, or the evidence is that report's, or its sentence names it

@@ -78,7 +78,8 @@ def paraphrase(citation: str, sentence: str) -> str:
 
 
 def paraphrase_differs(citation: str, sentence: str, changed: list[tuple[str, str]]) -> str:
-    said = "; ".join(f"{a!r} where the report has {b!r}" for a, b in changed)
+    said = "; ".join(f"{a!r} where the report has {b!r}" if b else f"{a!r}, where the report denies nothing"
+                     for a, b in changed)
     return (f"Not a quotation, and not what the reports say: the closest sentence, {citation}, reads "
             f"\u201c{sentence}\u201d ({said}).")
 
