@@ -248,11 +248,16 @@ def test_a_misremembered_quote_in_quotation_marks_finds_the_sentence_using_those
 
 
 def test_a_shortened_name_and_a_hyphenated_word_are_said():
-    """"the Fund" says the Better Care Fund once named; "over-optimistic" says "optimistic"."""
-    from care_evidence.evidence.claim_text import stands_in, unsaid_words
+    """"the Fund" says the Better Care Fund, which the reports shorten so; "over-optimistic" says
+    "optimistic"."""
+    from care_evidence.evidence.claim_text import shortened_names, stands_in, unsaid_words
 
-    assert stands_in("Better Care Fund", "we found that the Fund had created a significant bureaucracy")
-    assert not stands_in("Better Care Fund", "the fund had")  # a shortened name is capitalised
+    shortened = shortened_names(["The Better Care Fund (the Fund) will continue until 2019-20."])
+    assert shortened == {"Better Care Fund": frozenset({"Fund"})}
+    assert stands_in("Better Care Fund", "we found that the Fund had created a significant bureaucracy", shortened)
+    assert not stands_in("Better Care Fund", "the fund had", shortened)  # a shortened name is capitalised
+    # only the names the reports shorten so: "the Fund" is not the Sustainability and Transformation Fund
+    assert not stands_in("Sustainability and Transformation Fund", "the Fund would achieve savings", shortened)
     assert unsaid_words("ministers were too optimistic", "expectations are over-optimistic", frozenset())[0] == \
         ["minist", "too"]
 
@@ -311,3 +316,42 @@ def test_quoted_words_that_deny_what_the_closest_sentence_says_are_not_a_paraphr
     kept = engine.lookup('Nuffield: partnership working comes down to relationships, and relationships "can\'t be '
                          'legislated for".')
     assert kept.status == Status.PARAPHRASE
+
+
+@pytest.mark.parametrize(("reference", "citation"), [
+    ('NAO 2017 "Health & social care integration", para 3.4', "NAO 2017, para 3.4"),
+    ('NAO 2017, para 2.18, citing NHS England "Five Year Forward View"', "NAO 2017, para 2.18"),
+    ('NAO 2017 "Health and social care integration" para 2.11 "Local areas that were more advanced"',
+     "NAO 2017, para 2.11"),
+])
+def test_a_reference_with_a_quoted_title_stays_a_reference(engine, reference, citation):
+    """Words in quotation marks make a quote only where no place is named, or where they stand in a
+    sentence that names one in passing."""
+    result = engine.lookup(reference)
+    assert result.kind == "reference" and str(result.passages[0].citation) == citation
+
+
+def test_a_quote_in_single_quotation_marks_or_with_an_apostrophe_is_read_as_one(engine):
+    scrapped = engine.lookup("MPs said the Better Care Fund 'should be scrapped immediately'")
+    assert scrapped.kind == "quote" and scrapped.status == Status.NOT_FOUND
+    curly = engine.lookup("The NAO said councils \u201ccan\u2019t see the benefits\u201d of the Better Care Fund.")
+    assert curly.status == Status.NOT_FOUND and "where the report denies nothing" in curly.message
+
+
+def test_a_report_that_says_lack_of_is_not_contradicted_by_no(engine):
+    result = engine.lookup('The NAO said evaluations were hampered because there was "no comparable cost data" '
+                           "across care settings")
+    assert result.status == Status.PARAPHRASE
+
+
+def test_a_single_line_without_a_full_stop_is_a_claim_and_a_wrapped_paragraph_is_whole():
+    from care_evidence.evidence.claim_text import claim_sentences
+    from care_evidence.evidence.settings import Settings
+
+    assert claim_sentences("Emergency admissions fell by 87,000 in 2015-16\n", Settings()) == [
+        "Emergency admissions fell by 87,000 in 2015-16"]
+    wrapped = ("Local areas planned to reduce emergency admissions by 106,000, saving\n"
+               "£171 million, but admissions rose by 87,000 in the first year of the\nFund.")
+    assert claim_sentences(wrapped, Settings()) == [" ".join(wrapped.split())]
+    assert claim_sentences("Published 7 February 2017. See Figure 3. It saved £511 million.", Settings()) == [
+        "It saved £511 million."]

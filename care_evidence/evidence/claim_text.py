@@ -5,6 +5,7 @@ reports spell out, and the words of a claim its evidence never uses."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz.distance import Levenshtein
 
@@ -15,7 +16,7 @@ from care_evidence.indexer.sentences import sentence_spans
 # What a reader checks first: figures and years, and capitalised names that are not a sentence's first word.
 _FIGURE = re.compile(r"(?<![A-Za-z])[£$€]?\d[\d,]*(?:\.\d+)?(?:\s*(?:%|per cent|bn|billion|m\b|million|k\b|thousand))?"
                      r"(?:[-/–]\d{2,4})?")
-_NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and |for )?[A-Z][a-zA-Z'’&-]+)*")
+_NAME = re.compile(r"(?<=[a-z,;:(] )(?:[A-Z][a-zA-Z'’&-]+)(?: (?:of |and )?[A-Z][a-zA-Z'’&-]+)*")
 _NATION = re.compile(r"\b(?:England|Scotland|Wales|Northern Ireland)\b")
 # A name that opens a sentence: two or more capitalised words ("NHS Improvement"), after an optional
 # "The" or "In"; one capitalised word alone opens most sentences and is no name.
@@ -45,32 +46,36 @@ def subject_of(sentence: str) -> str:
 def claims_in_context(text: str, settings: Settings) -> list[tuple[str, str]]:
     """(claim, what the sentence before it in its paragraph is about when the claim points back to it,
     else "").
-    A paragraph (text between blank lines) is read on its own, and a line with no full stop standing
-    alone is a heading, a date or a byline, not the start of the sentence after it."""
-    out = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        def heading(line: str) -> bool:
-            return len(line.split()) <= settings.heading_max_words and not re.search(r"[.!?:;\u201d\"')]$", line)
 
-        while len(lines) > 1 and heading(lines[0]):
-            lines = lines[1:]  # a heading or byline line above the paragraph's first sentence
-        if len(lines) == 1 and heading(lines[0]):
+    A paragraph (text between blank lines) is read on its own. A paragraph of short lines none of which
+    ends a sentence, with more text after it, is a title, date or byline, not the start of the sentence
+    after it; a line is never dropped from inside a paragraph (a text wrapped at 70 columns is one
+    paragraph), nor is the last paragraph ("Emergency admissions fell by 87,000 in 2015-16", pasted
+    alone, is a claim)."""
+    blocks = [[line.strip() for line in block.splitlines() if line.strip()] for block in re.split(r"\n\s*\n", text)]
+    blocks = [lines for lines in blocks if lines]
+    out = []
+    for number, lines in enumerate(blocks):
+        titles = number < len(blocks) - 1 and all(_heading_line(line, settings) for line in lines)
+        if lines[0].startswith("#") or titles:
             continue
         flat = " ".join(" ".join(lines).split())
         before = ""
         for start, end in sentence_spans(flat, merge_short=False):
             sentence = flat[start:end].strip()
-            # a short sentence stating a figure ("It saved £511 million.") is a claim too
+            # a short sentence pointing back is a claim too ("It saved £511 million.", "Both were above
+            # target."); other short ones are cross-references and datelines ("See Figure 3.")
             points_back = POINTS_BACK.match(sentence) is not None
-            # a short sentence stating a figure or pointing back ("It saved £511 million.", "Both were
-            # above target.") is a claim too
-            long_enough = len(sentence.split()) >= settings.claim_min_words or (
-                len(sentence.split()) >= 3 and (points_back or _FIGURE.search(sentence) is not None))
+            words = len(sentence.split())
+            long_enough = words >= settings.claim_min_words or (points_back and words >= 3)
             if long_enough and not sentence.endswith("?"):
                 out.append((sentence, subject_of(before) if points_back else ""))
             before = sentence
     return out
+
+
+def _heading_line(line: str, settings: Settings) -> bool:
+    return len(line.split()) <= settings.heading_max_words and not re.search(r"[.!?:;\u201d\"')]$", line)
 
 
 def checkable_items(text: str, ignored: frozenset[str] = frozenset()) -> list[str]:
@@ -103,16 +108,30 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def stands_in(item: str, source: str) -> bool:
-    """The figure or name stands in the source, as written or, for a name of several words, as the
-    reports shorten it once named: "the Fund" for the Better Care Fund, "the Committee"."""
+def stands_in(item: str, source: str, shortened: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """The figure or name stands in the source, as written or, for a name the reports shorten once
+    they have named it (`shortened`, from shortened_names: "the Fund" for the Better Care Fund), as
+    shortened."""
     item_n = _norm(item)
     pattern = r"(?<![\w.£$])" + re.escape(item_n) + r"(?![\w]|\.\d)"
     if re.search(pattern, _norm(source)):
         return True
-    words = item.split()
-    shortened = rf"\bthe {re.escape(words[-1])}\b"
-    return len(words) > 1 and words[-1][:1].isupper() and re.search(shortened, source) is not None
+    return any(re.search(rf"\bthe {re.escape(short)}\b", source) for short in (shortened or {}).get(item, ()))
+
+
+# "The Better Care Fund (the Fund)", "Care Quality Commission (CQC)": a name and how a report shortens it
+_DEFINED = re.compile(r"((?:[A-Z][\w’'&-]*)(?: (?:and |of |for |on )?[A-Z][\w’'&-]*)+) "
+                      r"\((?:the )?([A-Z][a-z][\w’'-]*)\)")
+
+
+def shortened_names(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The names the texts shorten to one capitalised word after naming them in full, each with its
+    short forms: {"Better Care Fund": {"Fund"}}."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for m in _DEFINED.finditer(text):
+            found.setdefault(re.sub(r"^(?:The|A|An) ", "", m.group(1)), set()).add(m.group(2))
+    return {name: frozenset(shorts) for name, shorts in found.items()}
 
 
 def differences(claim: str, sentence: str, passage_text: str,
@@ -156,8 +175,8 @@ def words_of(text: str, terms: list[str]) -> list[str]:
 
 
 # A footnote marker glued to a word or bracket by its punctuation, as PDF text has them ("care.26",
-# "(2007/08).95"); not "£5.3" or "A.3".
-_GLUED_MARKER = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=\)))([.,;:]['’\"”)]?)\d{1,3}(?:,\d{1,3})*(?=\s|$)")
+# "(2007/08).95"); not "£5.3", "A.3" or "Wales:7".
+_GLUED_MARKER = re.compile(r"(?:(?<=[A-Za-z]{2})|(?<=\)))([.,]['’\"”)]?)\d{1,3}(?:,\d{1,3})*(?=\s|$)")
 
 
 def _form(item: str) -> str:

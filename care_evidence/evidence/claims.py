@@ -22,6 +22,7 @@ from care_evidence.evidence.claim_text import (
     claims_in_context,
     differences,
     opposite,
+    shortened_names,
     stands_in,
     unsaid_words,
     words_of,
@@ -104,13 +105,22 @@ class ClaimChecker:
         """`candidates(text, filters)`: the engine's scored candidates and the text's vector."""
         self.view, self.settings, self._candidates = view, settings, candidates
         self.name_terms = frozenset().union(*(content_terms(n) for n in view.document_names))
+        self._shortened: dict[str, frozenset[str]] | None = None
+
+    @property
+    def shortened(self) -> dict[str, frozenset[str]]:
+        """How the reports shorten names they have given in full ("the Fund"), read once when first needed."""
+        if self._shortened is None:
+            self._shortened = shortened_names(p.text for p in self.view.passages)
+        return self._shortened
 
     def closest(self, claim: str, filters, context: str = "") -> list[Evidence]:
         """Report sentences closest to the claim, best first, one per passage. A sentence longer than a
         question may be is searched by its opening (a pasted text without full stops is one sentence).
         `context`, the sentence a claim points back to ("This programme ..."), is searched with it."""
-        searched = f"{context} {claim}" if context else claim
-        candidates, vector = self._candidates(searched[-INPUT_LIMITS["question"]:], filters)
+        limit = INPUT_LIMITS["question"]
+        searched = f"{context[: limit // 4]} {claim}" if context else claim
+        candidates, vector = self._candidates(searched[:limit], filters)
         if vector is None:
             return []
         scored = []
@@ -180,7 +190,7 @@ class ClaimChecker:
             said = "; ".join(f"the claim says {a!r}, {best.citation} says {b!r}" for a, b in diffs)
             return ClaimCheck(claim, Verdict.DIFFERS, f"Differs: {said}.", evidence[:3], diffs)
         unheld = [i for i in checkable_items(claim, self.view.document_names)
-                  if not stands_in(i, f"{best.passage.search_text} {best.passage.locator}")]
+                  if not stands_in(i, f"{best.passage.search_text} {best.passage.locator}", self.shortened)]
         # "nine in ten", "a third", "half": a figure put in words, which the report states as a number
         approximate = [i for i in unheld if NUMBER_WORDS.fullmatch(i)]
         unheld = [i for i in unheld if i not in approximate]

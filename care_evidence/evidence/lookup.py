@@ -41,10 +41,16 @@ from care_evidence.indexer.models import KEY_FACT, PARAGRAPH, SUMMARY_PARAGRAPH,
 from care_evidence.indexer.quantities import extract_quantities
 
 # Words in quotation marks: what a speech or an article gives as the report's own words.
-_QUOTED = re.compile(r"[\"\u201c\u2018]([^\"\u201c\u201d\u2018\u2019]+?)[\"\u201d\u2019](?!\w)")
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]+?)[\"\u201d]")
+# ... or in single ones, not taking an apostrophe for one ("can't", "MPs' report")
+_SINGLE_QUOTED = re.compile(r"(?<!\w)['\u2018]((?:[^'\u2018\u2019]|['\u2019](?=\w))+?)['\u2019](?!\w)")
 
 # Words that deny: "not", "no", "never", "can't", "cannot", "won't", "without".
 _DENIAL = re.compile(r"\b(?:not|no|never|none|nothing|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
+
+# ... and how a report denies in other words: "a lack of comparable cost data" says "no comparable cost data"
+_LACK = re.compile(r"\b(?:lack\w*|absen\w*|unable|too early|fail\w*|little|few|limited|insufficient|"
+                   r"unclear|unproven|yet to)\b", re.IGNORECASE)
 
 # "Summary para 26(d)": the lettered item of a paragraph
 _LETTERED = re.compile(r"^(.*\bpara \d+(?:\.\d+)?)\(([a-z])\)$")
@@ -64,8 +70,6 @@ class Lookup:
         check_length(text, "lookup")
         query = clean_query(text, "lookup") if len(text) < self.settings.clean_lookup_below else text.strip()
         self.view.allowed_rows(filters)  # an unknown document in the filters is an error first
-        if self.quoted_words(query):  # "The NAO called the Fund 'a complete failure'": a quote, not a reference
-            return self.match_quote(text, filters)
         printed = self.printed_citation(query)
         if printed is not None:  # a citation exactly as this tool prints it
             found = ScoredPassage(printed, self.view.citation(printed), 1.0)
@@ -73,6 +77,17 @@ class Lookup:
                                        filters)
         reference = parse_reference(query, self.view.documents, self.settings.max_lookup_reference_words,
                                     strict=False)
+        # "The NAO called the Fund 'a complete failure'": words in quotation marks and no place or paper
+        # named make a quote, not a reference to the NAO report; so do they in a sentence that names a
+        # place in passing (more than max_reference_words words beside it: 'dubbed "P45 targets"' is
+        # no page 45), unless nothing says what it says
+        if self.quoted_words(query):
+            prose = reference is None or _placeless(reference) or \
+                reference.extra_words > self.settings.max_reference_words
+            if prose:
+                quoted = self.match_quote(text, filters)
+                if quoted.found or reference is None or _placeless(reference):
+                    return quoted
         if reference is not None:
             # A quote may name a paragraph too; a reference to a paper or evidence session the corpus
             # does not hold is often the very text of the footnote that cites it, and stays a reference.
@@ -80,7 +95,7 @@ class Lookup:
             if reference.extra_words > self.settings.reference_about_words and not cites_elsewhere:
                 # A report's name and a dozen words but no place ("..., the think tank notes"): a quote
                 # or a claim, not a reference to a topic.
-                placeless = not reference.locator and reference.page is None and reference.chapter is None
+                placeless = _placeless(reference)
                 quoted = self.match_quote(text, filters, by_meaning=placeless)
                 if quoted.found or placeless:
                     return quoted
@@ -93,12 +108,13 @@ class Lookup:
         return self.match_quote(text, filters)
 
     def quoted_words(self, text: str) -> list[str]:
-        """The spans of two words or more in quotation marks that name no document or section ("the
-        NAO report 'Health and social care integration', para 2.4" quotes a title: a reference)."""
-        places = [d.title.lower() for d in self.view.documents.values()]
-        places += [loc.lower() for loc in self._section_names()]
-        spans = [m.group(1).strip(" ,.") for m in _QUOTED.finditer(text)]
-        return [s for s in spans if len(s.split()) >= 2 and not any(s.lower() in place for place in places)]
+        """The spans of two words or more in quotation marks that are not a document's title or a
+        section's name ("NAO 2017 'Health & social care integration', para 3.4" quotes a title)."""
+        titles = [_plain(d.title) for d in self.view.documents.values()]
+        sections = {_plain(name) for name in self._section_names()}
+        spans = [m.group(1).strip(" ,.") for pattern in (_QUOTED, _SINGLE_QUOTED) for m in pattern.finditer(text)]
+        return [s for s in spans if len(s.split()) >= 2 and _plain(s) not in sections
+                and not any(fuzz.ratio(_plain(s), title) >= 85 for title in titles)]
 
     def _section_names(self) -> list[str]:
         if self._sections is None:
@@ -291,6 +307,9 @@ class Lookup:
         or that the closest sentence says something else (a figure or name differs, words in quotation
         marks are not there), or nothing close."""
         evidence = self.claims.closest(text, filters) if self.claims and len(text.split()) >= 4 else []
+        # a scrap of a sentence the OCR broke off ("Wales has since developed a") paraphrases nothing
+        evidence = [e for e in evidence if len(e.sentence.split()) >= 2 * self.settings.claim_min_words
+                    or re.search(r"[.!?:;)\u201d\"'\d]$", e.sentence)]
         ranked = self._ranked(text, evidence)
         if not ranked or ranked[0].score < self.settings.paraphrase_weak_score:
             return LookupResult(text, "quote", Status.NOT_FOUND, messages.quote_not_found())
@@ -325,7 +344,8 @@ class Lookup:
         wanted = [said for said, _ in changed] + missing
         level = first.score - self.settings.paraphrase_standout
         for rival in ranked[1:]:
-            if rival.score >= level and all(stands_in(w, rival.passage.search_text) for w in wanted) \
+            if rival.score >= level and all(stands_in(w, rival.passage.search_text, self.claims.shortened)
+                                            for w in wanted) \
                     and not any(self._departures(text, rival, True)):
                 return rival
         return first
@@ -384,7 +404,7 @@ class Lookup:
         ("can't see the benefits") and the sentence denies nothing: it says the opposite. Only the
         quoted words: a claim of two clauses often has its "not" in the one the sentence does not cover."""
         for span in self.quoted_words(text):
-            if _DENIAL.search(span) and not _DENIAL.search(sentence):
+            if _DENIAL.search(span) and not (_DENIAL.search(sentence) or _LACK.search(sentence)):
                 return span, ""  # the report has no denial in its place
         return None
 
@@ -414,7 +434,8 @@ class Lookup:
         core = claim_core(text)
         items = checkable_items(core, self.view.document_names)
         items += [n for n, form in NATIONS.items() if re.search(form, core)]
-        missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage) and not NUMBER_WORDS.fullmatch(i)
+        missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage, self.claims.shortened)
+                   and not NUMBER_WORDS.fullmatch(i)
                    and not (i in NATIONS and re.search(NATIONS[i], passage)) and not content_terms(i) <= name_terms]
         said = content_terms(passage) | content_terms(passage.replace("-", " "))
         spans = self.quoted_words(text)
@@ -425,7 +446,8 @@ class Lookup:
         # the words around the quotation marks that say something: not who said it, nor the names of
         # what it is said of ("MPs said the Better Care Fund 'should be scrapped'")
         named = frozenset().union(*(content_terms(i) for i in items))
-        around = lexical.distinctive_terms(_QUOTED.sub(" ", core), 1.0) - name_terms - quoted - named
+        unquoted = _SINGLE_QUOTED.sub(" ", _QUOTED.sub(" ", core))
+        around = lexical.distinctive_terms(unquoted, 1.0) - name_terms - quoted - named
         around_said = len(around & said)
         context_holds = around_said >= self.settings.paraphrase_context_words and around_said >= len(around) / 2
         if quoted and not quoted & said and not context_holds:  # of several spans, one in the passage is enough
@@ -450,6 +472,16 @@ class Lookup:
             message = messages.quote_altered(citation, match.score, len(match.differences), figures)
         return LookupResult(text, "quote", Status(match.verdict), message, [scored],
                             differences=list(match.differences), matched_text=match.matched)
+
+
+def _placeless(reference: Reference) -> bool:
+    """A reference naming a report but no place in it, nor another paper."""
+    return not (reference.locator or reference.page is not None or reference.chapter is not None
+                or reference.unknown_paper)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().replace("&", "and").split())
 
 
 def _runner_up(best: Evidence, ranked: list[Evidence]) -> float:

@@ -4,8 +4,8 @@
 Why not sentence-transformers: importing it pulls in transformers, scikit-learn, scipy.stats, pandas
 and torch.distributed, about six of the eight seconds a fresh process took to load the model here; the
 app's first answer, every CLI question and every test run waited for them. This module loads in about
-two seconds (torch's own import) and gives the same vectors: tests/test_dense.py compares it with
-sentence-transformers on real passages.
+two seconds (torch's own import) and gives the same vectors: compares it with
+sentence-transformers on real passages (tests/test_minilm.py).
 """
 
 from __future__ import annotations

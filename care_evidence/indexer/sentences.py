@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # Abbreviations common in the corpus
 # ("e.g.", "para.", "Qq.") are not sentence ends.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(£•])|\s+(?=•\s)")
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|para|paras|no|Dr|Mr|Mrs|Ms|St|al|vs|cf|Qq?)\.$", re.IGNORECASE)
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|para|paras|no|Dr|Mr|Mrs|Ms|St|al|vs|cf|Qq?|pp?)\.$", re.IGNORECASE)
 MIN_SENTENCE_CHARS = 25
 
 
