@@ -221,6 +221,12 @@ def _spelled_out(acronym: str, text: str) -> bool:
     return acronym in initials
 
 
+def said_terms(text: str) -> frozenset[str]:
+    """The text's content words (stemmed), hyphenated words also by their parts: "over-optimistic"
+    says "optimistic"."""
+    return content_terms(text) | content_terms(text.replace("-", " "))
+
+
 def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) -> tuple[list[str], int]:
     """The stems of the claim's words that its evidence never uses, and how many stems the claim has:
     names of who said it, reporting words, figures (compared on their own) and acronyms the evidence
@@ -229,8 +235,7 @@ def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) 
     spelled = {content_terms(a).__iter__().__next__() for a in _ACRONYM.findall(core)
                if content_terms(a) and _spelled_out(a, evidence_text)}
     terms = {t for t in content_terms(core) - ignored_terms - _REPORTING - spelled if not re.search(r"\d", t)}
-    # "over-optimistic" says "optimistic"
-    said = content_terms(evidence_text) | content_terms(evidence_text.replace("-", " "))
+    said = said_terms(evidence_text)
     # a figure's unit ("million" of "£511 million") is checked with its figure ("£511m"), not as a word
     units = content_terms(" ".join(m.group(0) for m in _FIGURE.finditer(core)))
     return sorted(terms - said - units), len(terms)

@@ -14,6 +14,7 @@ from care_evidence.evidence.claim_text import (
     checkable_items,
     claim_core,
     opposite,
+    said_terms,
     stands_in,
     unsaid_words,
 )
@@ -378,7 +379,7 @@ class Lookup:
             score = e.score + (settings.paraphrase_speaker_weight if named and e.passage.doc_id in named else 0.0)
             if not quoted:
                 return score
-            used = len(quoted & (content_terms(e.sentence) | content_terms(e.sentence.replace("-", " "))))
+            used = len(quoted & said_terms(e.sentence))
             return score + settings.paraphrase_quoted_weight * used / len(quoted)
 
         return sorted(evidence, key=steered, reverse=True)
@@ -437,7 +438,7 @@ class Lookup:
         missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage, self.claims.shortened)
                    and not NUMBER_WORDS.fullmatch(i)
                    and not (i in NATIONS and re.search(NATIONS[i], passage)) and not content_terms(i) <= name_terms]
-        said = content_terms(passage) | content_terms(passage.replace("-", " "))
+        said = said_terms(passage)
         spans = self.quoted_words(text)
         if stands_out or not spans:
             return missing
