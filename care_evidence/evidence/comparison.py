@@ -10,6 +10,7 @@ answer to the question as a whole comes first, and parts it already answers are 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,16 +53,29 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
     if not parts:
         return whole
     sentences = list(whole.sentences) if whole.found else []
+    comparing = _documents_comparing(view, tuple(p.label for p in parts if p.names))
+    if comparing:  # nations are compared like for like, from a report that speaks of each of them
+        filters = dataclasses.replace(filters, documents=tuple(d for d in comparing if not filters.documents
+                                                               or d in filters.documents))
+        sentences = [s for s in sentences if s.citation.doc_id in filters.documents]
+    answered_by: dict[str, set[str]] = {}  # sentence text -> labels of the parts searched for it
     for part in parts:
-        if any(_answers(part, s) for s in sentences):
+        if any(_answers_alone(part, parts, s) for s in sentences):
             continue
-        sentence = _answer_part(view, searches, analysis, filters, settings, part)
-        if sentence is not None and all(s.text != sentence.text for s in sentences):
+        sentence = _answer_part(view, searches, analysis, filters, settings, part, parts)
+        if sentence is None:
+            continue
+        answered_by.setdefault(sentence.text, set()).add(part.label)
+        if all(s.text != sentence.text for s in sentences):
             sentences.append(sentence)
     if not sentences:
         return whole
-    missing = [p.label for p in parts if not any(_answers(p, s) for s in sentences)]
-    labelled = [dataclasses.replace(s, part=", ".join(p.label for p in parts if _answers(p, s))) for s in sentences]
+
+    def labels(s: AnswerSentence) -> list[str]:
+        return [p.label for p in parts if _answers(p, s) or p.label in answered_by.get(s.text, ())]
+
+    missing = [p.label for p in parts if not any(p.label in labels(s) for s in sentences)]
+    labelled = [dataclasses.replace(s, part=", ".join(labels(s))) for s in sentences]
     caveat = (f"Not found for {', '.join(missing)}: no passage close to the question names "
               f"{'it' if len(missing) == 1 else 'them'}." if missing else "")
     return Answer(whole.question, True, "", labelled, whole.passages, whole.asked_for, caveat=caveat)
@@ -74,28 +88,84 @@ def _answers(part: Part, sentence: AnswerSentence) -> bool:
     return bool(re.search(part.names, sentence.text))
 
 
+@functools.lru_cache(maxsize=64)
+def _documents_comparing(view: IndexView, nations: tuple[str, ...]) -> tuple[str, ...]:
+    """The documents that name at least two of the nations compared (the four-country comparison, not
+    the English reports, whose "England" is their whole subject); none when the parts are not nations."""
+    if len(nations) < 2:
+        return ()
+    named: dict[str, set[str]] = {}
+    for passage in view.passages:
+        for nation in nations:
+            if re.search(NATIONS[nation], passage.search_text):
+                named.setdefault(passage.doc_id, set()).add(nation)
+    return tuple(sorted(d for d, found in named.items() if len(found) >= 2))
+
+
+def _nations_named(parts: list[Part], sentence: str) -> int:
+    return sum(bool(p.names and re.search(p.names, sentence)) for p in parts)
+
+
+def _answers_alone(part: Part, parts: list[Part], sentence: AnswerSentence) -> bool:
+    """The sentence speaks to the part in its own right: a sentence naming three or more of the nations
+    compared ("In England and Wales ... whereas in Scotland and Northern Ireland ...") is an overview;
+    it stays in the answer, but each nation's part is still searched for a sentence of its own, since
+    the reader asked what each nation does, and the overview says it in a clause."""
+    return _answers(part, sentence) and (not part.names or _nations_named(parts, sentence.text) <= 2)
+
+
+def _part_question(analysis: QueryAnalysis, part: Part, parts: list[Part]) -> str:
+    """The question as asked of one nation: the other nations' names taken out and "each of the four
+    nations" put as this one ("legal status of partnerships in England vs Wales" asked of Wales is
+    "legal status of partnerships in Wales"); searched with all four named, a nation's own passage
+    ranks below the ones comparing them all."""
+    question = EVERY_NATION.sub(part.label, analysis.question)
+    for other in parts:
+        if other is not part and other.names:
+            question = re.sub(other.names, " ", question)
+    if not re.search(part.names, question):
+        question = f"{question} ({part.label})"
+    return " ".join(question.split())
+
+
+def _speaks_of(view: IndexView, part: Part, passage) -> bool:
+    """A passage that names the part's nation in its text or its section ("Chapter 3, Wales")."""
+    return bool(re.search(part.names, passage.search_text) or re.search(part.names, " ".join(passage.section)))
+
+
 def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis, filters: Filters,
-                 settings: Settings, part: Part) -> AnswerSentence | None:
+                 settings: Settings, part: Part, parts: list[Part]) -> AnswerSentence | None:
     if part.document:
         if filters.documents and part.document not in filters.documents:
             return None
         part_filters = dataclasses.replace(filters, documents=(part.document,))
         part_analysis = dataclasses.replace(analysis, named_documents=(part.document,))
     else:
-        part_filters, part_analysis = filters, analyse(f"{analysis.question} ({part.label})", view.documents)
+        part_filters = filters
+        part_analysis = analyse(_part_question(analysis, part, parts), view.documents)
     lists = searches.search(part_analysis, part_filters)
     if lists is None:
         return None
-    top = fold_duplicates(view, rerank(view, part_analysis, lists, settings), settings.answer_passages, part_filters)
+    candidates = rerank(view, part_analysis, lists, settings)
+    if part.names:  # only passages about the nation: its sentence must be about it
+        candidates = [c for c in candidates if _speaks_of(view, part, view.passages[c.row])]
+    top = fold_duplicates(view, candidates, settings.answer_passages, part_filters)
     if not top:
         return None
     # A chart's flattened caption and legend ("Figure 17 ... England Scotland Wales") names every
-    # nation and states nothing about any.
+    # nation and states nothing about any; a sentence naming the others too is an overview.
     scored = [s for s in scored_sentences(view, part_analysis, top, lists.vector, part_filters, settings)
-              if s.passage.kind != FIGURE and (not part.names or re.search(part.names, s.text))]
+              if s.passage.kind != FIGURE and (not part.names or _about(part, parts, s))]
     best = max(scored, key=lambda s: s.score, default=None)
     if best is None or view.sentence_similarity(best.row, lists.vector) < settings.not_found_similarity:
         return None
     return AnswerSentence(best.text, item_citation(view, best.passage, best.citation, best.text),
                           figures_in(best.passage, best.text))
 
+
+def _about(part: Part, parts: list[Part], sentence) -> bool:
+    """A sentence about the part's nation: it names it (and at most one other of those compared), or
+    names none while its section is the nation's ("Chapter 3, Wales")."""
+    if re.search(part.names, sentence.text):
+        return _nations_named(parts, sentence.text) <= 2
+    return _nations_named(parts, sentence.text) == 0 and bool(re.search(part.names, " ".join(sentence.passage.section)))
