@@ -57,10 +57,14 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
     if comparing:  # nations are compared like for like, from a report that speaks of each of them
         filters = dataclasses.replace(filters, documents=tuple(d for d in comparing if not filters.documents
                                                                or d in filters.documents))
-        sentences = [s for s in sentences if s.citation.doc_id in filters.documents]
+        # The answer to the question as a whole stays first ("Which of the four nations lets councils
+        # add a precept?" is answered by the NAO's sentence on the precept), but no other report's
+        # sentence stands for a nation's part.
+        sentences = sentences[:1] + [s for s in sentences[1:] if s.citation.doc_id in filters.documents]
     answered_by: dict[str, set[str]] = {}  # sentence text -> labels of the parts searched for it
     for part in parts:
-        if any(_answers_alone(part, parts, s) for s in sentences):
+        if any(_answers_alone(part, parts, s) and (not comparing or s.citation.doc_id in comparing)
+               for s in sentences):
             continue
         sentence = _answer_part(view, searches, analysis, filters, settings, part, parts)
         if sentence is None:
@@ -72,7 +76,8 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
         return whole
 
     def labels(s: AnswerSentence) -> list[str]:
-        return [p.label for p in parts if _answers(p, s) or p.label in answered_by.get(s.text, ())]
+        return [p.label for p in parts if p.label in answered_by.get(s.text, ())
+                or (_answers(p, s) and (not comparing or s.citation.doc_id in comparing))]
 
     missing = [p.label for p in parts if not any(p.label in labels(s) for s in sentences)]
     labelled = [dataclasses.replace(s, part=", ".join(labels(s))) for s in sentences]
@@ -169,3 +174,4 @@ def _about(part: Part, parts: list[Part], sentence) -> bool:
     if re.search(part.names, sentence.text):
         return _nations_named(parts, sentence.text) <= 2
     return _nations_named(parts, sentence.text) == 0 and bool(re.search(part.names, " ".join(sentence.passage.section)))
+PARTMIN = 0.3
