@@ -179,8 +179,39 @@ def test_a_comparison_of_nations_is_answered_for_each_nation(engine):
     for nation in ("England", "Wales", "Scotland", "Northern Ireland"):
         assert nation in labelled, (nation, [(s.part, s.text[:60]) for s in answer.sentences])
     for s in answer.sentences:
-        for nation in filter(None, s.part.split(", ")):
-            assert nation.split()[0] in s.text  # a label is only given to a sentence naming the nation
+        for nation in filter(None, s.part.split(", ")):  # a label only for a sentence about the nation
+            assert nation.split()[0] in s.text + str(s.citation), (nation, s.text, str(s.citation))
+    # Each nation by a sentence of its own, not only the overview naming all four, and like with like:
+    # from the four-country report, not England from the English reports.
+    own = {s.part: s for s in answer.sentences if s.part and ", " not in s.part}
+    assert {"England", "Wales", "Scotland", "Northern Ireland"} <= set(own), [s.part for s in answer.sentences]
+    assert {s.citation.doc_id for s in own.values()} == {"nuffield2022"}
+    assert "In Wales, legislation only requires RPBs to pool budgets" in own["Wales"].text
+
+
+def test_a_comparison_of_two_measures_quotes_each_measure(engine):
+    """"X or Y": a sentence naming both without a figure for each is an overview; each side gets its own."""
+    answer = engine.ask("Which BCF target did more local areas miss - delayed transfers or emergency admissions?")
+    parts = {s.part: s.text for s in answer.sentences}
+    assert "Some 75% of local areas did not reduce delayed transfers of care" in parts["delayed transfers"]
+    assert "emergency admissions" in parts["emergency admissions"]
+
+
+@pytest.mark.parametrize("question,sides", [
+    ("BCF 2015-16 plans: emergency admissions target vs delayed transfers target",
+     ["emergency admissions target", "delayed transfers target"]),
+    ("Were hospital finance directors or CCG finance directors more confident of hitting both targets?",
+     ["hospital finance directors", "CCG finance directors"]),
+    ("How did the BCF do on care home admissions compared with reablement in 2015-16?",
+     ["care home admissions", "reablement"]),
+    ("Has satisfaction with social care gone up or down?", []),  # which way one thing went
+    ("Was Scotland's National Care Service bill passed or dropped?", []),  # what became of one thing
+    ("How did emergency admissions change in 2015-16 compared with 2016-17?", []),  # periods, not measures
+])
+def test_the_sides_of_a_comparison_are_read_from_the_question(question, sides):
+    from care_evidence.evidence.comparison import aspect_parts
+
+    assert [p.label for p in aspect_parts(question, 0.5)] == sides
 
 
 def test_a_comparison_of_two_reports_quotes_each_report(engine):

@@ -1,27 +1,37 @@
 """Comparisons answered part by part: "How do the four UK nations pool budgets?" by one sentence for
-each nation, "NAO vs PAC on the Better Care Fund" by one sentence from each report.
+each nation, "NAO vs PAC on the Better Care Fund" by one sentence from each report, "emergency
+admissions target vs delayed transfers target" by one sentence for each measure.
 
 Answered as one question, a comparison got the single best sentence, about one nation or from one
-report: a one-sided answer the reader could take for the whole. Each part is searched on its own
-(the question with the nation added, or within the one report), and its sentence must name the
-nation; a part with no such sentence is said to be missing, not filled from another part. The
-answer to the question as a whole comes first, and parts it already answers are not searched."""
+report: a one-sided answer the reader could take for the whole. Each part is searched on its own:
+- a nation: the question asked of that nation alone, among passages naming it or in its section, and
+  from the reports that speak of two or more of the nations compared (like is compared with like);
+- a report: the question asked of that report alone;
+- a measure or group: the question without the other side's words, and its sentence must hold the
+  words that tell this side from the other.
+A part with no such sentence is said to be missing, not filled from another part. The answer to the
+question as a whole comes first, and parts it already answers are not searched; a sentence that
+speaks of all the parts at once (an overview) does not answer any one of them."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 from dataclasses import dataclass
 
+from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import EVERY_NATION, NATIONS, QueryAnalysis, analyse
 from care_evidence.evidence.answer import figures_in, item_citation, scored_sentences
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.folding import fold_duplicates
+from care_evidence.evidence.glossary import expand
 from care_evidence.evidence.models import Answer, AnswerSentence, Filters
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
+from care_evidence.indexer.lexical import content_terms
 from care_evidence.indexer.models import FIGURE
 
 
@@ -30,16 +40,58 @@ class Part:
     label: str  # as shown before its sentence: "Scotland", "PAC 2018"
     document: str = ""  # a report's part: answered from that report only
     names: str = ""  # a nation's part: its sentence must match this
+    terms: frozenset[str] = frozenset()  # a measure's or group's part: its sentence must hold most of these
+    other: str = ""  # the words of the other side, taken out of the question when this part is searched
+    needed: int = 0  # how many of `terms` a sentence must hold to speak of the part
 
 
-def comparison_parts(view: IndexView, analysis: QueryAnalysis) -> list[Part]:
+def comparison_parts(view: IndexView, analysis: QueryAnalysis, settings: Settings) -> list[Part]:
     """The parts a question compares, or none when it compares nothing."""
     if len(analysis.named_documents) >= 2:
         return [Part(view.documents[d].label, document=d) for d in analysis.named_documents]
     named = [n for n, pattern in NATIONS.items() if re.search(pattern, analysis.question)]
     if len(named) < 2 and EVERY_NATION.search(analysis.question):
         named = list(NATIONS)
-    return [Part(n, names=NATIONS[n]) for n in named] if len(named) >= 2 else []
+    if len(named) >= 2:
+        return [Part(n, names=NATIONS[n]) for n in named]
+    return aspect_parts(analysis.question, settings.comparison_aspect_share)
+
+
+# "X vs Y", "X compared with Y", "X or Y": two measures or groups set against each other. Each side
+# runs from the connector back (or on) to the nearest punctuation or clause word.
+_CONNECTOR = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|or)\s+", re.IGNORECASE)
+_LEFT_STOP = re.compile(r"^(?:.*(?:[:?;,(–—]|\s-\s|\b(?:on|did|do|does|was|were|is|are|in|from|to|between|of|whether|"
+                        r"which|what|how|for)\b))?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_RIGHT_STOP = re.compile(r"^(.*?)(?:[:?;,()–—]|\s-\s|\s(?:in|during|over|between|since|by|more|less|than|and|"
+                         r"according)\b|$)", re.IGNORECASE | re.DOTALL)
+
+
+_DIRECTION = re.compile(r"(?:up|down|more|less|better|worse|higher|lower|rise|fall|yes|no|not)", re.IGNORECASE)
+
+
+def aspect_parts(question: str, share: float) -> list[Part]:
+    """Two sides of a question setting one measure or group against another ("emergency admissions
+    target vs delayed transfers target", "hospital finance directors or CCG finance directors"), each
+    with the words that tell it from the other side; none when the question sets nothing against
+    anything, or a side is only a year (a period is answered by the sentence stating it)."""
+    match = _CONNECTOR.search(question)
+    if match is None:
+        return []
+    left = _LEFT_STOP.match(question[: match.start()]).group(1).strip()
+    right = _RIGHT_STOP.match(question[match.end():]).group(1).strip()
+    left_terms, right_terms = content_terms(left), content_terms(right)
+    sides = [(left, left_terms - right_terms), (right, right_terms - left_terms)]
+    if any(not terms or len(text.split()) > 8 or _DIRECTION.fullmatch(text) for text, terms in sides):
+        return []  # "gone up or down" asks which way one thing went
+    if re.fullmatch(r"\w+ed", right):
+        return []  # "was the bill passed or dropped" asks what became of one thing
+    if any(all(t.isdigit() or re.fullmatch(r"[\d-]+", t) for t in terms) for _, terms in sides):
+        return []
+    parts = []
+    for (text, _), (other, _) in zip(sides, reversed(sides), strict=True):
+        terms = frozenset(content_terms(expand(text))) - content_terms(other)
+        parts.append(Part(text, terms=terms, other=other, needed=max(1, math.ceil(share * len(terms)))))
+    return parts
 
 
 def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis, filters: Filters,
@@ -49,7 +101,7 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
 
     The whole answer stays first: "Which of the four nations lets councils add a precept?" is
     answered by the sentence about the precept, which names no nation."""
-    parts = comparison_parts(view, analysis)
+    parts = comparison_parts(view, analysis, settings)
     if not parts:
         return whole
     sentences = list(whole.sentences) if whole.found else []
@@ -60,7 +112,11 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
         # The answer to the question as a whole stays first ("Which of the four nations lets councils
         # add a precept?" is answered by the NAO's sentence on the precept), but no other report's
         # sentence stands for a nation's part.
-        sentences = sentences[:1] + [s for s in sentences[1:] if s.citation.doc_id in filters.documents]
+        # An English report's sentence naming one of the nations ("... across England") would stand
+        # for that nation beside the comparing report's sentences for the others.
+        lead = sentences[0].citation.passage_id if sentences else ""
+        sentences = [s for s in sentences if s.citation.doc_id in filters.documents
+                     or (s.citation.passage_id == lead and not _nations_named(parts, s.text))]
     answered_by: dict[str, set[str]] = {}  # sentence text -> labels of the parts searched for it
     for part in parts:
         if any(_answers_alone(part, parts, s) and (not comparing or s.citation.doc_id in comparing)
@@ -79,18 +135,24 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
         return [p.label for p in parts if p.label in answered_by.get(s.text, ())
                 or (_answers(p, s) and (not comparing or s.citation.doc_id in comparing))]
 
-    missing = [p.label for p in parts if not any(p.label in labels(s) for s in sentences)]
+    missing = [p for p in parts if not any(p.label in labels(s) for s in sentences)]
     labelled = [dataclasses.replace(s, part=", ".join(labels(s))) for s in sentences]
-    caveat = (f"Not found for {', '.join(missing)}: no passage close to the question names "
-              f"{'it' if len(missing) == 1 else 'them'}." if missing else "")
+    caveat = messages.parts_not_found([p.label for p in missing], quoted=any(p.terms for p in missing))
     return Answer(whole.question, True, "", labelled, whole.passages, whole.asked_for, caveat=caveat)
 
 
 def _answers(part: Part, sentence: AnswerSentence) -> bool:
-    """The sentence speaks to the part: it is from the part's report, or it names the part's nation."""
+    """The sentence speaks to the part: it is from the part's report, names the part's nation, or holds
+    half the words that tell the part's measure or group from the other's."""
     if part.document:
         return sentence.citation.doc_id == part.document
+    if part.terms:
+        return _holds(part, sentence.text)
     return bool(re.search(part.names, sentence.text))
+
+
+def _holds(part: Part, text: str) -> bool:
+    return len(part.terms & content_terms(text)) >= part.needed
 
 
 @functools.lru_cache(maxsize=64)
@@ -115,8 +177,18 @@ def _answers_alone(part: Part, parts: list[Part], sentence: AnswerSentence) -> b
     """The sentence speaks to the part in its own right: a sentence naming three or more of the nations
     compared ("In England and Wales ... whereas in Scotland and Northern Ireland ...") is an overview;
     it stays in the answer, but each nation's part is still searched for a sentence of its own, since
-    the reader asked what each nation does, and the overview says it in a clause."""
-    return _answers(part, sentence) and (not part.names or _nations_named(parts, sentence.text) <= 2)
+    the reader asked what each nation does, and the overview says it in a clause. Likewise a sentence
+    naming both measures compared ("the savings target was not achieved due to increases in emergency
+    admissions and delayed transfers") is an overview unless it states a figure for each ("6% of
+    hospital finance directors and 17% of clinical commissioning group finance directors")."""
+    if not _answers(part, sentence):
+        return False
+    if part.names:
+        return _nations_named(parts, sentence.text) <= 2
+    if part.terms:
+        both = all(_holds(p, sentence.text) for p in parts if p.terms)
+        return not both or sum(f.kind not in ("year", "period") for f in sentence.figures) >= 2
+    return True
 
 
 def _part_question(analysis: QueryAnalysis, part: Part, parts: list[Part]) -> str:
@@ -145,6 +217,10 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
             return None
         part_filters = dataclasses.replace(filters, documents=(part.document,))
         part_analysis = dataclasses.replace(analysis, named_documents=(part.document,))
+    elif part.terms:  # the question with the other side's words taken out
+        part_filters = filters
+        question = " ".join(analysis.question.replace(part.other, " ").split())
+        part_analysis = analyse(question, view.documents)
     else:
         part_filters = filters
         part_analysis = analyse(_part_question(analysis, part, parts), view.documents)
@@ -160,7 +236,8 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     # A chart's flattened caption and legend ("Figure 17 ... England Scotland Wales") names every
     # nation and states nothing about any; a sentence naming the others too is an overview.
     scored = [s for s in scored_sentences(view, part_analysis, top, lists.vector, part_filters, settings)
-              if s.passage.kind != FIGURE and (not part.names or _about(part, parts, s))]
+              if s.passage.kind != FIGURE and (not part.names or _about(part, parts, s))
+              and (not part.terms or _holds(part, s.text))]
     best = max(scored, key=lambda s: s.score, default=None)
     if best is None or view.sentence_similarity(best.row, lists.vector) < settings.not_found_similarity:
         return None

@@ -148,3 +148,15 @@ def place_not_stated(nation: str, closest: str) -> str:
 def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
     return (f"For {', '.join(stated)}, not {' or '.join(asked)}: the reports' figure below is for another "
             "period; none closer to the question is given for the one asked.")
+
+
+def parts_not_found(labels: list[str], quoted: bool) -> str:
+    """A comparison's parts that no passage close to the question speaks to: nations or reports by
+    name, a measure or group compared in the user's own words, in quotation marks."""
+    if not labels:
+        return ""
+    if quoted:
+        return (f"Not found for {', '.join(f'“{label}”' for label in labels)}: no passage close to the "
+                f"question speaks of {'it' if len(labels) == 1 else 'them'}.")
+    pronoun = "it" if len(labels) == 1 else "them"
+    return f"Not found for {', '.join(labels)}: no passage close to the question names {pronoun}."

@@ -67,6 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0),
     Setting("named_report_margin", 0.02, "a question naming a report answered from another is answered from the "
             "report named if its best sentence's cosine is within this of the other's first", minimum=0),
+    Setting("comparison_aspect_share", 0.5, "comparison of two measures or groups ('X vs Y'): share of a side's "
+            "own words a sentence must hold to speak of it", minimum=0),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),
