@@ -206,6 +206,7 @@ def test_a_comparison_of_two_measures_quotes_each_measure(engine):
      ["care home admissions", "reablement"]),
     ("Has satisfaction with social care gone up or down?", []),  # which way one thing went
     ("Was Scotland's National Care Service bill passed or dropped?", []),  # what became of one thing
+    ("Do multidisciplinary teams reduce hospital use or costs?", []),  # what it asks about, not a choice
     ("How did emergency admissions change in 2015-16 compared with 2016-17?", []),  # periods, not measures
 ])
 def test_the_sides_of_a_comparison_are_read_from_the_question(question, sides):

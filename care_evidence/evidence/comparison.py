@@ -66,6 +66,9 @@ _RIGHT_STOP = re.compile(r"^(.*?)(?:[:?;,()–—]|\s-\s|\s(?:in|during|over|bet
                          r"according)\b|$)", re.IGNORECASE | re.DOTALL)
 
 
+# "or" sets two things against each other only in a question asking to choose between them.
+_CHOOSING = re.compile(r"\b(?:which|whether|more|less|fewer|faster|slower|bigger|smaller|larger|higher|lower|"
+                       r"better|worse|most|least|\w+er than)\b", re.IGNORECASE)
 _DIRECTION = re.compile(r"(?:up|down|more|less|better|worse|higher|lower|rise|fall|yes|no|not)", re.IGNORECASE)
 
 
@@ -75,8 +78,8 @@ def aspect_parts(question: str, share: float) -> list[Part]:
     with the words that tell it from the other side; none when the question sets nothing against
     anything, or a side is only a year (a period is answered by the sentence stating it)."""
     match = _CONNECTOR.search(question)
-    if match is None:
-        return []
+    if match is None or (match.group(0).strip().lower() == "or" and not _CHOOSING.search(question)):
+        return []  # "Do the teams reduce hospital use or costs?" lists what it asks about
     left = _LEFT_STOP.match(question[: match.start()]).group(1).strip()
     right = _RIGHT_STOP.match(question[match.end():]).group(1).strip()
     left_terms, right_terms = content_terms(left), content_terms(right)
