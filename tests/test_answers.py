@@ -34,6 +34,11 @@ def test_what_the_reports_do_not_hold_is_said(engine, question, message):
      "Not found: these reports do not mention \u201cBarker Commission\u201d"),
     ("What were the results of the CQC's survey of integrated care?",
      "Not found: the reports speak of this only as planned or under way"),
+    # The NAO says Canterbury and Medicare "have made savings", and states NHS England's £900 million
+    ("How much money did Canterbury in New Zealand save?",
+     "Not found: no passage stating a figure of the kind asked for names \u201cCanterbury\u201d"),
+    ("How much did the Medicare programme in the US save?",
+     "Not found: no passage stating a figure of the kind asked for names \u201cMedicare\u201d"),
 ])
 def test_what_a_question_requires_is_checked_before_answering(engine, question, message):
     answer = engine.ask(question)
@@ -46,6 +51,8 @@ def test_what_a_question_requires_is_checked_before_answering(engine, question, 
     ("What did the April 2016 review of integration across England find?", "limited progress"),
     ("How much did the Better Care Fund pool in 2016-17?", "£3.9 billion"),
     ("How much did emergency admissions rise in 2015-16?", "87,000"),
+    ("How much did NHS England give the vanguards?", "£329 million"),
+    ("How much did the Integrated Care and Support Pioneers programme cost?", "£83.3 million"),
 ])
 def test_the_same_checks_let_an_answer_the_reports_hold_through(engine, question, said):
     answer = engine.ask(question)

@@ -139,7 +139,7 @@ class Engine:
         result = answer(self.view, analysis, passages, lists.cited if lists else set(),
                         lists.vector if lists else None, filters, self.settings)
         result, passages = self._from_the_report_named(analysis, filters, result, passages, k)
-        reason = unmet(self.view, analysis, result, filters) if result.found else None
+        reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
         else:  # a comparison's parts, each answered on its own

@@ -123,6 +123,12 @@ def no_figure_stated(closest: str) -> str:
             "for. They are listed below; none states it.")
 
 
+def no_figure_for(names: list[str], closest: str) -> str:
+    named = " or ".join(f"\u201c{n}\u201d" for n in names)
+    return (f"Not found: no passage stating a figure of the kind asked for names {named}. The closest passages "
+            f"({closest} first) are listed below; their figures are for other things.")
+
+
 def only_planned(closest: str, sentence: str) -> str:
     return (f"Not found: the reports speak of this only as planned or under way when they were written, not of "
             f"its result. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")

@@ -9,7 +9,8 @@ checked, however similar its sentence is to the question:
 - the place: a question about Scotland, Wales or Northern Ireland is not answered from passages that
   never name it (the English reports' passages speak of England without saying so);
 - the figure: a question that asks by its form for a number ("how many", "how much", "what share")
-  is not answered by sentences that state no figure of that kind;
+  is not answered by sentences that state no figure of that kind, nor by a figure of something else
+  (a figure for "the Health and Care Levy" from a passage that never names it);
 - the outcome: a question asking what a study, review or plan found or decided is not answered by a
   sentence that mentions it only as planned or under way (the reports predate its result).
 """
@@ -90,6 +91,54 @@ def unknown_names(view: IndexView, analysis: QueryAnalysis) -> list[tuple[str, l
         if unknown:
             out.append((name, unknown))
     return out
+
+
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _question_names(analysis: QueryAnalysis) -> list[str]:
+    """The names a question asks about ("the Health and Care Levy", "Canterbury"), as the reports would
+    print them: not its first word, an acronym, a month, a nation or a report's own name; possessives
+    and a leading "the" taken off."""
+    out = []
+    for match in _NAME.finditer(analysis.question):
+        words = match.group(0).split()[1 if match.start() == 0 else 0:]
+        words = [re.sub(r"['’]s$", "", w) for w in words]
+        while words and words[0].lower() == "the":
+            words = words[1:]
+        if not words or any(_ACRONYM.match(w) or w.lower() in _MONTHS for w in words):
+            continue
+        name = " ".join(words)
+        a_nation = any(re.fullmatch(pattern, name) for pattern in NATIONS.values())
+        if a_nation or name.lower() not in analysis.without_names:  # not in it: a report's name
+            continue
+        out.append(name)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _passages_naming(view: IndexView, name: str) -> int:
+    lowered = name.lower()
+    return sum(lowered in p.search_text.lower() for p in view.passages)
+
+
+def figure_without_its_subject(view: IndexView, analysis: QueryAnalysis, answer, settings) -> list[str]:
+    """The names a figure question asks about ("How much did Canterbury in New Zealand save?") that no
+    passage stating a figure of the kind asked for names: the figure shown is for something else
+    (the £900 million NHS England hopes to save). Only names the corpus holds in a few passages count:
+    a name it never uses is said otherwise (unknown_names), and one in many passages is the reports'
+    subject ("the Better Care Fund"), whose figures are stated of "the Fund"."""
+    if not (analysis.wanted_figures and _ASKS_FOR_A_FIGURE.search(analysis.question)):
+        return []
+    names = [n for n in _question_names(analysis)
+             if 1 <= _passages_naming(view, n) <= settings.figure_subject_max_passages]
+    if not names:
+        return []
+    stating = [view.passage(s.citation.passage_id).search_text.lower() for s in answer.sentences
+               if any(f.kind in analysis.wanted_figures for f in s.figures)]
+    if any(all(n.lower() in text for n in names) for text in stating):
+        return []
+    return names
 
 
 def years_of(keys: Iterable[str]) -> set[int]:
@@ -255,7 +304,7 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
     return not any(_CAME_OF_IT.search(text) for text in following)
 
 
-def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | None:
+def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
     # A name of two or more words with a word no passage uses is what the question is about ("the
     # Barker Commission", "Morecambe Bay"); a single such word may be a lay name for what the reports
@@ -298,6 +347,9 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters) -> str | No
         return messages.place_not_stated(nation, str(answer.sentences[0].citation))
     if states_no_figure_asked(analysis, answer):
         return messages.no_figure_stated(str(answer.sentences[0].citation))
+    subject = figure_without_its_subject(view, analysis, answer, settings)
+    if subject:
+        return messages.no_figure_for(subject, str(answer.sentences[0].citation))
     if only_planned(view, analysis, answer):
         return messages.only_planned(str(answer.sentences[0].citation), answer.sentences[0].text)
     return None
