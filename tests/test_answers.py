@@ -240,3 +240,16 @@ def test_a_why_question_is_answered_with_the_reason(engine):
     answer = engine.ask("Why did the Better Care Fund miss its savings target?")
     assert answer.found
     assert any("due to" in s.text for s in answer.sentences), [s.text for s in answer.sentences]
+
+
+def test_a_comparison_part_without_a_sentence_is_said_to_be_missing_in_every_output():
+    from care_evidence.evidence.cli import format_answer
+    from care_evidence.evidence.models import Answer, AnswerSentence, Citation
+
+    said = AnswerSentence("In Wales, there is a cap on non-residential care costs.",
+                          Citation("nuffield2022/x", "nuffield2022", "Nuffield Trust 2022", "Chapter 2"), part="Wales")
+    answer = Answer("caps in Wales vs Scotland", True, "", [said], parts=("Wales", "Scotland"))
+    assert [(label, len(s)) for label, s in answer.part_rows()] == [("Wales", 1), ("Scotland", 0)]
+    assert answer.to_dict()["parts"] == [{"part": "Wales", "found": True, "sentences": [said.text]},
+                                         {"part": "Scotland", "found": False, "sentences": []}]
+    assert "[Scotland] Not in these reports" in format_answer(answer)

@@ -105,10 +105,25 @@ def test_a_comparison_shows_which_part_each_sentence_answers(app, engine):
     run_ok(app)
     app.text_input(key="ask_q").input(question)
     run_ok(app)
-    answers = [m.value for m in app.markdown if "ev-answer" in m.value]
-    assert any("<b>England" in a for a in answers) and any("Northern Ireland" in a.split("</b>")[0] for a in answers)
+    # One table, a row for each nation, each with its own cited sentence.
+    tables = [m.value for m in app.markdown if 'class="ev-parts"' in m.value]
+    assert len(tables) == 1, [m.value[:80] for m in app.markdown]
+    rows = re.findall(r"<tr><td><b>(.*?)</b></td><td>(.*?)</td></tr>", tables[0])
+    assert [label for label, _ in rows] == ["England", "Scotland", "Wales", "Northern Ireland"]
+    for label, said in rows:
+        assert "Nuffield Trust 2022" in said and "Not in these reports" not in said, (label, said)
     md = answer_markdown(engine.ask(question), "", engine.documents)
     assert "**England:**" in md or "**England, " in md
+
+
+def test_a_comparison_of_two_reports_gives_each_reports_figure_in_its_row(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("vanguard programme cost: PAC figure vs Nuffield figure")
+    run_ok(app)
+    table = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value)
+    rows = dict(re.findall(r"<tr><td><b>(.*?)</b></td><td(?: class=\"[\w-]*\")?>(.*?)</td></tr>", table))
+    assert set(rows) == {"PAC 2018", "Nuffield Trust 2022"}
+    assert "£329 million" in rows["PAC 2018"] and "£380 million" in rows["Nuffield Trust 2022"]
 
 
 def test_every_example_question_gives_a_finding(app):

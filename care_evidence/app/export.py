@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from care_evidence.app.render import app_url
+from care_evidence.evidence.messages import PART_NOT_IN_REPORTS
 from care_evidence.evidence.models import Answer, Filters
 from care_evidence.evidence.reference_styles import full_reference
 from care_evidence.indexer.models import DocumentInfo
@@ -38,6 +39,8 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             lines += ([f"**{_plain(s.part)}:**", ""] if s.part else []) + [_quote(_plain(s.text)), ""]
             lines += [f"— {s.citation}", ""] if cited else []
+        lines += [line for label, said in answer.part_rows() if not said
+                  for line in (f"**{_plain(label)}:**", "", _plain(PART_NOT_IN_REPORTS), "")]
         figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
         if figures:
             lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]

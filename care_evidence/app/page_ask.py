@@ -6,10 +6,11 @@ import streamlit as st
 
 from care_evidence.app import links, state
 from care_evidence.app.export import answer_markdown
-from care_evidence.app.render import app_url, block, esc, highlight, link, phrase_spans
+from care_evidence.app.render import app_url, block, esc, highlight, link, phrase_spans, table
 from care_evidence.app.widgets import citation_links, html, passage_card, say
 from care_evidence.evidence.engine import Engine
-from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters
+from care_evidence.evidence.messages import PART_NOT_IN_REPORTS
+from care_evidence.evidence.models import OCR_CAUTION, Answer, AnswerSentence, Filters
 from care_evidence.evidence.query import QueryError
 from care_evidence.indexer.models import PASSAGE_KINDS
 
@@ -76,11 +77,11 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     st.subheader("Answer")
     if answer.caveat:
         say(answer.caveat, "warning")
-    for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
-        spans = phrase_spans(s.text, [f.printed for f in s.figures])
-        cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
-        part = f'<b>{esc(s.part)}:</b> ' if s.part else ""  # the part of a comparison it answers
-        html(block(f'{part}{highlight(s.text, spans, "fig")}{cite}', "ev-answer"))
+    if answer.parts:
+        _show_comparison(answer)
+    else:
+        for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
+            html(block(_sentence_html(s, cited), "ev-answer"))
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")
@@ -95,6 +96,26 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     if also:
         html(block(f'<span class="meta">Also stated in:</span> {citation_links(also)}'))
     _download(engine, answer, filters)
+
+
+def _sentence_html(s: AnswerSentence, cited: bool = True) -> str:
+    spans = phrase_spans(s.text, [f.printed for f in s.figures])
+    cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
+    return f'{highlight(s.text, spans, "fig")}{cite}'
+
+
+def _show_comparison(answer: Answer) -> None:
+    """A comparison as a table, one row for each part (nation, report, measure), each with its own cited
+    sentences; a part the reports hold nothing for says so in its row, not filled from another part.
+    The sentences answering the question as a whole come first."""
+    for s in answer.overview():
+        html(block(_sentence_html(s), "ev-answer"))
+    rows, classes = [], []
+    for label, sentences in answer.part_rows():
+        said = "<br>".join(_sentence_html(s) for s in sentences)
+        rows.append([f"<b>{esc(label)}</b>", said or esc(PART_NOT_IN_REPORTS)])
+        classes.append(["", "" if sentences else "ev-missing"])
+    html(table(["Part", "What the reports say"], rows, cell_classes=classes))
 
 
 def _show_passages(engine: Engine, answer: Answer) -> None:

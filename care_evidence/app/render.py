@@ -34,6 +34,10 @@ CSS = """
 .ev-warning { background: #fff6d6; color: #6b4e00; }
 .ev-error { background: #fdecea; color: #8a1c13; }
 .ev-caption { color: #6b7280; font-size: 0.875rem; }
+table.ev-parts { border-collapse: collapse; width: 100%; margin: 0.25rem 0 0.75rem 0; }
+table.ev-parts th, table.ev-parts td { border: 1px solid #e5e7eb; padding: 0.4rem 0.6rem; vertical-align: top;
+  text-align: left; }
+table.ev-parts td.ev-missing { color: #6b4e00; background: #fff6d6; }
 </style>
 """
 
@@ -62,6 +66,18 @@ def block(inner_html: str, cls: str = "") -> str:
     """One raw-HTML block; `inner_html` must already be escaped."""
     classes = f"ev {cls}".strip()
     return f'<div class="{classes}">{inner_html.replace(chr(10), " ")}</div>'
+
+
+def table(header: list[str], rows: list[list[str]], cls: str = "ev-parts",
+          cell_classes: list[list[str]] | None = None) -> str:
+    """An HTML table; header is plain text (escaped here), each cell already-escaped HTML."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = []
+    for i, row in enumerate(rows):
+        classes = cell_classes[i] if cell_classes else [""] * len(row)
+        body.append("<tr>" + "".join(f'<td class="{c}">{cell}</td>' if c else f"<td>{cell}</td>"
+                                     for cell, c in zip(row, classes, strict=True)) + "</tr>")
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

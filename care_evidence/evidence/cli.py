@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from care_evidence.evidence import messages
 from care_evidence.evidence.claims import CheckResult
 from care_evidence.evidence.limits import MAX_PASSAGES_SHOWN, check_count
 from care_evidence.evidence.models import OCR_CAUTION, Answer, Filters, LookupResult
@@ -96,6 +97,7 @@ def format_answer(answer: Answer) -> str:
             lines.append(f"[{s.part}] {text}" if s.part else text)
             if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
+        lines += [f"[{label}] {messages.PART_NOT_IN_REPORTS}" for label, said in answer.part_rows() if not said]
         also = [str(c) for c in answer.also_in()]
         if also:
             lines.append(f"  also in: {'; '.join(also)}")

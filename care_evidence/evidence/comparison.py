@@ -44,6 +44,10 @@ class Part:
     other: str = ""  # the words of the other side, taken out of the question when this part is searched
     needed: int = 0  # how many of `terms` a sentence must hold to speak of the part
 
+    @property
+    def kind(self) -> str:
+        return "report" if self.document else "measure" if self.terms else "nation"
+
 
 def comparison_parts(view: IndexView, analysis: QueryAnalysis, settings: Settings) -> list[Part]:
     """The parts a question compares, or none when it compares nothing."""
@@ -140,8 +144,10 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
 
     missing = [p for p in parts if not any(p.label in labels(s) for s in sentences)]
     labelled = [dataclasses.replace(s, part=", ".join(labels(s))) for s in sentences]
-    caveat = messages.parts_not_found([p.label for p in missing], quoted=any(p.terms for p in missing))
-    return Answer(whole.question, True, "", labelled, whole.passages, whole.asked_for, caveat=caveat)
+    caveat = " ".join(messages.parts_not_found([p.label for p in missing if p.kind == kind], kind)
+                      for kind in ("nation", "report", "measure") if any(p.kind == kind for p in missing))
+    return Answer(whole.question, True, "", labelled, whole.passages, whole.asked_for, caveat=caveat,
+                  parts=tuple(p.label for p in parts))
 
 
 def _answers(part: Part, sentence: AnswerSentence) -> bool:
@@ -242,7 +248,7 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
               if s.passage.kind != FIGURE and (not part.names or _about(part, parts, s))
               and (not part.terms or _holds(part, s.text))]
     best = max(scored, key=lambda s: s.score, default=None)
-    if best is None or view.sentence_similarity(best.row, lists.vector) < settings.not_found_similarity:
+    if best is None or view.sentence_similarity(best.row, lists.vector) < settings.part_similarity:
         return None
     return AnswerSentence(best.text, item_citation(view, best.passage, best.citation, best.text),
                           figures_in(best.passage, best.text))

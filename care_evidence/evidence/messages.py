@@ -156,13 +156,19 @@ def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
             "period; none closer to the question is given for the one asked.")
 
 
-def parts_not_found(labels: list[str], quoted: bool) -> str:
-    """A comparison's parts that no passage close to the question speaks to: nations or reports by
-    name, a measure or group compared in the user's own words, in quotation marks."""
+PART_NOT_IN_REPORTS = "Not in these reports: no passage close to the question speaks to this part."
+
+
+def parts_not_found(labels: list[str], kind: str) -> str:
+    """A comparison's parts that no passage close to the question speaks to: nations by name, reports
+    by their passages, a measure or group compared in the user's own words (in quotation marks)."""
     if not labels:
         return ""
-    if quoted:
-        return (f"Not found for {', '.join(f'“{label}”' for label in labels)}: no passage close to the "
-                f"question speaks of {'it' if len(labels) == 1 else 'them'}.")
     pronoun = "it" if len(labels) == 1 else "them"
+    if kind == "report":
+        return f"Not found in {' or '.join(labels)}: none of {'its' if len(labels) == 1 else 'their'} passages " \
+               "is close to the question."
+    if kind == "measure":
+        quoted = ", ".join(f"\u201c{label}\u201d" for label in labels)
+        return f"Not found for {quoted}: no passage close to the question speaks of {pronoun}."
     return f"Not found for {', '.join(labels)}: no passage close to the question names {pronoun}."

@@ -145,6 +145,7 @@ class Answer:
     passages: list[ScoredPassage] = field(default_factory=list)
     asked_for: tuple[str, ...] = ()  # the kinds of figure the question asks for
     caveat: str = ""  # what a found answer does not answer ("its recommendations are not in the text held here")
+    parts: tuple[str, ...] = ()  # a comparison's parts ("England", "Wales", ...), each answered on its own
 
     @property
     def figures(self) -> list[FigureMention]:
@@ -180,12 +181,22 @@ class Answer:
     def text(self) -> str:
         return " ".join(s.text for s in self.sentences) if self.found else self.message
 
+    def part_rows(self) -> list[tuple[str, list[AnswerSentence]]]:
+        """A comparison as rows: each part with the sentences answering it (none: not in these reports)."""
+        return [(label, [s for s in self.sentences if label in s.part.split(", ")]) for label in self.parts]
+
+    def overview(self) -> list[AnswerSentence]:
+        """A comparison's sentences that answer no one part: the answer to the question as a whole."""
+        return [s for s in self.sentences if not s.part]
+
     def to_dict(self) -> dict:
         return {
             "question": self.question, "found": self.found, "answer": self.text, "message": self.message,
             "caveat": self.caveat,
             "figures": [f.to_dict() for f in self.figures], "citations": [str(c) for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
+            "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences]}
+                      for label, sentences in self.part_rows()],
         }
 
 

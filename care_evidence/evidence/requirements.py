@@ -122,6 +122,14 @@ def _passages_naming(view: IndexView, name: str) -> int:
     return sum(lowered in p.search_text.lower() for p in view.passages)
 
 
+def specific_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
+    """The question's names that the corpus holds in a few passages: what it asks about, not the
+    reports' subject ("the Better Care Fund") nor a name no passage uses."""
+    return [n for n in _question_names(analysis)
+            if 1 <= _passages_naming(view, n) <= settings.figure_subject_max_passages]
+
+
+
 def figure_without_its_subject(view: IndexView, analysis: QueryAnalysis, answer, settings) -> list[str]:
     """The names a figure question asks about ("How much did Canterbury in New Zealand save?") that no
     passage stating a figure of the kind asked for names: the figure shown is for something else
@@ -130,8 +138,7 @@ def figure_without_its_subject(view: IndexView, analysis: QueryAnalysis, answer,
     subject ("the Better Care Fund"), whose figures are stated of "the Fund"."""
     if not (analysis.wanted_figures and _ASKS_FOR_A_FIGURE.search(analysis.question)):
         return []
-    names = [n for n in _question_names(analysis)
-             if 1 <= _passages_naming(view, n) <= settings.figure_subject_max_passages]
+    names = specific_names(view, analysis, settings)
     if not names:
         return []
     stating = [view.passage(s.citation.passage_id).search_text.lower() for s in answer.sentences

@@ -72,6 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("figure_subject_max_passages", 20, "a figure question's name ('the Health and Care Levy') held in at "
             "most this many passages must be named where the figure shown is stated; one in more is the reports' "
             "subject, its figures stated of 'the Fund'"),
+    Setting("part_similarity", 0.30, "a comparison's part (a nation, a report, a measure), searched on its own: "
+            "cosine its best sentence must reach to answer it", minimum=0),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),
