@@ -253,3 +253,32 @@ def test_a_comparison_part_without_a_sentence_is_said_to_be_missing_in_every_out
     assert answer.to_dict()["parts"] == [{"part": "Wales", "found": True, "sentences": [said.text]},
                                          {"part": "Scotland", "found": False, "sentences": []}]
     assert "[Scotland] Not in these reports" in format_answer(answer)
+
+
+@pytest.mark.parametrize("sentence,dated", [
+    ("resulting in a total of £5.3 billion being pooled in 2015-16 and £5.8 billion in 2016-17",
+     [("2015-16", "£5.3 billion"), ("2016-17", "£5.8 billion")]),
+    ("In 2015-16, the £3.8 billion pooled fund comprised the existing £1.1 billion transfer",
+     [("2015-16", "£3.8 billion")]),
+    ("reduced spending by 10% in real terms between 2009-10 (£16.1 billion) and 2015-16 (£14.6 billion)",
+     [("2009-10", "£16.1 billion"), ("2015-16", "£14.6 billion")]),
+    # the year does not date the cost: it is what the rise is measured against
+    ("admissions increased by 87,000 compared with 2014-15, costing a total of £311 million more than planned", []),
+])
+def test_a_value_is_dated_only_by_the_year_its_sentence_gives_it(sentence, dated):
+    from care_evidence.evidence.series import dated_values
+
+    assert [(period, q.printed) for period, q in dated_values(sentence, frozenset({"money"}))] == dated
+
+
+def test_a_figure_over_time_is_gathered_year_by_year_with_citations(engine):
+    answer = engine.ask("How has adult social care spending changed over time?")
+    assert answer.found
+    series = [(p.period, p.printed, str(p.citation)) for p in answer.series]
+    assert series == [("2009-10", "£16.1 billion", "NAO 2017, para 1.5"),
+                      ("2015-16", "£14.6 billion", "NAO 2017, para 1.5")]
+    assert answer.to_dict()["series"][0]["printed"] == "£16.1 billion"
+    pooled = engine.ask("How has the Better Care Fund pooled budget changed over time?")
+    assert {("2015-16", "£5.3 billion"), ("2016-17", "£5.8 billion"), ("2021-22", "£6.9 billion")} <= {
+        (p.period, p.printed) for p in pooled.series}
+    assert not engine.ask("What is the Better Care Fund?").series  # not asked over time

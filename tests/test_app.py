@@ -126,6 +126,15 @@ def test_a_comparison_of_two_reports_gives_each_reports_figure_in_its_row(app):
     assert "£329 million" in rows["PAC 2018"] and "£380 million" in rows["Nuffield Trust 2022"]
 
 
+def test_a_figure_over_time_is_shown_as_a_table_and_a_chart(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("How has adult social care spending changed over time?")
+    run_ok(app)
+    table = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value and "<th>Year</th>" in m.value)
+    assert "2009-10" in table and "£16.1 billion" in table and "NAO 2017, para 1.5" in table
+    assert app.get("vega_lite_chart"), "one value a year: drawn as a chart"
+
+
 def test_every_example_question_gives_a_finding(app):
     """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
     run_ok(app)

@@ -41,6 +41,9 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
             lines += [f"— {s.citation}", ""] if cited else []
         lines += [line for label, said in answer.part_rows() if not said
                   for line in (f"**{_plain(label)}:**", "", _plain(PART_NOT_IN_REPORTS), "")]
+        if answer.series:
+            lines += ["By year, as the reports state it:", "", "| Year | Value | Citation |", "|---|---|---|"]
+            lines += [f"| {_plain(p.period)} | {_plain(p.printed)} | {p.citation} |" for p in answer.series] + [""]
         figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
         if figures:
             lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]

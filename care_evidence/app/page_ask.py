@@ -82,6 +82,8 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     else:
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             html(block(_sentence_html(s, cited), "ev-answer"))
+    if answer.series:
+        _show_series(answer)
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")
@@ -116,6 +118,23 @@ def _show_comparison(answer: Answer) -> None:
         rows.append([f"<b>{esc(label)}</b>", said or esc(PART_NOT_IN_REPORTS)])
         classes.append(["", "" if sentences else "ev-missing"])
     html(table(["Part", "What the reports say"], rows, cell_classes=classes))
+
+
+def _show_series(answer: Answer) -> None:
+    """The figure over time: each year's value as the reports print it, with the sentence saying what it
+    measures and its citation; drawn as a chart only when each year has one value (two measures in one
+    year, a minimum and a total, would draw as one zigzag line)."""
+    import pandas as pd
+
+    st.caption("By year, as the reports state it: read each sentence for what the value measures")
+    rows = [[esc(p.period), f'<mark class="fig">{esc(p.printed)}</mark>', esc(p.sentence), esc(str(p.citation))]
+            for p in answer.series]
+    html(table(["Year", "Value", "Sentence", "Citation"], rows))
+    periods = [p.period for p in answer.series]
+    if len(set(periods)) == len(periods) and all(p.value is not None for p in answer.series):
+        frame = pd.DataFrame({"year": periods, answer.series[0].unit or answer.series[0].kind:
+                              [p.value for p in answer.series]})
+        st.bar_chart(frame, x="year", y=frame.columns[1])
 
 
 def _show_passages(engine: Engine, answer: Answer) -> None:

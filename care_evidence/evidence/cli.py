@@ -98,6 +98,9 @@ def format_answer(answer: Answer) -> str:
             if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
         lines += [f"[{label}] {messages.PART_NOT_IN_REPORTS}" for label, said in answer.part_rows() if not said]
+        if answer.series:
+            lines.append("By year, as the reports state it:")
+            lines += [f"  {p.period}: {p.printed} — {p.citation}" for p in answer.series]
         also = [str(c) for c in answer.also_in()]
         if also:
             lines.append(f"  also in: {'; '.join(also)}")

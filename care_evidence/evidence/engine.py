@@ -26,6 +26,7 @@ from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.references import parse_reference
 from care_evidence.evidence.requirements import caveat, figure_of_another_period, unmet
 from care_evidence.evidence.rerank import rerank
+from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.embedding import MODEL_NAME, Embedder
@@ -144,6 +145,9 @@ class Engine:
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
         else:  # a comparison's parts, each answered on its own
             result = compare(self.view, self.searches, analysis, filters, self.settings, result)
+        if result.found and asks_over_time(question):  # each year's value, from every report
+            deeper = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
+            result.series = gather_series(self.view, analysis, deeper, lists.vector, filters, self.settings)
         if result.found:
             said = (figure_of_another_period(self.view, analysis, result), caveat(self.view, analysis), result.caveat)
             result.caveat = " ".join(c for c in said if c)

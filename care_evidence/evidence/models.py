@@ -146,6 +146,7 @@ class Answer:
     asked_for: tuple[str, ...] = ()  # the kinds of figure the question asks for
     caveat: str = ""  # what a found answer does not answer ("its recommendations are not in the text held here")
     parts: tuple[str, ...] = ()  # a comparison's parts ("England", "Wales", ...), each answered on its own
+    series: list = field(default_factory=list)  # a figure over time: SeriesPoint per period, earliest first
 
     @property
     def figures(self) -> list[FigureMention]:
@@ -197,6 +198,7 @@ class Answer:
             "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
             "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences]}
                       for label, sentences in self.part_rows()],
+            "series": [p.to_dict() for p in self.series],
         }
 
 

@@ -74,6 +74,13 @@ SETTINGS: tuple[Setting, ...] = (
             "subject, its figures stated of 'the Fund'"),
     Setting("part_similarity", 0.30, "a comparison's part (a nation, a report, a measure), searched on its own: "
             "cosine its best sentence must reach to answer it", minimum=0),
+    Setting("series_passages", 10, "a question over time ('how has ... changed'): top passages its yearly values "
+            "are gathered from"),
+    Setting("series_similarity", 0.35, "a question over time: cosine a sentence must reach for its dated values to "
+            "join the series", minimum=0),
+    Setting("series_subject_share", 0.5, "a question over time: share of what it asks about (its words, but for "
+            "'changed', 'over time' ...) a sentence must hold", minimum=0),
+    Setting("series_min_periods", 2, "a question over time: fewest periods a series needs to be shown"),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),
