@@ -120,3 +120,5 @@ def _build(index: Path, corpus: Path, first_run: bool) -> None:
                f"{report.figures} figures in {report.seconds:.0f} s.", "success")
     for problem in report.problems:
         say(f"Skipped {problem}", "warning")
+    for warning in report.warnings:
+        say(warning, "warning")

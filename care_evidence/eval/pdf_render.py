@@ -235,7 +235,8 @@ class _Renderer:
     def note_lines(self, number: int) -> list[LineOut]:
         start, end, text = self.notes[number]
         body = re.sub(r"^(?:<sup>\d+</sup>|\d+)\s*", "", text.replace("\n", " "))
-        out = self.lay_out(f"<sup>{number}</sup> {body}", start, NOTE_SIZE, NOTE_LEADING, "serif")
+        marker = f"<sup>{number}</sup>" if text.startswith("<sup>") else str(number)  # as the text marks it
+        out = self.lay_out(f"{marker} {body}", start, NOTE_SIZE, NOTE_LEADING, "serif")
         for o in out:
             o.start, o.end = start, end
         return out
@@ -265,7 +266,7 @@ class _Renderer:
         """The body type size: 10 pt; smaller for a text whose lines are its own (an OCR text, broken where
         the printed page broke them), so that nearly all of them fit a line as they did in print."""
         lines = sorted(len(line) for line in text.split("\n") if line.strip())
-        if not lines or lines[len(lines) // 2] > 120:  # paragraphs on one line each: wrapped to the page
+        if not lines or lines[int(0.95 * (len(lines) - 1))] > 150:  # paragraphs held on one line: wrapped
             return BODY_SIZE
         long = [line for line in text.split("\n") if len(line) >= lines[int(0.99 * (len(lines) - 1))]]
         widest = max(self.width(line, Run(""), BODY_SIZE, "serif") for line in long)

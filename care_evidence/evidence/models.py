@@ -76,9 +76,13 @@ class Citation:
     locator: str
     page: int | None = None
     ocr: bool = False  # the document's text was read by OCR: check figures against the original
+    page_end: int | None = None  # a passage running over a page break: "pp. 34-35"
 
     def __str__(self) -> str:
-        page = f", p. {self.page}" if self.page and not self.locator.startswith("p.") else ""
+        page = ""
+        if self.page and not self.locator.startswith("p."):
+            running_on = self.page_end and self.page_end != self.page
+            page = f", pp. {self.page}-{self.page_end}" if running_on else f", p. {self.page}"
         return f"{self.label}, {self.locator}{page}"
 
     def to_dict(self) -> dict:

@@ -56,7 +56,7 @@ class IndexView:
 
     def citation(self, passage: Passage) -> Citation:
         doc = self.documents[passage.doc_id]
-        return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page, doc.ocr)
+        return Citation(passage.id, doc.id, doc.label, passage.locator, passage.page, doc.ocr, passage.page_end)
 
     def passage(self, passage_id: str) -> Passage:
         return self.passages[self.row(passage_id)]

@@ -119,6 +119,7 @@ class _ParsedCorpus:
     documents: list[DocumentInfo] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     passages: list[Passage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indexed, but not as well as it might be
 
 
 def build_index(
@@ -159,7 +160,8 @@ def build_index(
         index_path=path, documents=documents, passages_per_document=Counter(p.doc_id for p in passages),
         passages_per_kind=Counter(p.kind for p in passages), figures=sum(len(p.quantities) for p in passages),
         groups=len(groups), embedded=embedded, reused=len(passages) - embedded,
-        seconds=time.perf_counter() - started, problems=problems, warnings=[damage] if damage else [],
+        seconds=time.perf_counter() - started, problems=problems,
+        warnings=corpus.warnings + ([damage] if damage else []),
     )
 
 
@@ -191,6 +193,7 @@ def _parse_corpus(files: list[Path], metadata: dict[str, DocumentInfo], problems
             continue
         corpus.documents.append(source.doc)
         corpus.sources[source.doc.id] = source.text
+        corpus.warnings += [f"{path.name}: {warning}" for warning in source.warnings]
         corpus.passages += parsed
     return corpus
 

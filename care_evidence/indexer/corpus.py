@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from care_evidence.indexer.metadata import METADATA_FILE, MetadataError, load_metadata
 from care_evidence.indexer.models import DocumentInfo, FileProblem
 from care_evidence.indexer.paths import UnsafePath, inside
+from care_evidence.indexer.pdf_layout import Layout
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 # A report is a few MB at most; a file far larger is a mistake (a log, a dump) and would take hours
@@ -33,6 +34,9 @@ class SourceText:
     doc: DocumentInfo
     text: str
     pages: tuple[tuple[int, int], ...] = ()  # for PDFs: (start, end) of each page in `text`
+    layout: Layout | None = field(default=None, compare=False)  # for PDFs: where each line was printed
+    shape: str = ""  # for PDFs: the parser that reads it ("" : by page)
+    warnings: tuple[str, ...] = ()  # indexed, but not as well as it might be (a PDF read by page)
 
 
 def default_info(path: Path) -> DocumentInfo:
@@ -177,6 +181,23 @@ def read_source(path: Path, info: DocumentInfo) -> SourceText:
     if path.suffix.lower() == ".pdf":
         if not data.startswith(b"%PDF"):
             raise CorpusFileError("not a PDF (no %PDF header)")
-        text, pages = read_pdf(data)
-        return SourceText(info, text, pages)
+        text, pages = read_pdf(data)  # a clear error for an encrypted, damaged or image-only PDF
+        return _pdf_source(data, info, text, pages)
     return SourceText(info, decode_text(data, path.name))
+
+
+def _pdf_source(data: bytes, info: DocumentInfo, text: str, pages: tuple[tuple[int, int], ...]) -> SourceText:
+    """A PDF read with its layout, for the parser of its shape; by page when pypdf can read its text
+    but its layout cannot be read (the warning says so)."""
+    from care_evidence.indexer.parsers import PARSERS
+    from care_evidence.indexer.pdf_source import read_pdf_text
+
+    try:
+        pdf = read_pdf_text(data, info.parser, set(PARSERS))
+    except Exception as err:  # noqa: BLE001 - pdfminer raises many types on odd files; the text is still read
+        return SourceText(info, text, pages, warnings=(f"its layout could not be read ({type(err).__name__}: "
+                                                       f"{err}); indexed by page from its plain text",))
+    layout = pdf.layout
+    if not layout.text.strip():
+        return SourceText(info, text, pages, warnings=("its layout gave no text; indexed by page from its plain text",))
+    return SourceText(info, layout.text, tuple(layout.sheets), layout, pdf.shape, tuple(pdf.warnings))

@@ -85,6 +85,7 @@ class Passage:
     page: int | None = None
     order: int = 0
     title: str = ""
+    page_end: int | None = None  # the last page, for a passage running over a page break ("pp. 34-35")
     footnote_refs: tuple[int, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     group: str | None = None

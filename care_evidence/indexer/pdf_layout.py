@@ -164,7 +164,7 @@ def _runs(line: _Line, links: list[dict]) -> list[tuple[str, str]]:
 
 def _markdown(runs: list[tuple[str, str]]) -> str:
     out = []
-    for i, (style, text) in enumerate(runs):
+    for style, text in runs:
         if style == "tab":
             out.append("\t")
             continue
@@ -225,20 +225,20 @@ def _write(pages: list, defer_footnotes: bool) -> Layout:
     ends = sorted(ln.x1 for ln in body_lines if ln.size == body_size)
     margin_ends = [ln.x1 for _, _, h, lines, _, _ in pages for ln in lines
                    if _in_margin(ln, h) and _normalised(_plain(ln)) in running]
-    right = max([ends[int(0.98 * (len(ends) - 1))]] if ends else [] + margin_ends, default=0.0)
+    right = max([ends[int(0.98 * (len(ends) - 1))]] if ends else [0.0])
     right = max([right, *margin_ends])
     left = min((ln.x0 for ln in body_lines if ln.size == body_size), default=0.0)
 
     writer = _Writer(body_size, heading_sizes, left, right, defer_footnotes)
-    for sheet, width, height, lines, rules, links in pages:
+    for sheet, _width, height, lines, rules, links in pages:
         printed = None
         body, notes = [], []
         note_rule = next((r["top"] for r in sorted(rules, key=lambda r: r["top"])
                           if r["top"] > height / 2 and (r["x1"] - r["x0"]) < FOOTNOTE_RULE * (right - left)), None)
         full_rules = [r for r in rules if (r["x1"] - r["x0"]) >= 0.8 * (right - left)]
-        for ln in lines:
+        for i, ln in enumerate(lines):
             ln.plain = _plain(ln)
-            if _in_margin(ln, height) and _normalised(ln.plain) in running:
+            if _in_margin(ln, height) and (_normalised(ln.plain) in running or _set_apart(lines, i, body_size)):
                 number = re.findall(r"(?:^|\s)(\d{1,4})(?:\s|$)", ln.plain)
                 if number and ln.top > height / 2:
                     printed = int(number[-1])
@@ -273,6 +273,16 @@ def _fill_empty_cells(lines: list[_Line]) -> None:
             for x, text in zip(ln.cells, ln.text.split("\t"), strict=False):
                 cells[min(range(len(stops)), key=lambda i: abs(stops[i] - x))] = text
             ln.text = "\t".join(cells)
+
+
+def _set_apart(lines: list[_Line], i: int, body_size: float) -> bool:
+    """A line in a page margin in smaller type than the body, well apart from the text: a header or
+    footer even on a document too short for it to repeat (a two-page web summary)."""
+    ln = lines[i]
+    if ln.size >= body_size * 0.9:
+        return False
+    neighbours = [o for j, o in enumerate(lines) if j != i and o.size >= body_size * 0.9]
+    return all(min(abs(o.top - ln.bottom), abs(ln.top - o.bottom)) > 1.5 * body_size for o in neighbours)
 
 
 def _plain(line: _Line) -> str:
@@ -352,7 +362,7 @@ class _Writer:
     def kind(self, ln: _Line) -> str:
         if ln.size > self.body_size * 1.12 and ln.size in self.heading_sizes:
             return "heading"
-        return "bullet" if ln.plain.startswith(("•", "●")) and ln.plain[1:2] == " " else "text"
+        return "bullet" if _list_item(ln) else "text"
 
     def add(self, ln: _Line, sheet: int, printed: int | None) -> None:
         kind, prev = self.kind(ln), self.previous
@@ -368,16 +378,7 @@ class _Writer:
         self.previous, self.previous_kind = ln, kind
 
     def join(self, text: str, sheet: int, printed: int | None) -> None:
-        """A wrapped line joined to the one before; emphasis running over the wrap is one run."""
-        parts = self.blocks[-1].parts
-        for mark in ("**", "*"):
-            last = parts[-1][0]
-            if last.endswith(mark) and text.startswith(mark) and not last.endswith(mark + "*") \
-                    and not text.startswith(mark + "*"):
-                parts[-1] = (last[: -len(mark)], parts[-1][1], parts[-1][2])
-                text = text[len(mark):]
-                break
-        self.emit(" " + text, sheet, printed)
+        _join(self.blocks[-1].parts, text, sheet, printed)
 
     @staticmethod
     def _opens_passage(ln: _Line, kind: str) -> bool:
@@ -420,11 +421,10 @@ class _Writer:
         for note in _footnotes(lines):
             block = _Block(note=True)
             for i, ln in enumerate(note):
-                text = ln.text
                 if i == 0:
-                    text = re.sub(r"^(?:<sup>(\d+)</sup>|(\d+))\s*",
-                                  lambda m: f"<sup>{m.group(1) or m.group(2)}</sup> ", text)
-                block.parts.append((text if i == 0 else " " + text.strip(), sheet, printed))
+                    block.parts.append((ln.text, sheet, printed))
+                else:
+                    _join(block.parts, ln.text.strip(), sheet, printed)
             out.append(block)
         return out
 
@@ -450,7 +450,7 @@ class _Writer:
         placed: dict[int, list[_Block]] = {}
         for sheet, printed, lines in self.notes:
             notes = self._note_blocks(sheet, printed, lines)
-            numbers = {int(re.match(r"<sup>(\d+)", b.text).group(1)) for b in notes if b.text.startswith("<sup>")}
+            numbers = {int(m.group(1)) for b in notes if (m := re.match(r"(?:<sup>)?(\d+)", b.text))}
             placed.setdefault(self._after(sheet, numbers), []).extend(notes)
         ordered = []
         for i, block in enumerate(self.blocks):
@@ -478,6 +478,27 @@ class _Writer:
         # none; one that prints none is cited by its sheets.
         return Layout("".join(text), spans, sheets, self.printed,
                       numbered=any(p is not None for p in self.printed))
+
+
+def _list_item(ln: _Line) -> bool:
+    """A line opening a list item: a bullet set apart from its text by more than a space (a "•" that
+    a paragraph's wrap brings to the start of a line is followed by an ordinary space)."""
+    chars = [c for c in ln.chars if c["text"].strip()]
+    if len(chars) < 2 or chars[0]["text"] not in ("•", "●", "▪", "–") or ln.plain[1:2] not in (" ", ""):
+        return False
+    return chars[1]["x0"] - chars[0]["x1"] > 0.45 * ln.size
+
+
+def _join(parts: list[tuple[str, int, int | None]], text: str, sheet: int, printed: int | None) -> None:
+    """A wrapped line joined to the line before it; emphasis running over the wrap is one run."""
+    for mark in ("**", "*"):
+        last = parts[-1][0]
+        if last.endswith(mark) and text.startswith(mark) and not last.endswith(mark + "*") \
+                and not text.startswith(mark + "*"):
+            parts[-1] = (last[: -len(mark)], parts[-1][1], parts[-1][2])
+            text = text[len(mark):]
+            break
+    parts.append((" " + text, sheet, printed))
 
 
 def _heading_text(ln: _Line) -> str:

@@ -25,23 +25,42 @@ PARSERS: dict[str, Parser] = {
 
 
 def parse_pdf(source: SourceText) -> list[Passage]:
-    """Paragraphs of each PDF page, cited by page and order on the page."""
+    """Paragraphs of each PDF page, cited by page (its printed number where it prints one) and order on
+    the page."""
     passages: list[Passage] = []
+    layout = source.layout
     for number, region in enumerate(source.pages, start=1):
-        passages += parse_paragraphs(source.text, source.doc, page=number, region=region,
+        page = number
+        if layout is not None and layout.numbered:
+            page = layout.printed[number - 1]
+        passages += parse_paragraphs(source.text, source.doc, page=page, region=region,
                                      first_order=len(passages))
     return passages
 
 
 def parse_document(source: SourceText) -> list[Passage]:
-    """Passages of one document, by the parser its metadata names (PDFs always by page)."""
-    if source.pages:
+    """Passages of one document, by the parser its metadata names or, for a PDF, the parser of the shape
+    its layout shows (by page when none fits); a PDF's passages know their printed pages."""
+    if source.pages and source.shape:
+        passages = PARSERS[source.shape](source.text, source.doc)
+        _set_pages(passages, source)
+    elif source.pages:
         passages = parse_pdf(source)
     else:
         name = source.doc.parser if source.doc.parser in PARSERS else "generic"
         passages = PARSERS[name](source.text, source.doc)
     attach_footnote_context(passages)
     return dedupe_ids(passages)
+
+
+def _set_pages(passages: list[Passage], source: SourceText) -> None:
+    """Each passage's first and last printed page, from where its text was printed in the PDF."""
+    if source.layout is None:
+        return
+    for p in passages:
+        pages = [n for start, end in p.segments for n in source.layout.pages_of(start, end) if n is not None]
+        if pages:
+            p.page, p.page_end = min(pages), max(pages)
 
 
 def attach_footnote_context(passages: list[Passage]) -> None:
