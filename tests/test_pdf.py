@@ -95,3 +95,34 @@ def test_metadata_names_the_parser_of_a_pdf(tmp_path):
     named = read_source(pdf, dataclasses.replace(info, file=pdf.name))
     assert named.shape == "nuffield"
     assert [p.locator for p in parse_document(named)] == [p.locator for p in text_passages]
+
+
+def test_the_app_shows_the_pdf_page_with_the_passage_marked(tmp_path, monkeypatch, embedder):
+    """A PDF in the corpus folder: the citation carries its printed page, and the page can be shown."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, run_ok
+
+    path, info = _document("pac2018")
+    rendered, text_passages = render_document(path, info)
+    para_6 = next(p for p in text_passages if p.locator == "para 6")
+    (page,) = rendered.pages_of(*para_6.span)  # the printed page the rendering put it on
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "pac.pdf").write_bytes(rendered.pdf)
+    (corpus / "metadata.toml").write_text(
+        '[[document]]\nfile = "pac.pdf"\nid = "pac2018"\nlabel = "PAC 2018"\n'
+        'title = "Interface between health and social care"\nparser = "pac"\ndate = "2018-10-19"\n'
+        'aliases = ["PAC"]\n', encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder=embedder, progress=False)
+    monkeypatch.setenv("EVIDENCE_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("EVIDENCE_CORPUS", str(corpus))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params["lookup"] = "PAC para 6"
+    run_ok(at)
+    assert any(c.value == f"PAC 2018, para 6, p. {page}" for c in at.code), [c.value for c in at.code]
+    toggle = at.toggle(key="lookup-0-pdf-page")
+    assert toggle.label == f"Show the page in the PDF (p. {page})"
+    toggle.set_value(True)
+    run_ok(at)
+    assert at.get("image"), "the page image"

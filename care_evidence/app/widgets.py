@@ -66,9 +66,28 @@ def passage_card(
         if passage.kind in PRINTED_LAYOUT_KINDS:
             with st.expander("As printed"):
                 st.text(passage.text)
+        _page_of_the_pdf(engine, passage, citation, key)
         if context:
             with st.expander("In context", expanded=context_open):
                 context_view(engine, passage.id)
+
+
+def _page_of_the_pdf(engine: Engine, passage: Passage, citation: Citation, key: str) -> None:
+    """The PDF page the passage was printed on, the passage marked, when the PDF is in the corpus folder.
+    Drawn only when asked for: a page image takes a second to draw."""
+    from care_evidence.app.pdf_page import passage_page, pdf_of
+    from care_evidence.app.state import corpus_dir
+
+    doc = engine.documents[passage.doc_id]
+    if pdf_of(corpus_dir(), doc.file) is None:
+        return
+    label = "Show the page in the PDF" + (f" (p. {passage.page})" if passage.page else "")
+    if st.toggle(label, key=f"{key}-pdf-page"):
+        image = passage_page(corpus_dir(), doc.file, passage)
+        if image is None:
+            say("The passage could not be found on a page of the PDF in the corpus folder.", "caption")
+        else:
+            st.image(image, caption=f"{doc.file}: the passage is marked", width="stretch")
 
 
 def reference_view(engine: Engine, passage: Passage, citation: Citation, key: str) -> None:
