@@ -282,3 +282,20 @@ def test_a_figure_over_time_is_gathered_year_by_year_with_citations(engine):
     assert {("2015-16", "£5.3 billion"), ("2016-17", "£5.8 billion"), ("2021-22", "£6.9 billion")} <= {
         (p.period, p.printed) for p in pooled.series}
     assert not engine.ask("What is the Better Care Fund?").series  # not asked over time
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("By how much a year is NHS England's budget rising?", {"change"}),  # a rise: a share, a number or an amount
+    ("how much of the BCF minimum pool was the existing NHS transfer?", {"percent", "money"}),  # £1.1bn of £3.8bn
+    ("What share of the pool was the NHS transfer?", {"percent"}),
+])
+def test_the_figure_a_question_asks_for(question, kinds):
+    from care_evidence.evidence.intent import asked_figure_kinds
+
+    assert kinds <= set(asked_figure_kinds(question)) and ("money" in kinds or "share" not in question
+                                                           or "money" not in asked_figure_kinds(question))
+
+
+def test_nations_typed_in_lower_case_are_compared(engine):
+    answer = engine.ask("emergency admission rates england vs scotland vs wales - who got worse?")
+    assert answer.found and {"England", "Scotland", "Wales"} <= set(answer.parts)

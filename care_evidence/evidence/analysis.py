@@ -34,11 +34,11 @@ def value_key(f) -> tuple:
 
 
 # The nations a question or sentence names, each by its pattern.
-NATIONS = {
-    "England": r"(?<!NHS )(?<!Health )\bEngland\b|\bEnglish\b",  # not "NHS England", "Public Health England"
-    "Scotland": r"\bScotland\b|\bScottish\b",
-    "Wales": r"\bWales\b|\bWelsh\b",
-    "Northern Ireland": r"\bNorthern Ireland\b|\bNI\b",
+NATIONS = {  # any case ("england vs scotland" as typed in a search box), but "NI" in capitals
+    "England": r"(?<!NHS )(?<!Health )(?i:\bEngland\b|\bEnglish\b)",  # not "NHS England", "Public Health England"
+    "Scotland": r"(?i:\bScotland\b|\bScottish\b)",
+    "Wales": r"(?i:\bWales\b|\bWelsh\b)",
+    "Northern Ireland": r"(?i:\bNorthern Ireland\b)|\bNI\b",
 }
 # "the four nations", "each UK country", "across the UK": every nation is a part.
 EVERY_NATION = re.compile(

@@ -19,8 +19,9 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # "How much did X grow", "by how much was Y cut", "what cut in Z", "how much extra": a change, which the
 # reports state as a share, a number or an amount ("increased by 37%", "reduce admissions by 106,000",
 # "an additional precept of 2%"), whatever else the question's words suggest.
-_CHANGE_WORD = (r"\b(grow|grew|grown|growth|rise|rose|risen|increase[sd]?|fall|fell|fallen|cut|cuts|drop(ped)?|"
-                r"decline[sd]?|shr[iau]nk|reduc(e|ed|tion)|slow(ed)?|go up|went up|uplift|extra|additional)\b")
+_CHANGE_WORD = (r"\b(grow(s|ing)?|grew|grown|growth|ris(e|es|ing)|rose|risen|increas(e[sd]?|ing)|fall(s|ing)?|fell|"
+                r"fallen|cut|cuts|cutting|drop(s|ped|ping)?|declin(e[sd]?|ing)|shr[iau]nk|reduc(e|ed|es|ing|tion)|"
+                r"slow(ed)?|go(es|ing)? up|went up|uplift|extra|additional)\b")
 _CHANGE_ASK = (r"\b(how (much|far|fast) (did|does|do|has|have|had|will|would|is|are)|how much (extra|more|additional)|"
                r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift))\b")
 # A figure of one of these kinds satisfies a question of the key's kind.
@@ -40,7 +41,9 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
     kinds = [kind for kind, patterns in _RULES if any(re.search(p, q) for p in patterns)]
     if re.search(_CHANGE_WORD, q) and re.search(_CHANGE_ASK, q):
         kinds.insert(0, "change")
-    if "percent" in kinds and "money" in kinds and re.search(r"\bhow much of\b|\bshare\b|\bproportion\b", q):
+    # "What share of the pool ..." asks for a share; "how much of the pool was the NHS transfer" is
+    # answered by a share or by the amount (£1.1 billion of £3.8 billion).
+    if "percent" in kinds and "money" in kinds and re.search(r"\bshare\b|\bproportion\b", q):
         kinds.remove("money")
     # "How many NHS trusts were in deficit?" asks for a number of trusts, not an amount of money,
     # unless it counts money itself ("how many £bn", "how many billions").
