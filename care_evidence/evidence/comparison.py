@@ -178,6 +178,9 @@ def _documents_comparing(view: IndexView, nations: tuple[str, ...]) -> tuple[str
     return tuple(sorted(d for d, found in named.items() if len(found) >= 2))
 
 
+ALL_NATIONS = [Part(n, names=pattern) for n, pattern in NATIONS.items()]
+
+
 def _nations_named(parts: list[Part], sentence: str) -> int:
     return sum(bool(p.names and re.search(p.names, sentence)) for p in parts)
 
@@ -192,8 +195,8 @@ def _answers_alone(part: Part, parts: list[Part], sentence: AnswerSentence) -> b
     hospital finance directors and 17% of clinical commissioning group finance directors")."""
     if not _answers(part, sentence):
         return False
-    if part.names:
-        return _nations_named(parts, sentence.text) <= 2
+    if part.names:  # all four counted: "As England and Wales ..., Scotland and Northern Ireland ..." is an overview
+        return _nations_named(ALL_NATIONS, sentence.text) <= 2
     if part.terms:
         both = all(_holds(p, sentence.text) for p in parts if p.terms)
         return not both or sum(f.kind not in ("year", "period") for f in sentence.figures) >= 2

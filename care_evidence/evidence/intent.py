@@ -21,9 +21,10 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # "an additional precept of 2%"), whatever else the question's words suggest.
 _CHANGE_WORD = (r"\b(grow(s|ing)?|grew|grown|growth|ris(e|es|ing)|rose|risen|increas(e[sd]?|ing)|fall(s|ing)?|fell|"
                 r"fallen|cut|cuts|cutting|drop(s|ped|ping)?|declin(e[sd]?|ing)|shr[iau]nk|reduc(e|ed|es|ing|tion)|"
-                r"slow(ed)?|go(es|ing)? up|went up|uplift|extra|additional)\b")
+                r"slow(ed)?|go(es|ing)? up|went up|uplift|extra|additional|chang(e[sd]?|ing))\b")
 _CHANGE_ASK = (r"\b(how (much|far|fast) (did|does|do|has|have|had|will|would|is|are)|how much (extra|more|additional)|"
-               r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift))\b")
+               r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift)|"
+               r"how (has|have|did|do|does) .{0,60}\bchang(e|ed))\b")
 # A figure of one of these kinds satisfies a question of the key's kind.
 COMPATIBLE = {
     "money": ("money",),

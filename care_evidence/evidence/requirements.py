@@ -315,8 +315,11 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     """Why a found answer does not answer the question (the message to show instead), or None."""
     # A name of two or more words with a word no passage uses is what the question is about ("the
     # Barker Commission", "Morecambe Bay"); a single such word may be a lay name for what the reports
-    # name otherwise ("Whitehall"), so that is a caveat, not a refusal.
-    unnamed = [name for name, _ in unknown_names(view, analysis) if len(name.split()) > 1]
+    # name otherwise ("Whitehall"), so that is a caveat, not a refusal, unless the question asks for a
+    # figure of it ("How much did Torbay save?"): no figure of the reports is one for a name they never use.
+    asks_figure = bool(analysis.wanted_figures and _ASKS_FOR_A_FIGURE.search(analysis.question))
+    unnamed = [name for name, _ in unknown_names(view, analysis)
+               if len(name.split()) > 1 or (asks_figure and not _ACRONYM.match(name))]  # "NHSE" may be a short form
     if unnamed:
         return messages.name_not_mentioned(unnamed, str(answer.sentences[0].citation))
 
