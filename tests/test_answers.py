@@ -302,3 +302,9 @@ def test_the_figure_a_question_asks_for(question, kinds):
 def test_nations_typed_in_lower_case_are_compared(engine):
     answer = engine.ask("emergency admission rates england vs scotland vs wales - who got worse?")
     assert answer.found and {"England", "Scotland", "Wales"} <= set(answer.parts)
+
+
+def test_a_comparison_of_reports_on_a_subject_they_do_not_discuss_is_not_found(engine):
+    """Its parts are searched only once the question as a whole is found answerable."""
+    answer = engine.ask("NAO vs PAC on climate change")
+    assert not answer.found and not answer.sentences and answer.passages

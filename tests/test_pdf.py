@@ -126,3 +126,16 @@ def test_the_app_shows_the_pdf_page_with_the_passage_marked(tmp_path, monkeypatc
     toggle.set_value(True)
     run_ok(at)
     assert at.get("image"), "the page image"
+
+
+def test_every_nao_and_pac_passage_of_a_pdf_is_found_on_its_page(tmp_path):
+    """Short passages, passages running on to the next page, and text with dashes between words."""
+    from care_evidence.app.pdf_page import passage_page
+
+    for doc_id in ("pac2018", "nao2017"):
+        path, info = _document(doc_id)
+        rendered, _ = render_document(path, info)
+        (tmp_path / f"{doc_id}.pdf").write_bytes(rendered.pdf)
+        source = read_source(tmp_path / f"{doc_id}.pdf", dataclasses.replace(info, file=f"{doc_id}.pdf"))
+        missing = [p.locator for p in parse_document(source) if passage_page(tmp_path, f"{doc_id}.pdf", p) is None]
+        assert not missing, missing

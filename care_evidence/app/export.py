@@ -43,7 +43,8 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
                   for line in (f"**{_plain(label)}:**", "", _plain(PART_NOT_IN_REPORTS), "")]
         if answer.series:
             lines += ["By year, as the reports state it:", "", "| Year | Value | Citation |", "|---|---|---|"]
-            lines += [f"| {_plain(p.period)} | {_plain(p.printed)} | {p.citation} |" for p in answer.series] + [""]
+            cell = lambda text: _plain(str(text)).replace("|", "\\|")  # noqa: E731 - a "|" would end the cell
+            lines += [f"| {cell(p.period)} | {cell(p.printed)} | {cell(p.citation)} |" for p in answer.series] + [""]
         figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
         if figures:
             lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]

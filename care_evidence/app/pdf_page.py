@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def page_image(pdf: Path, modified: float, printed_page: int | None, first_words
             end = page.search(_phrase(last_words), regex=True) if last_words else []
             top = start[0]["top"]
             ends = [m["bottom"] for m in end if m["top"] >= top]
-            # a passage running on to the next page is marked to the foot of this one
-            bottom = max(ends) if ends or not last_words else page.height * 0.88
+            # a passage running on to the next page is marked to the foot of this one (its last text line)
+            foot = max([c["bottom"] for c in page.chars if c["top"] >= top and c["bottom"] < page.height * 0.92]
+                       or [start[0]["bottom"]])
+            bottom = max(ends) if ends else (start[0]["bottom"] if not last_words else foot)
+            bottom = max(bottom, start[0]["bottom"])
             image = page.to_image(resolution=RESOLUTION)
             image.draw_rect((page.bbox[0] + 20, top - 3, page.bbox[2] - 20, bottom + 3), fill=(*MARK_COLOUR, 40),
                             stroke=MARK_COLOUR, stroke_width=2)
@@ -63,7 +67,7 @@ def page_image(pdf: Path, modified: float, printed_page: int | None, first_words
 
 def _phrase(words: str) -> str:
     """A regex for the words with any spacing between them (a line break in the PDF)."""
-    return r"\s*".join(re.escape(w) for w in words.split())
+    return r"[^\w£%]*".join(re.escape(w) for w in words.split())  # dashes, bullets, breaks between
 
 
 def passage_page(corpus: Path, file_name: str, passage: Passage) -> bytes | None:
@@ -78,4 +82,5 @@ def passage_page(corpus: Path, file_name: str, passage: Passage) -> bytes | None
     try:
         return page_image(pdf, pdf.stat().st_mtime, passage.page, first, last)
     except Exception:  # noqa: BLE001 - a PDF that cannot be drawn loses the picture, not the passage
+        logging.getLogger(__name__).exception("could not draw the page of %s for %s", pdf.name, passage.id)
         return None

@@ -87,7 +87,8 @@ def _page_of_the_pdf(engine: Engine, passage: Passage, citation: Citation, key: 
         if image is None:
             say("The passage could not be found on a page of the PDF in the corpus folder.", "caption")
         else:
-            st.image(image, caption=f"{doc.file}: the passage is marked", width="stretch")
+            st.image(image, width="stretch")  # no caption: Streamlit renders a caption as Markdown
+            say(f"{doc.file}: the passage is marked", "caption")
 
 
 def reference_view(engine: Engine, passage: Passage, citation: Citation, key: str) -> None:

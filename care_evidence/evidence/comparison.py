@@ -217,7 +217,7 @@ def _part_question(analysis: QueryAnalysis, part: Part, parts: list[Part]) -> st
     return " ".join(question.split())
 
 
-def _speaks_of(view: IndexView, part: Part, passage) -> bool:
+def _speaks_of(part: Part, passage) -> bool:
     """A passage that names the part's nation in its text or its section ("Chapter 3, Wales")."""
     return bool(re.search(part.names, passage.search_text) or re.search(part.names, " ".join(passage.section)))
 
@@ -241,7 +241,7 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
         return None
     candidates = rerank(view, part_analysis, lists, settings)
     if part.names:  # only passages about the nation: its sentence must be about it
-        candidates = [c for c in candidates if _speaks_of(view, part, view.passages[c.row])]
+        candidates = [c for c in candidates if _speaks_of(part, view.passages[c.row])]
     top = fold_duplicates(view, candidates, settings.answer_passages, part_filters)
     if not top:
         return None
@@ -263,4 +263,3 @@ def _about(part: Part, parts: list[Part], sentence) -> bool:
     if re.search(part.names, sentence.text):
         return _nations_named(parts, sentence.text) <= 2
     return _nations_named(parts, sentence.text) == 0 and bool(re.search(part.names, " ".join(sentence.passage.section)))
-PARTMIN = 0.3

@@ -143,7 +143,7 @@ class Engine:
         reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
-        else:  # a comparison's parts, each answered on its own
+        elif result.found:  # a comparison's parts, each answered on its own; never in place of "not found"
             result = compare(self.view, self.searches, analysis, filters, self.settings, result)
         if result.found and asks_over_time(question):  # each year's value, from every report
             deeper = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
