@@ -139,3 +139,19 @@ def test_every_nao_and_pac_passage_of_a_pdf_is_found_on_its_page(tmp_path):
         source = read_source(tmp_path / f"{doc_id}.pdf", dataclasses.replace(info, file=f"{doc_id}.pdf"))
         missing = [p.locator for p in parse_document(source) if passage_page(tmp_path, f"{doc_id}.pdf", p) is None]
         assert not missing, missing
+
+
+def test_text_set_sideways_is_named_in_a_warning(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Integrated care teams reduced waiting times in the pilot areas.")
+    pdf.add_page()
+    with pdf.rotation(90, x=100, y=150):
+        for i in range(8):
+            pdf.text(40, 100 + 10 * i, f"Table row {i}: 42% of councils pooled budgets for reablement")
+    pdf.output(str(tmp_path / "landscape.pdf"))
+    source = read_source(tmp_path / "landscape.pdf", default_info(tmp_path / "landscape.pdf"))
+    assert any("sideways on page 2" in w and "not indexed" in w for w in source.warnings), source.warnings

@@ -52,6 +52,7 @@ class Layout:
     sheets: list[tuple[int, int]] = field(default_factory=list)  # each sheet's span in `text` (by-page reading)
     printed: list[int | None] = field(default_factory=list)  # each sheet's printed number
     numbered: bool = False  # the PDF prints page numbers: an unnumbered sheet has no page
+    sideways: list[int] = field(default_factory=list)  # sheets with text set sideways, not read
 
     def pages_of(self, start: int, end: int) -> list[int | None]:
         """The pages the text start:end was printed on, in order: the printed number where the sheet
@@ -196,14 +197,19 @@ def read_layout(data: bytes, defer_footnotes: bool = True) -> Layout:
     """The PDF's text in the corpus's markdown conventions, with every line's sheet and printed page."""
     import pdfplumber
 
-    pages = []
+    pages, sideways = [], []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            turned = sum(not c.get("upright", True) for c in page.chars)
+            if turned > 0.2 * max(len(page.chars), 1):
+                sideways.append(number)  # a landscape table, or a page turned: its lines are not read
             rules = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1.5]
             rules += [r for r in page.rects if r["height"] < 1.5 and r["width"] > 20]
             pages.append((number, float(page.width), float(page.height), [_line(r, number) for r in _rows(page.chars)],
                           rules, list(page.hyperlinks)))
-    return _write(pages, defer_footnotes)
+    layout = _write(pages, defer_footnotes)
+    layout.sideways = sideways
+    return layout
 
 
 def _write(pages: list, defer_footnotes: bool) -> Layout:

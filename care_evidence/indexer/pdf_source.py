@@ -48,10 +48,14 @@ def read_pdf_text(data: bytes, named_parser: str, known_parsers: set[str]) -> Pd
     """The PDF's text for its parser; `named_parser` is the one metadata names ("pdf", the default for
     a PDF without metadata: none)."""
     layout = read_layout(data)
+    pages = ", ".join(map(str, layout.sideways))
+    plural = "s" if len(layout.sideways) > 1 else ""
+    warnings = [f"the text set sideways on page{plural} {pages} (a landscape table?) is not indexed"
+                ] if layout.sideways else []
     if named_parser in known_parsers:
-        return PdfText(layout, named_parser)
+        return PdfText(layout, named_parser, warnings)
     shape, why = recognise_shape(layout.text)
     if shape:
-        return PdfText(layout, shape)
+        return PdfText(layout, shape, warnings)
     return PdfText(read_layout(data, defer_footnotes=False), "",
-                   [f"its layout was not recognised ({why}); indexed by page, cited as 'p. N para M'"])
+                   [f"its layout was not recognised ({why}); indexed by page, cited as 'p. N para M'", *warnings])
