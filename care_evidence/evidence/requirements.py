@@ -75,21 +75,25 @@ def _unknown_word(view: IndexView, word: str) -> bool:
     return not (_ACRONYM.match(word) and _spelt_out(view, word))
 
 
-def unknown_names(view: IndexView, analysis: QueryAnalysis) -> list[tuple[str, list[str]]]:
-    """Names in the question (not the documents' own) with a word no passage uses and the glossary
-    does not know: each name with those words. The question's first word is capitalised as any
-    sentence's is, so it counts only as part of a longer name."""
+def _names_asked(analysis: QueryAnalysis) -> list[list[str]]:
+    """The runs of capitalised words of the question, as words, but for a report's own name. The
+    question's first word is capitalised as any sentence's is, so it counts only as part of a longer name."""
     out = []
     for match in _NAME.finditer(analysis.question):
-        words = match.group(0).split()
-        if match.start() == 0:
-            words = words[1:]
-        name = " ".join(words)
-        if not words or name.lower() not in analysis.without_names:
-            continue
+        words = match.group(0).split()[1 if match.start() == 0 else 0:]
+        if words and " ".join(words).lower() in analysis.without_names:  # not in it: a report's name
+            out.append(words)
+    return out
+
+
+def unknown_names(view: IndexView, analysis: QueryAnalysis) -> list[tuple[str, list[str]]]:
+    """Names in the question with a word no passage uses and the glossary does not know: each name with
+    those words."""
+    out = []
+    for words in _names_asked(analysis):
         unknown = [w for w in words if w[0].isupper() and _unknown_word(view, w)]
         if unknown:
-            out.append((name, unknown))
+            out.append((" ".join(words), unknown))
     return out
 
 
@@ -98,21 +102,17 @@ _MONTHS = frozenset("january february march april may june july august september
 
 def _question_names(analysis: QueryAnalysis) -> list[str]:
     """The names a question asks about ("the Health and Care Levy", "Canterbury"), as the reports would
-    print them: not its first word, an acronym, a month, a nation or a report's own name; possessives
-    and a leading "the" taken off."""
+    print them: not an acronym, a month or a nation; possessives and a leading "the" taken off."""
     out = []
-    for match in _NAME.finditer(analysis.question):
-        words = match.group(0).split()[1 if match.start() == 0 else 0:]
+    for words in _names_asked(analysis):
         words = [re.sub(r"['’]s$", "", w) for w in words]
         while words and words[0].lower() == "the":
             words = words[1:]
         if not words or any(_ACRONYM.match(w) or w.lower() in _MONTHS for w in words):
             continue
         name = " ".join(words)
-        a_nation = any(re.fullmatch(pattern, name) for pattern in NATIONS.values())
-        if a_nation or name.lower() not in analysis.without_names:  # not in it: a report's name
-            continue
-        out.append(name)
+        if not any(re.fullmatch(pattern, name) for pattern in NATIONS.values()):
+            out.append(name)
     return out
 
 
