@@ -146,7 +146,8 @@ def build(size: int, real_dir: Path, out: Path, design: str, vectors_by: str = "
     write_index(out, manifest=manifest, documents=list(real.documents.values()) + documents,
                 sources={**{d: real.sources[d] for d in real.documents}, **texts},
                 passages=real_passages + passages, groups=list(real.groups.values()), vectors=vectors,
-                sentences=sentences, sentence_vectors=sentence_vectors)
+                sentences=sentences, sentence_vectors=sentence_vectors,
+                vocabulary=real.vocabulary)  # the synthetic passages are near-copies of the real ones' words
     written = time.perf_counter() - started
     np.save(out / SOURCES_FILE, sources)  # which real passage each synthetic one grew from (bench/vector_check.py)
     final = load_index(out, MODEL_NAME, with_faiss=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from care_evidence.evidence.analysis import QueryAnalysis
+from care_evidence.evidence.expansion import CorpusExpansion
 from care_evidence.evidence.feedback import feedback_terms
 from care_evidence.evidence.models import Filters
 from care_evidence.evidence.references import REFERENCE_PATTERNS
@@ -51,6 +52,7 @@ class CandidateSearch:
         self.dense: DenseSearcher = index.dense
         self.sentence_dense: DenseSearcher = index.sentence_dense
         self._embed = embed
+        self.expansion = CorpusExpansion(index.vocabulary, index.lexical, settings, embed)
         # The query embedding (torch, one core) runs while BM25 scores passages and sentences (numpy,
         # the other core): neither needs the other, and at a million passages each takes ~10 ms.
         self._embedder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
@@ -62,6 +64,7 @@ class CandidateSearch:
 
     def search(self, analysis: QueryAnalysis, filters: Filters, depth: int | None = None) -> SearchLists | None:
         """Every list for a question; None when the filters allow nothing or nothing matches."""
+        analysis = self.expansion.expand(analysis)
         embedding = self._embedder_thread.submit(self._embed, analysis.expanded)
         allowed = self.view.allowed_rows(filters)
         if allowed is not None and not len(allowed):

@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("feedback_passages", 5, "top BM25 passages the feedback words come from"),
     Setting("feedback_max_share", 0.1, "a word in more than this share of passages is never a feedback word",
             minimum=0),
+    Setting("neighbour_terms", 3, "a question's word the reports never use is searched with up to this many of the "
+            "reports' own words and phrases closest to it in meaning ('rehab' -> 'rehabilitation'; 0: none)",
+            minimum=0),
+    Setting("neighbour_similarity", 0.6, "cosine a report word or phrase must reach to stand in for a question's "
+            "word", minimum=0),
+    Setting("vocabulary_terms", 50_000, "at build: the corpus's words and two-word phrases (each in two passages "
+            "or more, the most widespread first) embedded for the neighbour look-up", minimum=0),
     Setting("cited_max_documents", 3, "'Figure 7' with no document named cites it in at most this many documents"),
     # --- re-ranking ---
     Setting("shortlist", 60, "fused candidates fully scored (passage read, words stemmed): the best by the features "

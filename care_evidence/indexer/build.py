@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from care_evidence.evidence.settings import load_settings  # recorded, so a report can say what ranked it
 from care_evidence.indexer.corpus import CorpusFileError, default_info, list_corpus_files, load_metadata, read_source
 from care_evidence.indexer.duplicates import find_groups
 from care_evidence.indexer.embedding import MODEL_NAME, Embedder
@@ -19,6 +20,7 @@ from care_evidence.indexer.models import DocumentInfo, FileProblem, Passage
 from care_evidence.indexer.parsers import parse_document
 from care_evidence.indexer.sentences import sentence_spans
 from care_evidence.indexer.store import REBUILD_HINT, SCHEMA_VERSION, IndexMissing, IndexStale, load_index
+from care_evidence.indexer.vocabulary import CorpusVocabulary
 from care_evidence.indexer.writer import build_lock, library_versions, write_index
 
 
@@ -79,6 +81,8 @@ def _previous_vectors(index_dir: Path, dtype: str) -> tuple[dict[str, np.ndarray
         for row, (passage, start, end) in enumerate(old.sentences):
             text = old.passages[int(passage)].search_text[int(start) : int(end)]
             cache[embedding_key(text, dtype)] = old.sentence_vectors[row]
+        for term, vector in zip(old.vocabulary.terms, old.vocabulary.vectors, strict=True):
+            cache[embedding_key(term, dtype)] = vector
     except Exception as err:  # noqa: BLE001 - as above
         return {}, _damage_warning(err)
     return cache, ""
@@ -151,10 +155,15 @@ def build_index(
         report_progress("Embedding sentences", 0.5)
         sentence_vectors, _ = embed_with_cache([passages[r].search_text[s:e] for r, s, e in sentences], cache,
                                                embedder, progress)
+        report_progress("Learning the reports' vocabulary", 0.9)
+        vocabulary = CorpusVocabulary.learn([p.retrieval_text for p in passages],
+                                            lambda terms: embed_with_cache(terms, cache, embedder, False)[0],
+                                            load_settings(index_dir).vocabulary_terms)
         report_progress("Writing the index", 0.95)
         path = write_index(index_dir, manifest=_manifest(index_dir, documents, problems, embedder, vectors),
                            documents=documents, sources=corpus.sources, passages=passages, groups=groups,
-                           vectors=vectors, sentences=sentences, sentence_vectors=sentence_vectors)
+                           vectors=vectors, sentences=sentences, sentence_vectors=sentence_vectors,
+                           vocabulary=vocabulary)
     report_progress("Done", 1.0)
     return BuildReport(
         index_path=path, documents=documents, passages_per_document=Counter(p.doc_id for p in passages),
@@ -200,8 +209,6 @@ def _parse_corpus(files: list[Path], metadata: dict[str, DocumentInfo], problems
 
 def _manifest(index_dir: Path, documents: list[DocumentInfo], problems: list[FileProblem], embedder: Embedder,
               vectors: np.ndarray) -> dict:
-    from care_evidence.evidence.settings import load_settings  # recorded, so a report can say what ranked it
-
     return {
         "schema_version": SCHEMA_VERSION,
         "settings": dict(load_settings(index_dir)),

@@ -11,7 +11,7 @@ import numpy as np
 COMMON_SHARE = 0.1
 COMMON_MIN_TEXTS = 50_000
 _LOCAL = threading.local()  # PyStemmer objects are not safe to share between threads
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     "a an and are as at be by did do does for from has have how in is it its of on or that the this to was "
     "were what when which who why with much many according report say says said".split()
 )
@@ -28,7 +28,7 @@ def _stemmer():
 
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words of a text, for sentence-level word overlap."""
-    words = [w for w in re.findall(r"[a-z0-9£%][a-z0-9£%.,'-]*[a-z0-9%]|[a-z0-9]", text.lower()) if w not in _STOPWORDS]
+    words = [w for w in re.findall(r"[a-z0-9£%][a-z0-9£%.,'-]*[a-z0-9%]|[a-z0-9]", text.lower()) if w not in STOPWORDS]
     return frozenset(_stemmer().stemWords(words))
 
 
@@ -108,6 +108,12 @@ class LexicalIndex:
 
         stop = frozenset(_stemmer().stemWords(list(STOPWORDS_EN)))
         return frozenset(t for t in content_terms(text) - stop if self.document_frequency(t) <= share * self._size)
+
+    def never_holds(self, word: str) -> bool:
+        """No text holds the word as a query would search it (tokenised and stemmed alike: "joined-up"
+        is "joined" and "up"); False for a word of stop words only ("them"), which is never searched."""
+        tokens = list(_tokenize([word]).vocab)
+        return bool(tokens) and all(self._bm25.vocab_dict.get(t) is None for t in tokens)
 
     def document_frequency(self, term: str) -> int:
         """How many texts hold the stemmed term (0 when none does)."""

@@ -30,10 +30,12 @@ from care_evidence.indexer.models import DocumentInfo, DuplicateGroup, Passage
 from care_evidence.indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from care_evidence.indexer.passage_table import PassageTable
 from care_evidence.indexer.paths import BUILD_NAME_PATTERN, UnsafePath, inside, safe_name
+from care_evidence.indexer.vocabulary import CorpusVocabulary
 
-SCHEMA_VERSION = 7  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
+SCHEMA_VERSION = 8  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
 # 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text; 7: every file's
-# checksum in the manifest (an index without them cannot be checked, so it is rebuilt)
+# checksum in the manifest (an index without them cannot be checked, so it is rebuilt); 8: the corpus's
+# vocabulary and the acronyms it defines (vocabulary.json, vocabulary_vectors.npy)
 
 
 class IndexProblem(Exception):
@@ -100,6 +102,7 @@ class LoadedIndex:
     lexical: LexicalIndex | None = None
     sentence_faiss: object = None
     sentence_lexical: LexicalIndex | None = None
+    vocabulary: CorpusVocabulary = field(default_factory=CorpusVocabulary)
     hold: BuildHold | None = None  # keeps a later build from deleting this folder while it is read
 
     def passage(self, passage_id: str) -> Passage:
@@ -236,7 +239,8 @@ def _read_parts(build: Path, manifest: dict, with_faiss: bool) -> LoadedIndex:
         raise IndexCorrupt(f"index in {build} has {sentences.shape[0]} sentences but "
                            f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
     return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
-                       sentences, sentence_vectors, lexical, sentence_faiss, sentence_lexical)
+                       sentences, sentence_vectors, lexical, sentence_faiss, sentence_lexical,
+                       CorpusVocabulary.load(build))
 
 
 def probe_build(build: Path, model_name: str) -> None:

@@ -28,6 +28,7 @@ from care_evidence.indexer.passage_table import FILE_NAME as PASSAGES_FILE
 from care_evidence.indexer.passage_table import write_passages
 from care_evidence.indexer.paths import inside, safe_name
 from care_evidence.indexer.store import IndexBusy, IndexProblem, probe_build
+from care_evidence.indexer.vocabulary import CorpusVocabulary
 
 KEEP_BUILDS = 2
 
@@ -65,6 +66,7 @@ def write_index(
     root: Path, *, manifest: dict, documents: list[DocumentInfo], sources: dict[str, str],
     passages: list[Passage], groups: list[DuplicateGroup], vectors: np.ndarray,
     sentences: np.ndarray, sentence_vectors: np.ndarray, lexical: LexicalIndex | None = None,
+    vocabulary: CorpusVocabulary | None = None,
 ) -> Path:
     """Write a complete build to a new folder, then make it current in one atomic step.
 
@@ -85,6 +87,7 @@ def write_index(
     try:
         _write_texts(tmp, documents, sources, passages, groups)
         specs = _write_searches(tmp, passages, vectors, sentences, sentence_vectors, lexical)
+        (vocabulary or CorpusVocabulary()).save(tmp)
         manifest = {**manifest, **specs, "passages": len(passages), "files": sorted(os.listdir(tmp)),
                     "checksums": checksums(tmp)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")

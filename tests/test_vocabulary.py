@@ -1,0 +1,76 @@
+"""The corpus's vocabulary learned at build time, and the question words it expands (issue 22)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from care_evidence.indexer.build import build_index
+from care_evidence.indexer.embedding import MODEL_NAME
+from care_evidence.indexer.store import load_index
+from care_evidence.indexer.vocabulary import CorpusVocabulary, corpus_terms, mine_definitions
+
+
+def test_definitions_are_the_words_whose_initials_spell_the_acronym():
+    text = ("Local areas drew up Sustainability and Transformation Plans (STPs). Patients attending "
+            "Accident & Emergency (A&E) rose. The report (HC 1011) was published. "
+            "Each of the seven regional partnership boards (RPBs) met.")
+    found = mine_definitions([text])
+    assert found == {"A&E": ["Accident & Emergency"], "RPB": ["regional partnership boards"],
+                     "STP": ["Sustainability and Transformation Plans"]}
+
+
+def test_corpus_terms_are_words_and_phrases_of_two_texts_or_more_most_widespread_first():
+    texts = ["pooled budgets were rare", "pooled budgets grew", "budgets shrank", "a lone misprint"]
+    terms = corpus_terms(texts, limit=10)
+    assert terms[0] == "budgets" and "pooled budgets" in terms and "pooled" in terms
+    assert "misprint" not in terms and "were" not in terms  # in one text only; a stop word
+    assert corpus_terms(texts, limit=1) == ["budgets"]
+
+
+def test_the_real_index_holds_its_vocabulary_and_the_acronyms_its_reports_define(real_index):
+    vocabulary = real_index.vocabulary
+    assert len(vocabulary.terms) == vocabulary.vectors.shape[0] > 1000
+    assert {"social care", "delayed transfers", "rehabilitation"} <= set(vocabulary.terms)
+    assert vocabulary.definitions["BCF"] == ("Better Care Fund",)
+    assert vocabulary.definitions["STP"] == ("Sustainability and Transformation Plans",)
+    norms = np.linalg.norm(np.asarray(vocabulary.vectors, dtype=np.float32), axis=1)
+    assert np.allclose(norms, 1.0, atol=0.01)
+
+
+def test_a_word_the_reports_never_use_is_searched_with_their_closest_words(engine):
+    expansion = engine.searches.expansion
+    assert expansion.unused("rehab") and expansion.unused("grown-up")
+    assert not expansion.unused("rehabilitation") and not expansion.unused("joined-up")
+    assert "rehabilitation" in expansion.neighbours("rehab")
+    assert "adult" in expansion.neighbours("grown-up")
+    assert "wales" in expansion.neighbours("cardiff")
+    added = expansion.additions("How much did councils spend on grown-up care in 2015-16?")
+    assert "adult" in added
+    # A question in the reports' own words is searched as typed; "isn't" and "Scotland's" are no words to look up.
+    assert expansion.additions("How much was pooled in the Better Care Fund in 2015-16?") == []
+    assert expansion.additions("Why isn't Scotland's pooled budget larger?") == []
+
+
+def test_an_acronym_is_searched_with_the_name_the_reports_give_it(engine):
+    assert engine.searches.expansion.additions("How many RPBs are there?") == ["regional partnership boards"]
+
+
+def test_the_expansion_reaches_the_search_but_not_the_question_s_own_words(engine):
+    from care_evidence.evidence.analysis import analyse
+    from care_evidence.evidence.query import clean_query
+
+    analysis = analyse(clean_query("How much did councils spend on grown-up care in 2015-16?"), engine.documents)
+    expanded = engine.searches.expansion.expand(analysis)
+    assert "adult" in expanded.expanded and "adult" not in analysis.expanded
+    assert expanded.terms == analysis.terms and expanded.question == analysis.question
+
+
+def test_a_build_without_acronyms_or_repeated_words_has_an_empty_vocabulary_that_loads(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text("# A note\n\nOne short paragraph about nothing in particular.\n",
+                                     encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder=embedder, progress=False)
+    vocabulary = load_index(tmp_path / "index", MODEL_NAME).vocabulary
+    assert isinstance(vocabulary, CorpusVocabulary) and vocabulary.definitions == {}
+    assert len(vocabulary.terms) == vocabulary.vectors.shape[0]
