@@ -270,11 +270,11 @@ def test_clearing_caches_forgets_what_questions_read(real_index, embedder, monke
     monkeypatch.setattr(passage_table, "DECODE_ALL_BELOW", 0)
     table = passage_table.PassageTable(real_index.root / passage_table.FILE_NAME)
     engine = Engine(dataclasses.replace(real_index, passages=table), embedder)
-    questions = [f.question for f in load_facts()[:8]]
+    questions = [f.question for f in load_facts()[:8]] + ["How much did councils spend on grown-up care?"]
     damaged = "the Fund would achieve sav- ings of £511 milion"
 
     before = [engine.ask(q) for q in questions], engine.lookup(damaged)
-    assert all(engine.cache_sizes().values()) and len(engine.cache_sizes()) == 4
+    assert all(engine.cache_sizes().values()) and len(engine.cache_sizes()) == 5
     engine.clear_caches()
     assert set(engine.cache_sizes().values()) == {0}
     assert ([engine.ask(q) for q in questions], engine.lookup(damaged)) == before

@@ -41,9 +41,9 @@ def test_a_word_the_reports_never_use_is_searched_with_their_closest_words(engin
     expansion = engine.searches.expansion
     assert expansion.unused("rehab") and expansion.unused("grown-up")
     assert not expansion.unused("rehabilitation") and not expansion.unused("joined-up")
-    assert "rehabilitation" in expansion.neighbours("rehab")
-    assert "adult" in expansion.neighbours("grown-up")
-    assert "wales" in expansion.neighbours("cardiff")
+    rehab, grown_up, cardiff = expansion.neighbours(["rehab", "grown-up", "cardiff"])
+    assert "rehabilitation" in rehab and "adult" in grown_up and "wales" in cardiff
+    assert expansion.neighbours(["cardiff"]) == [cardiff]  # one word alone as in a batch
     added = expansion.additions("How much did councils spend on grown-up care in 2015-16?")
     assert "adult" in added
     # A question in the reports' own words is searched as typed; "isn't" and "Scotland's" are no words to look up.

@@ -44,7 +44,8 @@ class SearchLists:
 
 
 class CandidateSearch:
-    def __init__(self, view: IndexView, settings: Settings, embed: Callable[[str], np.ndarray]):
+    def __init__(self, view: IndexView, settings: Settings, embed: Callable[[str], np.ndarray],
+                 embed_words: Callable[[list[str]], np.ndarray]):
         index = view.index
         self.view, self.settings = view, settings
         self.lexical: LexicalIndex = index.lexical
@@ -52,7 +53,7 @@ class CandidateSearch:
         self.dense: DenseSearcher = index.dense
         self.sentence_dense: DenseSearcher = index.sentence_dense
         self._embed = embed
-        self.expansion = CorpusExpansion(index.vocabulary, index.lexical, settings, embed)
+        self.expansion = CorpusExpansion(index.vocabulary, index.lexical, settings, embed_words)
         # The query embedding (torch, one core) runs while BM25 scores passages and sentences (numpy,
         # the other core): neither needs the other, and at a million passages each takes ~10 ms.
         self._embedder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")

@@ -46,7 +46,7 @@ class Engine:
         self.passages = index.passages
         self.documents = index.documents
         self._lock = threading.Lock()  # the torch model is shared between threads
-        self.searches = CandidateSearch(self.view, self.settings, self._embed)
+        self.searches = CandidateSearch(self.view, self.settings, self._embed, self._embed_words)
         self._claims = ClaimChecker(self.view, self.settings, self.candidates)
         self._lookup = Lookup(self.view, self.settings, self._claims)
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
@@ -63,13 +63,19 @@ class Engine:
         on questions it has seen without reusing their candidates' work."""
         self.view.clear_caches()
         self._lookup.clear_caches()
+        self.searches.expansion.clear()
 
     def cache_sizes(self) -> dict[str, int]:  # what clear_caches empties
-        return {**self.view.cache_sizes(), "quote texts": self._lookup.quotes.cached()}
+        return {**self.view.cache_sizes(), "quote texts": self._lookup.quotes.cached(),
+                "word neighbours": self.searches.expansion.cached()}
 
     def _embed(self, text: str) -> np.ndarray:
         with self._lock:
             return self.embedder.encode_query(text)
+
+    def _embed_words(self, words: list[str]) -> np.ndarray:
+        with self._lock:
+            return self.embedder.encode_queries(words)
 
     # --- passages ---------------------------------------------------------------------------------
     def citation(self, passage: Passage) -> Citation:

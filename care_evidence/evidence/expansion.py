@@ -12,7 +12,6 @@ import dataclasses
 import re
 import threading
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 
@@ -23,19 +22,20 @@ from care_evidence.indexer.vocabulary import CorpusVocabulary, is_term
 
 # A word with its apostrophe: "isn't" is no word "isn", "Scotland's" is "scotland".
 _WORD = re.compile(r"[a-z][a-z-]*(?:['’][a-z]+)?")
+_MEMORY = 4096  # words whose neighbours are kept
 _CAPITALS = re.compile(r"\b[A-Z][A-Z&]{1,7}s?\b")
 
 
 class CorpusExpansion:
     """Adds to a question's searched text (`QueryAnalysis.expanded`) what the corpus teaches about its
-    words. `embed` is the engine's question embedding (unit vectors)."""
+    words. `embed_words` embeds a few words as one batch, like a question (unit vectors)."""
 
     def __init__(self, vocabulary: CorpusVocabulary, lexical: LexicalIndex, settings: Settings,
-                 embed: Callable[[str], np.ndarray]):
-        self.vocabulary, self.lexical, self.settings, self._embed = vocabulary, lexical, settings, embed
+                 embed_words: Callable[[list[str]], np.ndarray]):
+        self.vocabulary, self.lexical, self.settings, self._embed_words = vocabulary, lexical, settings, embed_words
         self._vectors: np.ndarray | None = None  # float32 copy, made at the first word looked up
-        self._loading = threading.Lock()
-        self.neighbours = lru_cache(maxsize=4096)(self._neighbours)
+        self._lock = threading.Lock()
+        self._found: dict[str, tuple[str, ...]] = {}  # word -> its neighbours, for words met before
         self._terms = frozenset(vocabulary.terms)
 
     def expand(self, analysis: QueryAnalysis) -> QueryAnalysis:
@@ -54,9 +54,10 @@ class CorpusExpansion:
         out = list(self.definitions(question))
         if self.settings.neighbour_terms:
             words = (re.sub(r"['’]s$", "", w) for w in _WORD.findall(question.lower()))
-            for word in dict.fromkeys(words):
-                if is_term(word) and "'" not in word and "’" not in word and self.unused(word):
-                    out += [t for t in self.neighbours(word) if t not in question.lower()]
+            unused = [w for w in dict.fromkeys(words)
+                      if is_term(w) and "'" not in w and "’" not in w and self.unused(w)]
+            for near in self.neighbours(unused):
+                out += [t for t in near if t not in question.lower()]
         return list(dict.fromkeys(out))
 
     def definitions(self, question: str) -> list[str]:
@@ -78,21 +79,32 @@ class CorpusExpansion:
             return True
         return self.lexical.never_holds(word)
 
-    def _neighbours(self, word: str) -> tuple[str, ...]:
-        """The corpus's words and phrases closest in meaning to `word`, best first, at least
-        `neighbour_similarity` close, at most `neighbour_terms` of them."""
-        vectors = self._all_vectors()
-        if not len(vectors):
-            return ()
-        similarity = vectors @ np.asarray(self._embed(word), dtype=np.float32)
+    def neighbours(self, words: list[str]) -> list[tuple[str, ...]]:
+        """For each word, the corpus's words and phrases closest to it in meaning, best first, at least
+        `neighbour_similarity` close, at most `neighbour_terms` of them. The words not met before are
+        embedded as one batch (one pass of the model, not one a word)."""
+        with self._lock:
+            new = [w for w in dict.fromkeys(words) if w not in self._found]
+            if new and len(self.vocabulary.terms):
+                if self._vectors is None:  # float16 products are slow in numpy: converted once, when needed
+                    self._vectors = np.asarray(self.vocabulary.vectors, dtype=np.float32).reshape(
+                        len(self.vocabulary.terms), -1)
+                if len(self._found) > _MEMORY:
+                    self._found.clear()
+                similarities = np.asarray(self._embed_words(new), dtype=np.float32) @ self._vectors.T
+                for word, similarity in zip(new, similarities, strict=True):
+                    self._found[word] = self._closest(similarity)
+            return [self._found.get(w, ()) for w in words]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+    def cached(self) -> int:
+        return len(self._found)
+
+    def _closest(self, similarity: np.ndarray) -> tuple[str, ...]:
         count = min(self.settings.neighbour_terms, len(similarity))
         best = np.argpartition(-similarity, count - 1)[:count]
         best = best[np.argsort(-similarity[best], kind="stable")]
         return tuple(self.vocabulary.terms[i] for i in best if similarity[i] >= self.settings.neighbour_similarity)
-
-    def _all_vectors(self) -> np.ndarray:
-        with self._loading:  # float16 products are slow in numpy: converted once, when first needed
-            if self._vectors is None:
-                self._vectors = np.asarray(self.vocabulary.vectors, dtype=np.float32).reshape(
-                    len(self.vocabulary.terms), -1)
-            return self._vectors

@@ -76,13 +76,17 @@ class Embedder:
         """One short text on one thread: splitting a 20-token input over both cores gains a millisecond
         on an idle machine and loses tens when the other core is busy (p50 12 against 21-25 ms, p95 30
         against 120-180 ms with a build running), so questions are embedded single-threaded."""
+        return self.encode_queries([text])[0]
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """A few short texts (a question's words) as one batch, on one thread as a question is."""
         import torch
 
         model = _model(QUERY_DTYPE)  # loaded (and torch's thread pool made) before counting threads
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return model.embed([text])[0].numpy()
+            return model.embed(texts).numpy()
         finally:
             torch.set_num_threads(threads)
 
