@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from care_evidence.indexer.build import build_index
 from care_evidence.indexer.embedding import MODEL_NAME
@@ -74,3 +78,66 @@ def test_a_build_without_acronyms_or_repeated_words_has_an_empty_vocabulary_that
     vocabulary = load_index(tmp_path / "index", MODEL_NAME).vocabulary
     assert isinstance(vocabulary, CorpusVocabulary) and vocabulary.definitions == {}
     assert len(vocabulary.terms) == vocabulary.vectors.shape[0]
+
+
+def _damaged_copy(real_index_dir, tmp_path, damage) -> Path:
+    """A copy of the real index with its vocabulary damaged and its checksums written again, as a
+    tool that rewrote the files consistently would leave it: the loader's own checks must catch it."""
+    import shutil
+
+    from care_evidence.indexer import store
+    from care_evidence.indexer.integrity import checksums
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index_dir, index, ignore=shutil.ignore_patterns(".lock"))
+    build = store.current_build(index)
+    damage(build)
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    manifest["checksums"] = checksums(build)
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return index
+
+
+VOCABULARY_DAMAGE = {
+    "vectors of the wrong width": lambda b: np.save(b / "vocabulary_vectors.npy", np.zeros(
+        (len(json.loads((b / "vocabulary.json").read_text())["terms"]), 10), dtype=np.float16)),
+    "vectors as text": lambda b: np.save(b / "vocabulary_vectors.npy", np.array(
+        ["x"] * len(json.loads((b / "vocabulary.json").read_text())["terms"]))),
+    "a definition that is a string": lambda b: (b / "vocabulary.json").write_text(json.dumps(
+        {**json.loads((b / "vocabulary.json").read_text()), "definitions": {"BCF": "Better Care Fund"}})),
+    "terms that are not words": lambda b: (b / "vocabulary.json").write_text(json.dumps(
+        {**json.loads((b / "vocabulary.json").read_text()), "terms": [{"a": 1}]})),
+    "no hyphenated words": lambda b: (b / "vocabulary.json").write_text(json.dumps(
+        {k: v for k, v in json.loads((b / "vocabulary.json").read_text()).items() if k != "hyphenated"})),
+}
+
+
+@pytest.mark.parametrize("damage", list(VOCABULARY_DAMAGE))
+def test_a_damaged_vocabulary_is_a_clear_error_not_a_crash_at_the_first_question(real_index_dir, tmp_path, damage):
+    from care_evidence.indexer.store import IndexCorrupt
+
+    index = _damaged_copy(real_index_dir, tmp_path, VOCABULARY_DAMAGE[damage])
+    with pytest.raises(IndexCorrupt, match=r"vocabulary.*python -m care_evidence.indexer build"):
+        load_index(index, MODEL_NAME)
+
+
+def test_a_long_question_of_made_up_words_looks_up_only_the_first_few(engine):
+    expansion = engine.searches.expansion
+    looked_up = []
+    original = expansion._embed_words
+    expansion._embed_words = lambda words: (looked_up.extend(words), original(words))[1]
+    try:
+        made_up = " ".join(f"zq{chr(97 + i % 26)}{chr(97 + i // 26)}x" for i in range(300))
+        expansion.additions(made_up)
+    finally:
+        expansion._embed_words = original
+    assert 0 < len(looked_up) <= engine.settings.neighbour_max_words
+
+
+def test_words_are_read_in_any_alphabet_and_as_whole_words(engine):
+    from care_evidence.evidence.expansion import _says
+    from care_evidence.indexer.vocabulary import WORD
+
+    assert WORD.findall("ynys môn café covid-19 well-being") == ["ynys", "môn", "café", "covid", "well-being"]
+    assert not _says("a careful plan", "care") and _says("long-running obstacles", "long")
+    assert engine.searches.expansion.unused("patient-centred") is False  # a hyphenated word the reports use once

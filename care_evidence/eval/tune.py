@@ -1,13 +1,15 @@
-"""Choose the engine's re-ranking weights on the known facts, with a two-fold check against overfitting.
+"""Choose the engine's re-ranking weights on the known facts and the earlier paraphrases, with a two-fold
+check against overfitting and a held-out set that decides.
 
 Run: .venv/bin/python -m care_evidence.eval.tune [--index index --index bench/work/scale-100000]
-(prints the current weights' scores, the best grid points, and for each half of the facts the held-out
-score of the weights chosen on the other half). With several indexes, a choice is scored on all of them
-at once: the real one, and synthetic ones whose near-copies of the real passages test that the ranking
-holds among distractors (bench/scale.py). With --write, the choice made on all facts is written to
-care_evidence/evidence/ranking.toml, which the engine reads, but only if on each half the choice made on the other
-half scores at least the current weights; run without a better choice, it writes the current values
-back unchanged.
+(prints the current weights' scores, the best grid points, for each half of the tuning questions the
+held-out score of the weights chosen on the other half, and the choice's score on the held-out set:
+questions in users' words written by helpers that never saw the engine, never tuned on). With several
+indexes, a choice is scored on all of them at once: the real one, and synthetic ones whose near-copies
+of the real passages test that the ranking holds among distractors (bench/scale.py). With --write, the
+choice made on all tuning questions is written to care_evidence/evidence/ranking.toml, which the engine
+reads, but only if on each half the choice made on the other half scores at least the current weights
+and on the held-out set it does too; run without a better choice, it writes the current values back.
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ GRID = {
 }
 
 
-def candidate_rows(index_dir: Path, real_dir: Path) -> list[list]:
+TUNING = "facts_*.jsonl,wild/paraphrases_heldout.jsonl"
+HELD_OUT = "wild/paraphrases_fresh.jsonl"
+
+
+def load_questions(patterns: str) -> list:
+    return [fact for pattern in patterns.split(",") if pattern.strip() for fact in load_facts(pattern.strip())]
+
+
+def candidate_rows(index_dir: Path, real_dir: Path, facts: list) -> list[list]:
     """Per fact: its candidates' (features, duplicate-group key, holds the fact) on one index; only
     real passages (those of the index at `real_dir`) count as holding it."""
     from care_evidence.indexer.embedding import MODEL_NAME
@@ -38,7 +48,7 @@ def candidate_rows(index_dir: Path, real_dir: Path) -> list[list]:
     real = load_index(real_dir, MODEL_NAME, with_faiss=False)
     engine = Engine.load(index_dir)
     data = []
-    for fact in load_facts():
+    for fact in facts:
         candidates, _ = engine.candidates(fact.question, Filters(), 50)
         relevant = relevant_passages(real, fact)
         rows = []
@@ -55,11 +65,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m care_evidence.eval.tune")
     parser.add_argument("--index", type=Path, action="append", help="index folder(s); default: index")
     parser.add_argument("--write", action="store_true",
-                        help=f"write the choice to {PROJECT_RANKING.name} if it wins on both held-out halves")
+                        help=f"write the choice to {PROJECT_RANKING.name} if it wins on both held-out halves "
+                             "and on the held-out set")
+    parser.add_argument("--tune-on", default=TUNING, help="questions to tune on, patterns under eval/data/ "
+                        "(default: %(default)s)")
+    parser.add_argument("--held-out", default=HELD_OUT, help="questions never tuned on that decide "
+                        "(default: %(default)s)")
     args = parser.parse_args()
     current = load_settings().weights()
     indexes = args.index or [Path("index")]
-    per_index = [candidate_rows(index_dir, indexes[0]) for index_dir in indexes]
+    per_index = [candidate_rows(index_dir, indexes[0], load_questions(args.tune_on)) for index_dir in indexes]
+    held_out = candidate_rows(indexes[0], indexes[0], load_questions(args.held_out))  # the real index only
     # Fact i of every index stays in the same fold, so a fold never sees a held-out question.
     data = [rows for i in range(len(per_index[0])) for rows in (d[i] for d in per_index)]
     fold_of = [i for i in range(len(per_index[0])) for _ in per_index]
@@ -97,11 +113,16 @@ def main() -> None:
         chosen = max(grid, key=lambda w: sum(score(w, train)))
         holds &= sum(score(chosen, test)) >= sum(score(current, test))
         print(f"fold {fold} held out: current {show(score(current, test))}; chosen {show(score(chosen, test))}", chosen)
+    best = max(grid, key=lambda w: sum(score(w, data)))
+    if not held_out:
+        parser.error(f"--held-out {args.held_out!r} matches no questions under eval/data/")
+    print(f"held-out set ({len(held_out)} questions, {args.held_out}): current {show(score(current, held_out))}; "
+          f"chosen on all tuning questions {show(score(best, held_out))}", best)
+    holds &= sum(score(best, held_out)) >= sum(score(current, held_out))
     if args.write:
-        best = max(grid, key=lambda w: sum(score(w, data)))
         if not holds or sum(score(best, data)) <= sum(score(current, data)):
             best = current
-            print("the current weights stay: no choice wins on both held-out halves")
+            print("the current weights stay: no choice wins on both held-out halves and the held-out set")
         write_ranking_file({f"weight_{name}": value for name, value in best.items()})
         print(f"wrote {PROJECT_RANKING}: {best}")
 

@@ -4,6 +4,8 @@ reports' own words closest to them in meaning, and an acronym the reports define
 The glossary (`glossary.toml`) maps lay phrases by hand; this needs no hand: the vocabulary and the
 acronyms are learned at build time (`indexer/vocabulary.py`), so a new report brings its own. Only
 words with no passage at all are looked up, so a question in the reports' words is searched as typed.
+The additions are embedded with the question, as the glossary's are; the words an answer sentence is
+matched on (`QueryAnalysis.terms`) stay the question's own.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -18,46 +21,52 @@ import numpy as np
 from care_evidence.evidence.analysis import QueryAnalysis
 from care_evidence.evidence.settings import Settings
 from care_evidence.indexer.lexical import LexicalIndex
-from care_evidence.indexer.vocabulary import CorpusVocabulary, is_term
+from care_evidence.indexer.vocabulary import ACRONYM, WORD, CorpusVocabulary, is_term
 
-# A word with its apostrophe: "isn't" is no word "isn", "Scotland's" is "scotland".
-_WORD = re.compile(r"[a-z][a-z-]*(?:['’][a-z]+)?")
-_MEMORY = 4096  # words whose neighbours are kept
-_CAPITALS = re.compile(r"\b[A-Z][A-Z&]{1,7}s?\b")
+# A word as the vocabulary reads it, with what follows an apostrophe: "isn't" is no word "isn", and
+# "Scotland's" is "scotland".
+_QUESTION_WORD = re.compile(rf"(?:{WORD.pattern})(?:['’][^\W\d_]+)?")
+_ACRONYM = re.compile(rf"\b{ACRONYM}s?\b")
+
+
+def _says(text: str, phrase: str) -> bool:
+    """The text holds the phrase as whole words: "careful" does not say "care"; "long-running" says "long"."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 class CorpusExpansion:
     """Adds to a question's searched text (`QueryAnalysis.expanded`) what the corpus teaches about its
-    words. `embed_words` embeds a few words as one batch, like a question (unit vectors)."""
+    words. `embed_words` embeds a few words as one batch, like a question (unit vectors). Shared by the
+    threads of the app: the cache is read and written under a lock, the model runs outside it."""
 
     def __init__(self, vocabulary: CorpusVocabulary, lexical: LexicalIndex, settings: Settings,
                  embed_words: Callable[[list[str]], np.ndarray]):
         self.vocabulary, self.lexical, self.settings, self._embed_words = vocabulary, lexical, settings, embed_words
         self._vectors: np.ndarray | None = None  # float32 copy, made at the first word looked up
         self._lock = threading.Lock()
-        self._found: dict[str, tuple[str, ...]] = {}  # word -> its neighbours, for words met before
-        self._terms = frozenset(vocabulary.terms)
+        self._found: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # word -> neighbours, least recent first
 
     def expand(self, analysis: QueryAnalysis) -> QueryAnalysis:
         """The analysis with the corpus's words for the question's added to what is searched; its
         `terms` (passage overlap) and everything else stay the question's own."""
-        # The question without the documents it names: "National Audit Office" chooses a document, and
-        # its acronym as a searched word would favour footnotes citing the NAO (see analysis.analyse).
-        additions = [a for a in self.additions(analysis.without_names) if a.lower() not in analysis.expanded.lower()]
+        # The question without the documents it names, as analysis.analyse reads it: "National Audit
+        # Office" chooses a document, and as searched words would favour footnotes citing the NAO.
+        text = analysis.without_names if re.search(r"\w{3,}", analysis.without_names) else analysis.question
+        additions = [a for a in self.additions(text) if not _says(analysis.expanded, a)]
         if not additions:
             return analysis
         return dataclasses.replace(analysis, expanded=f"{analysis.expanded} ({'; '.join(additions)})")
 
     def additions(self, question: str) -> list[str]:
-        """Defined names of the acronyms the question uses and acronyms of the names it spells out, then
-        the corpus neighbours of each word the corpus never uses, in the question's order."""
+        """Defined names of the acronyms the question uses, then the corpus neighbours of each word the
+        corpus never uses (the first `neighbour_max_words` of them), in the question's order."""
         out = list(self.definitions(question))
         if self.settings.neighbour_terms:
-            words = (re.sub(r"['’]s$", "", w) for w in _WORD.findall(question.lower()))
+            words = (re.sub(r"['’]s$", "", w) for w in _QUESTION_WORD.findall(question.lower()))
             unused = [w for w in dict.fromkeys(words)
                       if is_term(w) and "'" not in w and "’" not in w and self.unused(w)]
-            for near in self.neighbours(unused):
-                out += [t for t in near if t not in question.lower()]
+            for near in self.neighbours(unused[: self.settings.neighbour_max_words]):
+                out += [t for t in near if not _says(question, t)]
         return list(dict.fromkeys(out))
 
     def definitions(self, question: str) -> list[str]:
@@ -66,17 +75,17 @@ class CorpusExpansion:
         say "the Fund" (two facts fell, nuf-031 5th -> 7th)."""
         defined = self.vocabulary.definitions
         out = []
-        for match in _CAPITALS.finditer(question):
+        for match in _ACRONYM.finditer(question):
             acronym = match.group()
             names = defined.get(acronym) or defined.get(acronym.removesuffix("s"), ())
-            out += [n for n in names if n.lower() not in question.lower()]
+            out += [n for n in names if not _says(question, n)]
         return out
 
     def unused(self, word: str) -> bool:
         """The reports never use the word: no passage holds it, or, hyphenated, its parts are the
-        reports' ("grown", "up") but the whole is not among their words ("grown-up")."""
-        if "-" in word.strip("-") and word not in self._terms:
-            return True
+        reports' ("grown", "up") but the whole is not one of their words ("grown-up")."""
+        if "-" in word:
+            return word not in self.vocabulary.hyphenated
         return self.lexical.never_holds(word)
 
     def neighbours(self, words: list[str]) -> list[tuple[str, ...]]:
@@ -85,16 +94,21 @@ class CorpusExpansion:
         embedded as one batch (one pass of the model, not one a word)."""
         with self._lock:
             new = [w for w in dict.fromkeys(words) if w not in self._found]
-            if new and len(self.vocabulary.terms):
-                if self._vectors is None:  # float16 products are slow in numpy: converted once, when needed
-                    self._vectors = np.asarray(self.vocabulary.vectors, dtype=np.float32).reshape(
-                        len(self.vocabulary.terms), -1)
-                if len(self._found) > _MEMORY:
-                    self._found.clear()
-                similarities = np.asarray(self._embed_words(new), dtype=np.float32) @ self._vectors.T
-                for word, similarity in zip(new, similarities, strict=True):
-                    self._found[word] = self._closest(similarity)
-            return [self._found.get(w, ()) for w in words]
+        found = {}
+        if new and len(self.vocabulary.terms):
+            similarities = np.asarray(self._embed_words(new), dtype=np.float32) @ self._all_vectors().T
+            found = {word: self._closest(similarity) for word, similarity in zip(new, similarities, strict=True)}
+        with self._lock:
+            for word, near in found.items():
+                self._found[word] = near
+            out = []
+            for word in words:
+                if word in self._found:
+                    self._found.move_to_end(word)
+                out.append(self._found.get(word, ()))
+            while len(self._found) > self.settings.neighbour_cache:
+                self._found.popitem(last=False)
+        return out
 
     def clear(self) -> None:
         with self._lock:
@@ -102,6 +116,12 @@ class CorpusExpansion:
 
     def cached(self) -> int:
         return len(self._found)
+
+    def _all_vectors(self) -> np.ndarray:
+        with self._lock:  # float16 products are slow in numpy: converted once, when first needed
+            if self._vectors is None:
+                self._vectors = np.asarray(self.vocabulary.vectors, dtype=np.float32)
+            return self._vectors
 
     def _closest(self, similarity: np.ndarray) -> tuple[str, ...]:
         count = min(self.settings.neighbour_terms, len(similarity))

@@ -49,8 +49,13 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0),
     Setting("neighbour_similarity", 0.6, "cosine a report word or phrase must reach to stand in for a question's "
             "word", minimum=0),
-    Setting("vocabulary_terms", 50_000, "at build: the corpus's words and two-word phrases (each in two passages "
-            "or more, the most widespread first) embedded for the neighbour look-up", minimum=0),
+    Setting("neighbour_max_words", 8, "a question's unused words looked up, the first this many (each is embedded: "
+            "a long question of made-up words costs no more)", minimum=0),
+    Setting("neighbour_cache", 4096, "words whose neighbours are kept in memory, the least recently asked dropped "
+            "first", minimum=0),
+    Setting("vocabulary_terms", 20_000, "at build (a change needs a rebuild): the corpus's words and two-word "
+            "phrases, each in two passages or more, the most widespread first, embedded for the neighbour "
+            "look-up (20,000 are 30 MB in memory as float32)", minimum=0),
     Setting("cited_max_documents", 3, "'Figure 7' with no document named cites it in at most this many documents"),
     # --- re-ranking ---
     Setting("shortlist", 60, "fused candidates fully scored (passage read, words stemmed): the best by the features "

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from care_evidence.evidence.settings import load_settings  # recorded, so a report can say what ranked it
+from care_evidence.evidence.settings import load_settings
 from care_evidence.indexer.corpus import CorpusFileError, default_info, list_corpus_files, load_metadata, read_source
 from care_evidence.indexer.duplicates import find_groups
 from care_evidence.indexer.embedding import MODEL_NAME, Embedder
@@ -157,7 +157,7 @@ def build_index(
                                                embedder, progress)
         report_progress("Learning the reports' vocabulary", 0.9)
         vocabulary = CorpusVocabulary.learn([p.retrieval_text for p in passages],
-                                            lambda terms: embed_with_cache(terms, cache, embedder, False)[0],
+                                            lambda terms: embed_with_cache(terms, cache, embedder, progress)[0],
                                             load_settings(index_dir).vocabulary_terms)
         report_progress("Writing the index", 0.95)
         path = write_index(index_dir, manifest=_manifest(index_dir, documents, problems, embedder, vectors),
@@ -211,7 +211,7 @@ def _manifest(index_dir: Path, documents: list[DocumentInfo], problems: list[Fil
               vectors: np.ndarray) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
-        "settings": dict(load_settings(index_dir)),
+        "settings": dict(load_settings(index_dir)),  # recorded, so a report can say what ranked it
         "model": {"name": MODEL_NAME, "dimension": int(vectors.shape[1]), "dtype": embedder.dtype},
         "libraries": library_versions(),
         "corpus": {d.file: d.sha256 for d in documents},

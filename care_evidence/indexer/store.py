@@ -240,7 +240,7 @@ def _read_parts(build: Path, manifest: dict, with_faiss: bool) -> LoadedIndex:
                            f"{sentence_vectors.shape[0]} sentence vectors; {REBUILD_HINT}")
     return LoadedIndex(build, manifest, documents, passages, groups, vectors, sources, faiss_index,
                        sentences, sentence_vectors, lexical, sentence_faiss, sentence_lexical,
-                       CorpusVocabulary.load(build))
+                       CorpusVocabulary.load(build, vectors.shape[1]))
 
 
 def probe_build(build: Path, model_name: str) -> None:

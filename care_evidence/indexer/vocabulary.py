@@ -24,10 +24,17 @@ from care_evidence.indexer.lexical import STOPWORDS
 TERMS_FILE = "vocabulary.json"
 VECTORS_FILE = "vocabulary_vectors.npy"
 
-_WORD = re.compile(r"[a-z][a-z-]+")
+# A word: letters of any alphabet ("Môn", "café"), joined by inner hyphens ("joined-up"; "COVID-19" is
+# "covid"). Shared with the question side (evidence/expansion.py), so both read words alike.
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|-(?=[^\W\d_]))*")
+# An acronym as written: "STP", "STPs", "A&E", "C&AG".
+ACRONYM = r"[A-Z][A-Z&]{1,7}"
 # "Sustainability and Transformation Plans (STPs)", "the Care Quality Commission (CQC)": a name and the
 # capitals it is shortened to, defined where first used.
-_DEFINED = re.compile(r"([A-Za-z][A-Za-z’' &-]{3,90}?)\s\(([A-Z][A-Z&]{1,7})(s?)\)")
+_DEFINED = re.compile(rf"([A-Za-z][A-Za-z’' &-]{{3,90}}?)\s\(({ACRONYM})(s?)\)")
+# Distinct words and phrases counted at once while learning; beyond it, those met once so far are
+# dropped (lossy counting: a term in two passages or more can then be missed, never one invented).
+_COUNTING_LIMIT = 2_000_000
 _MINOR = frozenset({"and", "of", "the", "for", "in", "on", "to", "&"})
 
 
@@ -50,12 +57,20 @@ def corpus_terms(texts: Iterable[str], limit: int, min_texts: int = 2) -> list[s
     likely a misprint as vocabulary), the `limit` most widespread, in that order."""
     spread: Counter[str] = Counter()
     for text in texts:
-        words = _WORD.findall(text.lower())
+        words = WORD.findall(text.lower())
         terms = {w for w in words if is_term(w)}
         terms |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if is_term(a) and is_term(b)}
         spread.update(terms)
+        if len(spread) > _COUNTING_LIMIT:
+            spread = Counter({t: n for t, n in spread.items() if n > 1})
     ranked = sorted((t for t, n in spread.items() if n >= min_texts), key=lambda t: (-spread[t], t))
     return ranked[:limit]
+
+
+def hyphenated_words(texts: Iterable[str]) -> frozenset[str]:
+    """Every hyphenated word the texts use, however rarely: "patient-centred" in one passage is the
+    reports' word, though its parts alone are what the lexical index holds."""
+    return frozenset(w for text in texts for w in WORD.findall(text.lower()) if "-" in w)
 
 
 def mine_definitions(texts: Iterable[str]) -> dict[str, list[str]]:
@@ -80,30 +95,42 @@ def mine_definitions(texts: Iterable[str]) -> dict[str, list[str]]:
 
 @dataclass
 class CorpusVocabulary:
-    """The index's words and phrases (`terms`, most widespread first), their unit vectors, and the
-    acronyms its reports define."""
+    """The index's words and phrases (`terms`, most widespread first), their unit vectors, the
+    acronyms its reports define, and every hyphenated word they use."""
 
     terms: tuple[str, ...] = ()
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
     definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hyphenated: frozenset[str] = frozenset()
 
     @classmethod
     def learn(cls, texts: list[str], embed: Callable[[list[str]], np.ndarray], limit: int) -> CorpusVocabulary:
         terms = corpus_terms(texts, limit)
         definitions = {a: tuple(n) for a, n in mine_definitions(texts).items()}
-        return cls(tuple(terms), np.asarray(embed(terms), dtype=np.float16), definitions)
+        return cls(tuple(terms), np.asarray(embed(terms), dtype=np.float16), definitions, hyphenated_words(texts))
 
     def save(self, folder: Path) -> None:
-        data = {"terms": list(self.terms), "definitions": {a: list(n) for a, n in self.definitions.items()}}
+        data = {"terms": list(self.terms), "definitions": {a: list(n) for a, n in self.definitions.items()},
+                "hyphenated": sorted(self.hyphenated)}
         (folder / TERMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         np.save(folder / VECTORS_FILE, self.vectors.astype(np.float16))
 
     @classmethod
-    def load(cls, folder: Path) -> CorpusVocabulary:
+    def load(cls, folder: Path, dimension: int) -> CorpusVocabulary:
+        """The vocabulary of an index build whose vectors have `dimension` columns; ValueError says
+        what is wrong with a damaged one (the index loader reports it as damage)."""
         data = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
-        terms = tuple(str(t) for t in data["terms"])
+        terms, definitions, hyphenated = data.get("terms"), data.get("definitions"), data.get("hyphenated")
+        if not (_strings(terms) and _strings(hyphenated) and isinstance(definitions, dict)
+                and all(isinstance(a, str) and _strings(n) for a, n in definitions.items())):
+            raise ValueError(f"{TERMS_FILE} must hold lists of words (terms, hyphenated) and a table of "
+                             "acronyms to lists of names (definitions)")
         vectors = np.load(folder / VECTORS_FILE, mmap_mode="r")
-        if vectors.shape[0] != len(terms):
-            raise ValueError(f"{len(terms)} vocabulary terms but {vectors.shape[0]} vectors")
-        definitions = {str(a): tuple(str(n) for n in names) for a, names in data["definitions"].items()}
-        return cls(terms, vectors, definitions)
+        if terms and (vectors.ndim != 2 or vectors.dtype.kind != "f" or vectors.shape != (len(terms), dimension)):
+            raise ValueError(f"{VECTORS_FILE} holds {vectors.dtype} vectors of shape {vectors.shape}, not "
+                             f"{len(terms)} of {dimension} numbers, one for each vocabulary term")
+        return cls(tuple(terms), vectors, {a: tuple(n) for a, n in definitions.items()}, frozenset(hyphenated))
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
