@@ -56,7 +56,13 @@ def test_a_word_the_reports_never_use_is_searched_with_their_closest_words(engin
 
 
 def test_an_acronym_is_searched_with_the_name_the_reports_give_it(engine):
+    from care_evidence.evidence.analysis import analyse
+
     assert engine.searches.expansion.additions("How many RPBs are there?") == ["regional partnership boards"]
+    # As the engine searches: the acronym read as typed, though the searched text is lower case; the
+    # NAO named as a document is no acronym to spell out.
+    searched = engine.searches.expansion.expand(analyse("How many RPBs did the NAO count?", engine.documents))
+    assert "regional partnership boards" in searched.expanded and "National Audit Office" not in searched.expanded
 
 
 def test_the_expansion_reaches_the_search_but_not_the_question_s_own_words(engine):

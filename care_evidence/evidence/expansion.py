@@ -52,7 +52,11 @@ class CorpusExpansion:
         # The question without the documents it names, as analysis.analyse reads it: "National Audit
         # Office" chooses a document, and as searched words would favour footnotes citing the NAO.
         text = analysis.without_names if re.search(r"\w{3,}", analysis.without_names) else analysis.question
-        additions = [a for a in self.additions(text) if not _says(analysis.expanded, a)]
+        # Acronyms are read in the question as typed (`without_names` is lower case), but not one that
+        # named a document and was taken out ("NAO").
+        defined = self.definitions(analysis.question, kept=text.lower())
+        additions = [a for a in defined + self.neighbour_additions(text) if not _says(analysis.expanded, a)]
+        additions = list(dict.fromkeys(additions))
         if not additions:
             return analysis
         return dataclasses.replace(analysis, expanded=f"{analysis.expanded} ({'; '.join(additions)})")
@@ -60,7 +64,10 @@ class CorpusExpansion:
     def additions(self, question: str) -> list[str]:
         """Defined names of the acronyms the question uses, then the corpus neighbours of each word the
         corpus never uses (the first `neighbour_max_words` of them), in the question's order."""
-        out = list(self.definitions(question))
+        return list(dict.fromkeys(self.definitions(question) + self.neighbour_additions(question)))
+
+    def neighbour_additions(self, question: str) -> list[str]:
+        out: list[str] = []
         if self.settings.neighbour_terms:
             words = (re.sub(r"['’]s$", "", w) for w in _QUESTION_WORD.findall(question.lower()))
             unused = [w for w in dict.fromkeys(words)
@@ -69,14 +76,16 @@ class CorpusExpansion:
                 out += [t for t in near if not _says(question, t)]
         return list(dict.fromkeys(out))
 
-    def definitions(self, question: str) -> list[str]:
+    def definitions(self, question: str, kept: str | None = None) -> list[str]:
         """The names the reports give the acronyms the question uses ("RPBs" -> "regional partnership
         boards"). Not the other way: "BCF" added to "Better Care Fund" outweighs the passages that
-        say "the Fund" (two facts fell, nuf-031 5th -> 7th)."""
+        say "the Fund" (two facts fell, nuf-031 5th -> 7th). With `kept`, only acronyms it still holds."""
         defined = self.vocabulary.definitions
         out = []
         for match in _ACRONYM.finditer(question):
             acronym = match.group()
+            if kept is not None and not _says(kept, acronym):  # named a document, taken out of `kept`
+                continue
             names = defined.get(acronym) or defined.get(acronym.removesuffix("s"), ())
             out += [n for n in names if not _says(question, n)]
         return out
