@@ -147,3 +147,14 @@ def test_words_are_read_in_any_alphabet_and_as_whole_words(engine):
     assert WORD.findall("ynys môn café covid-19 well-being") == ["ynys", "môn", "café", "covid", "well-being"]
     assert not _says("a careful plan", "care") and _says("long-running obstacles", "long")
     assert engine.searches.expansion.unused("patient-centred") is False  # a hyphenated word the reports use once
+
+
+def test_a_text_checked_against_the_reports_is_searched_in_its_own_words(engine):
+    """'three-quarters' is no word of the reports; its neighbours ('quarter', 'split') once pushed the
+    sentence this misremembered quote paraphrases out of the look-up's reach."""
+    quote = ("Nearly three-quarters (73%) of local areas \"failed to cut emergency admissions as far as they had "
+             "planned\" in the Better Care Fund's first year.")
+    assert engine.searches.expansion.additions(quote)  # a question in these words would be expanded
+    found = engine.lookup(quote)
+    assert found.passages and found.passages[0].citation.locator == "para 2.7"
+    assert "73% of local areas did not reduce emergency admissions" in found.message

@@ -63,9 +63,12 @@ class CandidateSearch:
         s = self.settings
         return s.deep_depth if searched > s.deep_from else s.fused_depth
 
-    def search(self, analysis: QueryAnalysis, filters: Filters, depth: int | None = None) -> SearchLists | None:
-        """Every list for a question; None when the filters allow nothing or nothing matches."""
-        analysis = self.expansion.expand(analysis)
+    def search(self, analysis: QueryAnalysis, filters: Filters, depth: int | None = None,
+               expand: bool = True) -> SearchLists | None:
+        """Every list for a question; None when the filters allow nothing or nothing matches. `expand`:
+        with the corpus's words for the question's unused words and acronyms (expansion.py)."""
+        if expand:
+            analysis = self.expansion.expand(analysis)
         embedding = self._embedder_thread.submit(self._embed, analysis.expanded)
         allowed = self.view.allowed_rows(filters)
         if allowed is not None and not len(allowed):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,9 @@ class Engine:
         self.documents = index.documents
         self._lock = threading.Lock()  # the torch model is shared between threads
         self.searches = CandidateSearch(self.view, self.settings, self._embed, self._embed_words)
-        self._claims = ClaimChecker(self.view, self.settings, self.candidates)
+        # A text checked against the reports is matched on its own words: expanding them with the corpus's
+        # neighbours ("three-quarters" -> "quarter") moved a misremembered quote's source out of reach.
+        self._claims = ClaimChecker(self.view, self.settings, partial(self.candidates, expand=False))
         self._lookup = Lookup(self.view, self.settings, self._claims)
         # OpenBLAS threads left spinning after numpy's small matrix products steal the cores torch
         # needs for the query embedding: one BLAS thread halves ask latency here (bench/query.py).
@@ -110,10 +112,11 @@ class Engine:
 
     # --- questions --------------------------------------------------------------------------------
     def candidates(self, question: str, filters: Filters | None = None, depth: int | None = None,
-                   shortlist: int | None = None) -> tuple[list[Candidate], np.ndarray | None]:
-        """Every scored candidate of a question, best first, and its vector (for tuning and benchmarks)."""
+                   shortlist: int | None = None, expand: bool = True) -> tuple[list[Candidate], np.ndarray | None]:
+        """Every scored candidate of a question, best first, and its vector (for tuning, benchmarks and
+        the claim check, which searches a text's own words: `expand` False)."""
         analysis = analyse(clean_query(question), self.documents)
-        lists = self.searches.search(analysis, filters or Filters(), depth)
+        lists = self.searches.search(analysis, filters or Filters(), depth, expand=expand)
         if lists is None:
             return [], None
         return rerank(self.view, analysis, lists, self.settings, shortlist), lists.vector
