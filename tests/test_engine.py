@@ -39,6 +39,36 @@ def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
             assert resolved.passages[0].passage.id == citation.passage_id, (fact.id, str(citation))
 
 
+OVER_TIME = ["How has adult social care spending changed over time?",
+             "How did the Better Care Fund's pooled budget change between 2015-16 and 2016-17?",
+             "How have delayed transfers of care changed over the years?"]
+
+
+def test_every_part_of_a_comparison_and_every_value_of_a_series_is_true(engine):
+    """Issue 18: each part's sentence and each yearly value of a series stands in the passage cited for
+    it, and that citation resolves to it; over the user-written comparisons and questions over time."""
+    from care_evidence.eval.data import DATA_DIR
+
+    rows = (DATA_DIR / "wild" / "comparisons.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in rows if line.strip()] + OVER_TIME
+    parts = values = 0
+    for question in questions:
+        answer = engine.ask(question)
+        for sentence in answer.sentences:
+            if sentence.part:
+                passage = engine.passage(sentence.citation.passage_id)
+                assert sentence.text.lstrip("•- ")[:40] in passage.search_text, (question, str(sentence.citation))
+                assert engine.lookup(str(sentence.citation)).passages[0].passage.id == passage.id
+                parts += 1
+        for point in answer.series:
+            passage = engine.passage(point.citation.passage_id)
+            assert point.sentence.lstrip("•- ")[:40] in passage.search_text, (question, point)
+            assert point.printed in point.sentence and point.printed in passage.text, (question, point)
+            assert engine.lookup(str(point.citation)).passages[0].passage.id == passage.id
+            values += 1
+    assert parts >= 30 and values >= 2  # the check ran on real parts and a real series
+
+
 @pytest.mark.parametrize("question", ["What is the capital of France?", "Who won the 1966 World Cup final?",
                                       "How do I bake sourdough bread?"])
 def test_questions_about_nothing_in_the_corpus_are_not_found(engine, question):
