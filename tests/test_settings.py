@@ -34,7 +34,7 @@ def test_files_environment_and_overrides_in_that_order(tmp_path):
 
 
 @pytest.mark.parametrize("values,message", [
-    ({"shortlst": 1}, "unknown setting 'shortlst'; settings are rrf_k, "),
+    ({"shortlst": 1}, "unknown setting 'shortlst'; settings are dense_model, rrf_k, "),
     ({"shortlist": "many"}, "setting 'shortlist' must be a whole number, not 'many'"),
     ({"shortlist": 2.5}, "setting 'shortlist' must be a whole number, not 2.5"),
     ({"weight_rrf": True}, "setting 'weight_rrf' must be a finite number, not True"),

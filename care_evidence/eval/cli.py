@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from care_evidence.eval.report import RESULTS_DIR, table, write_report
     from care_evidence.evidence.retrieval import make_retriever
     from care_evidence.indexer.build import build_index
-    from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+    from care_evidence.indexer.embedding import Embedder
     from care_evidence.indexer.store import IndexMissing, load_index
 
     settings = settings_from(args)
@@ -51,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     names = [n.strip() for n in args.retrievers.split(",") if n.strip()]
     if args.check and default not in names:
         names.append(default)
-    embedder = Embedder()
+    embedder = Embedder(model=settings.dense_model)
     try:
-        index = load_index(args.index, MODEL_NAME)
+        index = load_index(args.index, embedder.name)
     except IndexMissing:
         build_index(args.corpus, args.index, embedder=embedder, progress=False)
-        index = load_index(args.index, MODEL_NAME)
+        index = load_index(args.index, embedder.name)
     facts, lookups = load_facts(args.facts), load_lookups()
     if not facts:
         print(f"error: no facts match {args.facts!r} under {DATA_DIR}", file=sys.stderr)

@@ -42,10 +42,9 @@ def load_questions(patterns: str) -> list:
 def candidate_rows(index_dir: Path, real_dir: Path, facts: list) -> list[list]:
     """Per fact: its candidates' (features, duplicate-group key, holds the fact) on one index; only
     real passages (those of the index at `real_dir`) count as holding it."""
-    from care_evidence.indexer.embedding import MODEL_NAME
     from care_evidence.indexer.store import load_index
 
-    real = load_index(real_dir, MODEL_NAME, with_faiss=False)
+    real = load_index(real_dir, None, with_faiss=False)
     engine = Engine.load(index_dir)
     data = []
     for fact in facts:

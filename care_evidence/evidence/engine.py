@@ -29,7 +29,7 @@ from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
 from care_evidence.evidence.view import IndexView
-from care_evidence.indexer.embedding import MODEL_NAME, Embedder
+from care_evidence.indexer.embedding import Embedder
 from care_evidence.indexer.models import Passage
 from care_evidence.indexer.store import LoadedIndex, load_index
 
@@ -58,7 +58,12 @@ class Engine:
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder | None = None, settings: Settings | None = None) -> Engine:
-        return cls(load_index(index_dir, MODEL_NAME), embedder or Embedder(), settings or load_settings(index_dir))
+        """The engine of an index built with the `dense_model` of the settings (an index built with another
+        is stale); `embedder`, if it runs another model, gives way to one that runs that model."""
+        settings = settings or load_settings(index_dir)
+        if embedder is None or embedder.dense_model.key != settings.dense_model:
+            embedder = Embedder(model=settings.dense_model)
+        return cls(load_index(index_dir, embedder.name), embedder, settings)
 
     def clear_caches(self) -> None:
         """Forget what earlier questions decoded and stemmed: a benchmark can then time a warm process

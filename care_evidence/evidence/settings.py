@@ -25,12 +25,17 @@ ENVIRONMENT_VARIABLE = "EVIDENCE_SETTINGS"
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: int | float
+    default: int | float | str
     help: str
     minimum: float | None = 1  # the least value that makes sense; None: any finite number (weights)
+    choices: tuple[str, ...] = ()  # a setting that names one of these, not a number
 
 
 SETTINGS: tuple[Setting, ...] = (
+    # --- the index ---
+    Setting("dense_model", "minilm", "at build (a change needs a rebuild): the sentence model of the dense searches; "
+            "mpnet (all-mpnet-base-v2, installed by `python -m care_evidence.indexer install-model mpnet`) is "
+            "better on questions in users' words and five times slower a question", choices=("minilm", "mpnet")),
     # --- candidates and fusion ---
     Setting("rrf_k", 60, "reciprocal-rank fusion: a list's rank r adds 1 / (rrf_k + r) (Cormack et al. 2009)"),
     Setting("fused_depth", 50, "ranks of each list fused, when at most deep_from passages are searched"),
@@ -177,21 +182,21 @@ class SettingsError(ValueError):
     """An unknown setting or a value of the wrong type; the message lists the valid names."""
 
 
-class Settings(Mapping[str, int | float]):
+class Settings(Mapping[str, int | float | str]):
     """The values in force, read as attributes: `settings.shortlist`."""
 
-    def __init__(self, values: Mapping[str, int | float] | None = None):
+    def __init__(self, values: Mapping[str, int | float | str] | None = None):
         self._values = {s.name: s.default for s in SETTINGS}
         for name, value in (values or {}).items():
             self._values[name] = _coerce(name, value)
 
-    def __getattr__(self, name: str) -> int | float:
+    def __getattr__(self, name: str) -> int | float | str:
         try:
             return self.__dict__["_values"][name]
         except KeyError:
             raise AttributeError(name) from None
 
-    def __getitem__(self, name: str) -> int | float:
+    def __getitem__(self, name: str) -> int | float | str:
         return self._values[name]
 
     def __iter__(self):
@@ -200,7 +205,7 @@ class Settings(Mapping[str, int | float]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def replace(self, **changes: int | float) -> Settings:
+    def replace(self, **changes: int | float | str) -> Settings:
         return Settings({**self._values, **changes})
 
     def weights(self) -> dict[str, float]:
@@ -209,10 +214,14 @@ class Settings(Mapping[str, int | float]):
                 if name.startswith("weight_")}
 
 
-def _coerce(name: str, value: object) -> int | float:
+def _coerce(name: str, value: object) -> int | float | str:
     if name not in _BY_NAME:
         raise SettingsError(f"unknown setting {name!r}; settings are {', '.join(_BY_NAME)}")
     setting = _BY_NAME[name]
+    if setting.choices:
+        if value not in setting.choices:
+            raise SettingsError(f"setting {name!r} must be one of {', '.join(setting.choices)}, not {value!r}")
+        return str(value)
     kind = type(setting.default)
     try:
         if isinstance(value, bool):
@@ -277,9 +286,14 @@ def write_ranking_file(values: Mapping[str, int | float], path: Path = PROJECT_R
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _least(setting: Setting) -> str:
+    if setting.choices:
+        return " or ".join(setting.choices)
+    return "" if setting.minimum is None else f"{setting.minimum:g}"
+
+
 def documentation() -> str:
     """The registry as a Markdown table, for docs/retrieval.md."""
     rows = ["| setting | default | least | what it does |", "|---|---|---|---|"]
-    rows += [f"| `{s.name}` | {s.default} | {'' if s.minimum is None else f'{s.minimum:g}'} | {s.help} |"
-             for s in SETTINGS]
+    rows += [f"| `{s.name}` | {s.default} | {_least(s)} | {s.help} |" for s in SETTINGS]
     return "\n".join(rows)

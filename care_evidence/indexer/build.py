@@ -58,31 +58,35 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def embedding_key(text: str, dtype: str = "bfloat16") -> str:
-    return hashlib.sha256(f"{MODEL_NAME}:{dtype}\n{text}".encode()).hexdigest()
+def embedding_key(text: str, dtype: str = "bfloat16", model_name: str = MODEL_NAME) -> str:
+    return hashlib.sha256(f"{model_name}:{dtype}\n{text}".encode()).hexdigest()
 
 
-def _previous_vectors(index_dir: Path, dtype: str) -> tuple[dict[str, np.ndarray], str]:
+def _previous_vectors(index_dir: Path, embedder: Embedder) -> tuple[dict[str, np.ndarray], str]:
     """Embeddings of the current index (passages and sentences) by text hash, so unchanged text is
     not embedded again; none when it was embedded at another precision. A damaged previous index
     is no reason to fail: everything is embedded afresh, and the second value says what was damaged."""
     try:
-        old = load_index(index_dir, MODEL_NAME, with_faiss=False, verify=True)
+        old = load_index(index_dir, embedder.name, with_faiss=False, verify=True)
     except IndexMissing:
         return {}, ""
     except IndexStale:
         return {}, ""
     except Exception as err:  # noqa: BLE001 - whatever is wrong with the old index, the new build goes on
         return {}, _damage_warning(err)
+    dtype = embedder.dtype
     if old.manifest["model"].get("dtype", "float32") != dtype:
         return {}, ""
     try:
-        cache = {embedding_key(p.retrieval_text, dtype): old.vectors[i] for i, p in enumerate(old.passages)}
+        def key(text: str) -> str:
+            return embedding_key(text, dtype, embedder.name)
+
+        cache = {key(p.retrieval_text): old.vectors[i] for i, p in enumerate(old.passages)}
         for row, (passage, start, end) in enumerate(old.sentences):
             text = old.passages[int(passage)].search_text[int(start) : int(end)]
-            cache[embedding_key(text, dtype)] = old.sentence_vectors[row]
+            cache[key(text)] = old.sentence_vectors[row]
         for term, vector in zip(old.vocabulary.terms, old.vocabulary.vectors, strict=True):
-            cache[embedding_key(term, dtype)] = vector
+            cache[key(term)] = vector
     except Exception as err:  # noqa: BLE001 - as above
         return {}, _damage_warning(err)
     return cache, ""
@@ -97,12 +101,12 @@ def embed_with_cache(
     texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder, progress: bool
 ) -> tuple[np.ndarray, int]:
     """Vectors for `texts`, embedding only those not in `cache`; returns them and how many were new."""
-    keys = [embedding_key(t, embedder.dtype) for t in texts]
+    keys = [embedding_key(t, embedder.dtype, embedder.name) for t in texts]
     todo = [i for i, k in enumerate(keys) if k not in cache]
     todo_texts = list(dict.fromkeys(texts[i] for i in todo))
     fresh = embedder.encode(todo_texts, progress=progress)
     for text, vector in zip(todo_texts, fresh, strict=True):
-        cache[embedding_key(text, embedder.dtype)] = vector
+        cache[embedding_key(text, embedder.dtype, embedder.name)] = vector
     if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0
     return np.stack([cache[k] for k in keys]).astype(np.float32), len(todo)
@@ -136,7 +140,7 @@ def build_index(
     """
     started = time.perf_counter()
     report_progress = on_progress or (lambda stage, fraction: None)
-    embedder = embedder or Embedder()
+    embedder = embedder or Embedder(model=load_settings(index_dir).dense_model)
     with build_lock(index_dir):
         files, problems = list_corpus_files(corpus_dir)
         corpus = _parse_corpus(files, load_metadata(corpus_dir), problems, progress, report_progress)
@@ -146,7 +150,7 @@ def build_index(
         passages, documents = corpus.passages, corpus.documents
         groups = find_groups(passages, {d.id: d for d in documents})
         report_progress("Embedding passages", 0.15)
-        cache, damage = _previous_vectors(index_dir, embedder.dtype)
+        cache, damage = _previous_vectors(index_dir, embedder)
         vectors, embedded = embed_with_cache([p.retrieval_text for p in passages], cache, embedder, progress)
         sentences = np.array(
             [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.search_text)],
@@ -212,7 +216,7 @@ def _manifest(index_dir: Path, documents: list[DocumentInfo], problems: list[Fil
     return {
         "schema_version": SCHEMA_VERSION,
         "settings": dict(load_settings(index_dir)),  # recorded, so a report can say what ranked it
-        "model": {"name": MODEL_NAME, "dimension": int(vectors.shape[1]), "dtype": embedder.dtype},
+        "model": {"name": embedder.name, "dimension": int(vectors.shape[1]), "dtype": embedder.dtype},
         "libraries": library_versions(),
         "corpus": {d.file: d.sha256 for d in documents},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

