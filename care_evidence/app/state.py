@@ -14,7 +14,7 @@ from care_evidence.evidence.engine import Engine
 from care_evidence.evidence.settings import SettingsError, load_settings
 from care_evidence.indexer.build import BuildFailed, build_index
 from care_evidence.indexer.corpus import CorpusFileError, MetadataError
-from care_evidence.indexer.embedding import Embedder
+from care_evidence.indexer.embedding import Embedder, ModelMissing
 from care_evidence.indexer.store import IndexBusy, IndexCorrupt, IndexMissing, IndexProblem, IndexStale, current_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,9 +47,18 @@ def results_dir() -> Path:
     return Path(os.environ.get("EVIDENCE_EVAL_RESULTS") or ROOT / "care_evidence" / "eval" / "results").resolve()
 
 
+def chosen_model() -> str:
+    """The dense_model setting for the app's index ("minilm" when the settings cannot be read: the
+    engine's load says what is wrong with them)."""
+    try:
+        return str(load_settings(index_dir()).dense_model)
+    except SettingsError:
+        return "minilm"
+
+
 @st.cache_resource(show_spinner=False)
-def _embedder() -> Embedder:
-    return Embedder()
+def _embedder(model: str = "minilm") -> Embedder:
+    return Embedder(model=model)
 
 
 @st.cache_resource(show_spinner="Loading the index (once per server)…", max_entries=2)
@@ -58,7 +67,7 @@ def _load(index_path: str, build: str) -> Engine:
 
     The language model loads in a thread: the page, look-ups and browsing work at once, and the first
     question waits only for what is left of the load (bench/app_start.py)."""
-    return Engine.load(Path(index_path), _embedder())
+    return Engine.load(Path(index_path), _embedder(chosen_model()))
 
 
 
@@ -89,6 +98,9 @@ def get_engine() -> Engine:
     except SettingsError as err:  # EVIDENCE_SETTINGS or a ranking.toml that names no setting
         say(f"The engine's settings cannot be used: {err}", "error")
         st.stop()
+    except ModelMissing as err:  # dense_model = "mpnet", not installed
+        say(f"The sentence model cannot be loaded: {err}", "error")
+        st.stop()
     return _load(str(path), str(current_build(path)))
 
 
@@ -105,12 +117,13 @@ def _build(index: Path, corpus: Path, first_run: bool) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=stage)
 
     try:
-        report = build_index(corpus, index, embedder=_embedder(), progress=False, on_progress=on_progress)
+        report = build_index(corpus, index, embedder=_embedder(chosen_model()), progress=False,
+                             on_progress=on_progress)
     except IndexBusy as err:
         bar.empty()
         say(f"The index is being built by another session ({err}). Reload the page in a minute.", "warning")
         st.stop()
-    except (BuildFailed, MetadataError, CorpusFileError, IndexProblem, OSError) as err:
+    except (BuildFailed, MetadataError, CorpusFileError, IndexProblem, OSError, ModelMissing) as err:
         bar.empty()
         say(f"The index could not be built: {err}", "error")
         st.stop()

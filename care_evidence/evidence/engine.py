@@ -63,6 +63,7 @@ class Engine:
         settings = settings or load_settings(index_dir)
         if embedder is None or embedder.dense_model.key != settings.dense_model:
             embedder = Embedder(model=settings.dense_model)
+        embedder.check_installed()  # before the index: "install it with ..." rather than a failed question
         return cls(load_index(index_dir, embedder.name), embedder, settings)
 
     def clear_caches(self) -> None:

@@ -294,6 +294,6 @@ def _least(setting: Setting) -> str:
 
 def documentation() -> str:
     """The registry as a Markdown table, for docs/retrieval.md."""
-    rows = ["| setting | default | least | what it does |", "|---|---|---|---|"]
+    rows = ["| setting | default | least, or the choices | what it does |", "|---|---|---|---|"]
     rows += [f"| `{s.name}` | {s.default} | {_least(s)} | {s.help} |" for s in SETTINGS]
     return "\n".join(rows)

@@ -140,7 +140,11 @@ def build_index(
     """
     started = time.perf_counter()
     report_progress = on_progress or (lambda stage, fraction: None)
-    embedder = embedder or Embedder(model=load_settings(index_dir).dense_model)
+    # The model the settings name, whatever embedder the caller holds (the app's is MiniLM's): an
+    # index built with another would be stale at once, and a rebuild would build it again.
+    chosen = load_settings(index_dir).dense_model
+    if embedder is None or embedder.dense_model.key != chosen:
+        embedder = Embedder(model=chosen)
     with build_lock(index_dir):
         files, problems = list_corpus_files(corpus_dir)
         corpus = _parse_corpus(files, load_metadata(corpus_dir), problems, progress, report_progress)

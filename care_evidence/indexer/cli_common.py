@@ -42,11 +42,13 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from care_evidence.evidence.settings import SettingsError
     from care_evidence.indexer.build import BuildFailed
     from care_evidence.indexer.corpus import CorpusFileError
+    from care_evidence.indexer.embedding import ModelMissing
     from care_evidence.indexer.metadata import MetadataError
     from care_evidence.indexer.paths import UnsafePath
     from care_evidence.indexer.store import IndexProblem
 
-    return (QueryError, SettingsError, BuildFailed, CorpusFileError, MetadataError, UnsafePath, IndexProblem, OSError)
+    return (QueryError, SettingsError, BuildFailed, CorpusFileError, MetadataError, UnsafePath, IndexProblem, OSError,
+            ModelMissing)
 
 
 def one_line(err: BaseException) -> str:

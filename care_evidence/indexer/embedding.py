@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ DENSE_MODELS = {"minilm": DenseModel("minilm", MODEL_NAME, "bfloat16"),
                 "mpnet": DenseModel("mpnet", MPNET_NAME, "float32")}
 
 
+class ModelMissing(RuntimeError):
+    """The sentence model chosen cannot be run here; the message says what to install."""
+
+
 def model_named(name: str) -> DenseModel | None:
     """The model an index manifest names, if it is one of ours."""
     return next((m for m in DENSE_MODELS.values() if m.name == name), None)
@@ -59,8 +64,9 @@ QUERY_DTYPE = "float32"
 class Embedder:
     """Encodes texts to unit vectors. Cheap to construct; the model loads on first use.
 
-    Passages in bfloat16 by default: on this CPU (native bf16) it embeds about twice as fast as float32
-    with the same dense recall on the known facts (bench/embedding.py). Questions in QUERY_DTYPE.
+    MiniLM's passages in bfloat16: on this CPU (native bf16) it embeds about twice as fast as float32
+    with the same dense recall on the known facts (bench/embedding.py). mpnet's in float32: it was
+    measured so, and its bfloat16 vectors were not. Questions in QUERY_DTYPE.
     Vectors come out as float32.
     """
 
@@ -70,6 +76,13 @@ class Embedder:
         self.batch_size = batch_size
         self.dense_model = DENSE_MODELS[model]
         self.dtype = dtype or self.dense_model.passage_dtype
+
+    def check_installed(self) -> None:
+        """ModelMissing, saying what to install, when the model cannot be loaded here."""
+        if self.dense_model.key == "mpnet":
+            from care_evidence.indexer.mpnet import installed_path
+
+            installed_path()
 
     @property
     def name(self) -> str:
@@ -127,13 +140,18 @@ class Embedder:
 _warming = threading.Event()
 
 
-def load_in_background() -> None:
-    """Start loading the question model in a thread, once per process (the app calls this as soon as
-    its first page is drawn, so the model loads while the engine and index do)."""
-    if ("minilm", QUERY_DTYPE) not in _MODELS and not _warming.is_set():
+def load_in_background(model: str = "minilm") -> None:
+    """Start loading the question model (`model`, the dense_model setting) in a thread, once per
+    process (the app calls this as soon as its first page is drawn, so the model loads while the
+    engine and index do)."""
+    if (model, QUERY_DTYPE) not in _MODELS and not _warming.is_set():
         _warming.set()
-        threading.Thread(target=Embedder().encode_query, args=("warm up",), name="model-warm-up",
-                         daemon=True).start()
+        threading.Thread(target=_warm, args=(model,), name="model-warm-up", daemon=True).start()
+
+
+def _warm(model: str) -> None:
+    with contextlib.suppress(Exception):  # a model that cannot load says so when the engine loads it
+        Embedder(model=model).encode_query("warm up")
 
 
 def _model(key: str, dtype: str) -> MiniLM:

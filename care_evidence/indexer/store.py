@@ -180,8 +180,11 @@ def check_compatible(manifest: dict, model_name: str | None) -> None:
             raise IndexStale(f"index was built with model {manifest['model']['name']!r}, which this version cannot "
                              f"run; {REBUILD_HINT}")
     elif manifest["model"]["name"] != model_name:
-        raise IndexStale(
-            f"index was built with model {manifest['model']['name']!r}, not {model_name!r}; {REBUILD_HINT}")
+        built_with = model_named(manifest["model"]["name"])
+        use_it = (f"choose it with the setting dense_model={built_with.key} (EVIDENCE_SETTINGS, or ranking.toml "
+                  "beside the index), or " if built_with else "")
+        raise IndexStale(f"index was built with model {manifest['model']['name']!r}, not {model_name!r}; "
+                         f"{use_it}{REBUILD_HINT}")
 
 
 def load_index(root: Path, model_name: str | None, with_faiss: bool = True, verify: bool | None = None) -> LoadedIndex:
