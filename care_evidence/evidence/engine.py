@@ -78,12 +78,11 @@ class Engine:
                 "word neighbours": self.searches.expansion.cached()}
 
     def _embed(self, text: str) -> np.ndarray:
-        with self._lock:
-            return self.embedder.encode_query(text)
+        return self._embed_words([text])[0]
 
-    def _embed_words(self, words: list[str]) -> np.ndarray:
+    def _embed_words(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return self.embedder.encode_queries(words)
+            return self.embedder.encode_queries(texts)
 
     # --- passages ---------------------------------------------------------------------------------
     def citation(self, passage: Passage) -> Citation:
