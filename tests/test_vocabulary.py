@@ -11,7 +11,7 @@ import pytest
 from care_evidence.indexer.build import build_index
 from care_evidence.indexer.embedding import MODEL_NAME
 from care_evidence.indexer.store import load_index
-from care_evidence.indexer.vocabulary import CorpusVocabulary, corpus_terms, mine_definitions
+from care_evidence.indexer.vocabulary import CorpusVocabulary, corpus_terms, mine_definitions, mine_initialisms
 
 
 def test_definitions_are_the_words_whose_initials_spell_the_acronym():
@@ -21,6 +21,16 @@ def test_definitions_are_the_words_whose_initials_spell_the_acronym():
     found = mine_definitions([text])
     assert found == {"A&E": ["Accident & Emergency"], "RPB": ["regional partnership boards"],
                      "STP": ["Sustainability and Transformation Plans"]}
+
+
+def test_names_in_title_case_are_kept_by_their_initials_three_letters_or_more():
+    texts = ["NHS England set up the Sustainability and Transformation Fund in 2016.",
+             "The Sustainability and Transformation Fund paid deficits; the Scottish Trust met.",
+             "Staff of the Social Trust and the Northern Ireland board met."]
+    found = mine_initialisms(texts)
+    assert found["STF"] == ["Sustainability and Transformation Fund"]
+    assert "NI" not in found and "NE" not in found  # two capitals spell too many names to guess from
+    assert found["SSTNI"] == ["Staff of the Social Trust and the Northern Ireland"]  # minor words inside a name
 
 
 def test_corpus_terms_are_words_and_phrases_of_two_texts_or_more_most_widespread_first():
@@ -63,6 +73,15 @@ def test_an_acronym_is_searched_with_the_name_the_reports_give_it(engine):
     # NAO named as a document is no acronym to spell out.
     searched = engine.searches.expansion.expand(analyse("How many RPBs did the NAO count?", engine.documents))
     assert "regional partnership boards" in searched.expanded and "National Audit Office" not in searched.expanded
+
+
+def test_an_acronym_no_report_prints_is_searched_with_the_name_whose_initials_spell_it(engine):
+    expansion = engine.searches.expansion
+    assert expansion.vocabulary.initialisms["STF"] == ("Sustainability and Transformation Fund",)
+    assert expansion.additions("How much was the STF in 2016-17?") == ["Sustainability and Transformation Fund"]
+    # One a report prints is not spelt out ("NHS"); one it defines has the name it defines.
+    assert expansion.spelt_out("NHS") == () and expansion.spelt_out("QQQ") == ()
+    assert expansion.definitions("Which STPs?") == ["Sustainability and Transformation Plans"]
 
 
 def test_the_expansion_reaches_the_search_but_not_the_question_s_own_words(engine):
@@ -113,6 +132,8 @@ VOCABULARY_DAMAGE = {
         {**json.loads((b / "vocabulary.json").read_text()), "definitions": {"BCF": "Better Care Fund"}})),
     "terms that are not words": lambda b: (b / "vocabulary.json").write_text(json.dumps(
         {**json.loads((b / "vocabulary.json").read_text()), "terms": [{"a": 1}]})),
+    "initialisms that are not names": lambda b: (b / "vocabulary.json").write_text(json.dumps(
+        {**json.loads((b / "vocabulary.json").read_text()), "initialisms": {"STF": [1]}})),
     "no hyphenated words": lambda b: (b / "vocabulary.json").write_text(json.dumps(
         {k: v for k, v in json.loads((b / "vocabulary.json").read_text()).items() if k != "hyphenated"})),
 }

@@ -86,9 +86,18 @@ class CorpusExpansion:
             acronym = match.group()
             if kept is not None and not _says(kept, acronym):  # named a document, taken out of `kept`
                 continue
-            names = defined.get(acronym) or defined.get(acronym.removesuffix("s"), ())
+            names = defined.get(acronym) or defined.get(acronym.removesuffix("s"), ()) or self.spelt_out(acronym)
             out += [n for n in names if not _says(question, n)]
         return out
+
+    def spelt_out(self, acronym: str) -> tuple[str, ...]:
+        """For an acronym the reports neither define nor print ("STF"), the names they print whose
+        initials spell it ("Sustainability and Transformation Fund")."""
+        letters = acronym.replace("&", "")
+        if not self.lexical.never_holds(letters.lower()):
+            return ()
+        initialisms = self.vocabulary.initialisms
+        return initialisms.get(letters, ()) or initialisms.get(letters.removesuffix("s"), ())
 
     def unused(self, word: str) -> bool:
         """The reports never use the word: no passage holds it, or, hyphenated, its parts are the

@@ -33,10 +33,11 @@ from care_evidence.indexer.passage_table import PassageTable
 from care_evidence.indexer.paths import BUILD_NAME_PATTERN, UnsafePath, inside, safe_name
 from care_evidence.indexer.vocabulary import CorpusVocabulary
 
-SCHEMA_VERSION = 8  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
+SCHEMA_VERSION = 9  # 2: sentences and their embeddings; 3: passage context; 4: SQLite, float16, stored BM25;
 # 5: sentence FAISS and BM25 indexes; 6: section headings in the passages' retrieval text; 7: every file's
 # checksum in the manifest (an index without them cannot be checked, so it is rebuilt); 8: the corpus's
-# vocabulary and the acronyms it defines (vocabulary.json, vocabulary_vectors.npy)
+# vocabulary and the acronyms it defines (vocabulary.json, vocabulary_vectors.npy); 9: the names it prints in
+# title case, by their initials ("STF": "Sustainability and Transformation Fund")
 
 
 class IndexProblem(Exception):

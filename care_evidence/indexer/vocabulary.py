@@ -93,6 +93,36 @@ def mine_definitions(texts: Iterable[str]) -> dict[str, list[str]]:
     return {acronym: sorted(names) for acronym, names in sorted(found.items())}
 
 
+# A name in title case: capitalised words, with minor words between them ("Sustainability and
+# Transformation Fund", "Integration Joint Boards").
+_TITLE_CASE_NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+(?:(?:and|of|for|the|on|&)\s+)*[A-Z][\w’'-]+)+")
+MIN_INITIALS = 3  # "NI" or "PC" spelt out from any two capitalised words would be a guess
+_NAMES_PER_INITIALS = 3
+
+
+def mine_initialisms(texts: Iterable[str]) -> dict[str, list[str]]:
+    """The names the texts print in title case, by their initials ("STF": "Sustainability and
+    Transformation Fund"), the most widespread first: what a reader's acronym most likely abbreviates,
+    when the reports never print the acronym itself. Lossy counting bounds memory, as for terms."""
+    spread: Counter[str] = Counter()
+    for text in texts:
+        spread.update({_without_leading_the(m.group(0)) for m in _TITLE_CASE_NAME.finditer(text)})
+        if len(spread) > _COUNTING_LIMIT:
+            spread = Counter({t: n for t, n in spread.items() if n > 1})
+    by_initials: dict[str, list[str]] = {}
+    for name in sorted(spread, key=lambda n: (-spread[n], n)):
+        initials = "".join(w[0] for w in name.split() if w.lower() not in _MINOR)
+        if len(initials) >= MIN_INITIALS and len(by_initials.setdefault(initials, [])) < _NAMES_PER_INITIALS:
+            by_initials[initials].append(name)
+    return dict(sorted(by_initials.items()))
+
+
+def _without_leading_the(name: str) -> str:
+    """A name as a reader would write it: "The Better Care Fund" at a sentence's start is "Better Care Fund"."""
+    words = name.split()
+    return " ".join(words[1:] if len(words) > 2 and words[0].lower() == "the" else words)
+
+
 @dataclass
 class CorpusVocabulary:
     """The index's words and phrases (`terms`, most widespread first), their unit vectors, the
@@ -102,16 +132,20 @@ class CorpusVocabulary:
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
     definitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     hyphenated: frozenset[str] = frozenset()
+    initialisms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "STF": names spelling it
 
     @classmethod
     def learn(cls, texts: list[str], embed: Callable[[list[str]], np.ndarray], limit: int) -> CorpusVocabulary:
         terms = corpus_terms(texts, limit)
         definitions = {a: tuple(n) for a, n in mine_definitions(texts).items()}
-        return cls(tuple(terms), np.asarray(embed(terms), dtype=np.float16), definitions, hyphenated_words(texts))
+        initialisms = {i: tuple(n) for i, n in mine_initialisms(texts).items()}
+        return cls(tuple(terms), np.asarray(embed(terms), dtype=np.float16), definitions, hyphenated_words(texts),
+                   initialisms)
 
     def save(self, folder: Path) -> None:
         data = {"terms": list(self.terms), "definitions": {a: list(n) for a, n in self.definitions.items()},
-                "hyphenated": sorted(self.hyphenated)}
+                "hyphenated": sorted(self.hyphenated),
+                "initialisms": {i: list(n) for i, n in self.initialisms.items()}}
         (folder / TERMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         np.save(folder / VECTORS_FILE, self.vectors.astype(np.float16))
 
@@ -121,16 +155,22 @@ class CorpusVocabulary:
         what is wrong with a damaged one (the index loader reports it as damage)."""
         data = json.loads((folder / TERMS_FILE).read_text(encoding="utf-8"))
         terms, definitions, hyphenated = data.get("terms"), data.get("definitions"), data.get("hyphenated")
-        if not (_strings(terms) and _strings(hyphenated) and isinstance(definitions, dict)
-                and all(isinstance(a, str) and _strings(n) for a, n in definitions.items())):
-            raise ValueError(f"{TERMS_FILE} must hold lists of words (terms, hyphenated) and a table of "
-                             "acronyms to lists of names (definitions)")
+        initialisms = data.get("initialisms")
+        if not (_strings(terms) and _strings(hyphenated) and _table_of_names(definitions)
+                and _table_of_names(initialisms)):
+            raise ValueError(f"{TERMS_FILE} must hold lists of words (terms, hyphenated) and tables of "
+                             "acronyms to lists of names (definitions, initialisms)")
         vectors = np.load(folder / VECTORS_FILE, mmap_mode="r")
         if terms and (vectors.ndim != 2 or vectors.dtype.kind != "f" or vectors.shape != (len(terms), dimension)):
             raise ValueError(f"{VECTORS_FILE} holds {vectors.dtype} vectors of shape {vectors.shape}, not "
                              f"{len(terms)} of {dimension} numbers, one for each vocabulary term")
-        return cls(tuple(terms), vectors, {a: tuple(n) for a, n in definitions.items()}, frozenset(hyphenated))
+        return cls(tuple(terms), vectors, {a: tuple(n) for a, n in definitions.items()}, frozenset(hyphenated),
+                   {i: tuple(n) for i, n in initialisms.items()})
 
 
 def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _table_of_names(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and _strings(n) for k, n in value.items())
