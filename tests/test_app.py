@@ -135,13 +135,34 @@ def test_a_figure_over_time_is_shown_as_a_table_and_a_chart(app):
     assert app.get("vega_lite_chart"), "one value a year: drawn as a chart"
 
 
+def test_a_table_cell_is_answered_and_the_table_shown_as_a_table_with_the_cell_marked(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("STF transformation funding 2019-20")
+    run_ok(app)
+    answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown if 'class="ev ev-answer"' in m.value]
+    assert answer[0].startswith("Transformation, 2019-20 (£bn): 3.4") and "NAO 2017, Figure 12" in answer[0]
+    grid = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value and "<th>2015-16 (£bn)</th>" in m.value)
+    assert grid.count("<tr>") == 4, "a heading row and the table's three rows"
+    assert '<mark class="fig">3.4</mark>' in grid and grid.count("<mark") == 1, "only the cell asked for is marked"
+
+
+def test_an_ocr_table_says_its_headings_are_lost_in_the_app(app):
+    run_ok(app)
+    app.text_input(key="ask_q").input("What was social care spending per person in Wales in 2019/20?")
+    run_ok(app)
+    assert any("lost its column headings" in text for text in notices(app, "warning"))
+    grid = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value and "heading not in the text" in m.value)
+    assert "<td>318</td>" not in grid and '<mark class="fig">318</mark>' in grid
+
+
 def test_every_example_question_gives_a_finding(app):
     """No example answers with a heading ("Figure 6: ...") or a pointer ("It also ..."), or not at all."""
     run_ok(app)
     for i, example in enumerate(EXAMPLES):
         app.button(key=f"example-{i}").click()
         run_ok(app)
-        answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown if "ev-answer" in m.value]
+        answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown
+                  if 'class="ev ev-answer"' in m.value]
         assert answer, f"no answer to the example {example!r}"
         first = answer[0]
         assert not re.match(r"(Figure|Table|Box) \w+:?\s", first) and not re.match(r"(It|This|These|They)\b", first), (

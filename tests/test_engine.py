@@ -29,7 +29,11 @@ def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
             # The passage's own locator, or one of its lettered items ("Summary para 26(c)") holding the sentence.
             cited = engine.lookup(str(sentence.citation)).passages[0].passage
             assert sentence.citation.locator in (passage.locator, cited.locator), (fact.id, str(sentence.citation))
-            assert cited.id == passage.id and sentence.text.lstrip("•- ")[:40] in passage.search_text
+            assert cited.id == passage.id
+            if answer.table is not None and sentence.text == answer.table.statement():
+                assert_cells_stand_in(answer.table, passage)  # a table's cells, by row and column
+            else:
+                assert sentence.text.lstrip("•- ")[:40] in passage.search_text
             for figure in sentence.figures:
                 assert figure.passage_id == passage.id
                 assert passage.text[figure.start : figure.end] == figure.printed, (fact.id, figure)
@@ -37,6 +41,19 @@ def test_every_shown_figure_and_citation_is_true_over_the_eval_set(engine):
             resolved = engine.lookup(str(citation))  # exactly as shown, page included
             assert resolved.status == "found", (fact.id, str(citation), resolved.message)
             assert resolved.passages[0].passage.id == citation.passage_id, (fact.id, str(citation))
+
+
+def assert_cells_stand_in(table, passage) -> None:
+    """Each cell picked, its row's label (word by word, in order: an OCR row's label is the words around
+    its values) and its column's heading stand in the passage."""
+    from test_tables import _flat, words_in_order
+
+    text = _flat(passage.text)
+    for cells, picked in table.body():
+        if any(picked):
+            assert words_in_order(cells[0], text), cells[0]
+        assert all(_flat(c) in text for c, on in zip(cells[1:], picked[1:], strict=True) if on and c), cells
+    assert all(_flat(table.grid.columns[c]) in text for c in table.columns)
 
 
 OVER_TIME = ["How has adult social care spending changed over time?",

@@ -31,6 +31,22 @@ def searched(documents: dict[str, DocumentInfo] | None, filters: Filters | None 
     return "Searched: " + (scope + ", ".join(docs) if docs else "no document (the filters leave none)") + "."
 
 
+def _cell(text) -> str:
+    """Text for a Markdown table's cell: plain, and a "|" would end the cell."""
+    return _plain(str(text)).replace("|", "\\|")
+
+
+def _table_lines(shown) -> list[str]:
+    """The table an answer reads, as a Markdown table, the cells asked for in bold."""
+    header = shown.header()
+    lines = [f"{_cell(shown.citation)}: {_cell(shown.title)} (the cells asked for in bold)", "",
+             "| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    for cells, picked in shown.body():
+        marked = [f"**{_cell(c)}**" if on and c else _cell(c) for c, on in zip(cells, picked, strict=True)]
+        lines.append("| " + " | ".join(marked) + " |")
+    return [*lines, ""]
+
+
 def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, DocumentInfo] | None = None,
                     filters: Filters | None = None) -> str:
     lines = [f"# {_plain(answer.question)}", ""]
@@ -43,8 +59,9 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
                   for line in (f"**{_plain(label)}:**", "", _plain(PART_NOT_IN_REPORTS), "")]
         if answer.series:
             lines += ["By year, as the reports state it:", "", "| Year | Value | Citation |", "|---|---|---|"]
-            cell = lambda text: _plain(str(text)).replace("|", "\\|")  # noqa: E731 - a "|" would end the cell
-            lines += [f"| {cell(p.period)} | {cell(p.printed)} | {cell(p.citation)} |" for p in answer.series] + [""]
+            lines += [f"| {_cell(p.period)} | {_cell(p.printed)} | {_cell(p.citation)} |" for p in answer.series] + [""]
+        if answer.table is not None:
+            lines += _table_lines(answer.table)
         figures = {" ".join(f.printed.split()): f.kind for f in answer.figures}  # each figure once
         if figures:
             lines += ["Figures: " + "; ".join(f"{printed} ({kind})" for printed, kind in figures.items()), ""]

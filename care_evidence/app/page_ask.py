@@ -84,6 +84,8 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
             html(block(_sentence_html(s, cited), "ev-answer"))
     if answer.series:
         _show_series(answer)
+    if answer.table is not None:
+        _show_table(answer)
     if any(s.citation.ocr for s in answer.sentences):
         st.warning(f"{OCR_CAUTION}.", icon=":material/warning:")
     st.caption("Citation, ready to copy")
@@ -135,6 +137,18 @@ def _show_series(answer: Answer) -> None:
         frame = pd.DataFrame({"year": periods, answer.series[0].unit or answer.series[0].kind:
                               [p.value for p in answer.series]})
         st.bar_chart(frame, x="year", y=frame.columns[1])
+
+
+def _show_table(answer: Answer) -> None:
+    """The table the answer reads, as a table: every row and column as printed, the cells the question
+    asked for marked; a heading the OCR text lost is said to be lost."""
+    shown = answer.table
+    html(block(f'<span class="meta">{esc(shown.citation.locator)}: {esc(shown.title)}, as a table; the cells '
+               'asked for are marked</span>'))
+    rows = [[f'<mark class="fig">{esc(c)}</mark>' if on and c else esc(c) for c, on in zip(cells, picked, strict=True)]
+            for cells, picked in shown.body()]
+    html(table(shown.header(), rows))
+    html(block(f'<span class="meta">— {esc(str(shown.citation))}</span>'))
 
 
 def _show_passages(engine: Engine, answer: Answer) -> None:

@@ -6,6 +6,8 @@ never saw the engine (care_evidence/eval/data/wild/), and on the known facts.
   expected support (its content words, 80% of them) and cite its document (or one stating the same);
 - comparisons: right when every part that has evidence is held by the answer's sentences;
 - known facts: figure questions right when the expected figure is shown, others as findings;
+- table cells: right when a sentence citing the Table or Figure holds the value, its row and its
+  column; from an OCR text, only with the answer saying what the text cannot tell;
 - wrongly refused: answerable questions answered "not found";
 - named-document compliance: of the found answers to questions naming a document, the share whose
   first sentence cites that document.
@@ -52,6 +54,7 @@ class Question:
     question: str
     parts: tuple[Part, ...] = ()  # what the answer must hold (none for unanswerable)
     answer: str = ""  # for figure questions: the figure as printed
+    cell: tuple[str, str, str | None] = ()  # for table questions: the table, row and column (None: not printed)
 
     @property
     def held_out(self) -> bool:
@@ -104,6 +107,9 @@ def load_questions() -> list[Question]:
     for r in _wild("comparisons.jsonl"):
         parts = tuple(Part(p["label"], p.get("doc"), p.get("support")) for p in r["parts"])
         out.append(Question(r["id"], "comparison", r["question"], parts))
+    for r in _wild("table_cells.jsonl"):  # a value of a Table or Figure, by its row and column
+        out.append(Question(r["id"], "table", r["question"], (Part("cell", r["doc"], None),), r["value"],
+                            (r["table"], r["row"], r["column"])))
     for f in load_facts():
         also = tuple((s.doc, s.quote) for s in f.supports[1:])
         kind = "figure" if f.qtype == "figure" else "fact"
@@ -133,6 +139,29 @@ def _part_held(answer, part: Part) -> bool:
     return False
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.replace("*", "").split())
+
+
+def table_cell_shown(answer, question: Question) -> bool:
+    """A table question is answered when a sentence citing the table (or the key fact) holds the value, the
+    row's words and the column's heading; from an OCR text, only when the answer also says what the text
+    cannot tell (its headings lost, its cells out of order): a value shown as if read with confidence is not."""
+    locator, row, column = question.cell
+    doc = question.parts[0].doc
+    for s in answer.sentences:
+        # A key fact restates the report's body: the paragraph stating the same value answers as well.
+        where = locator if locator != "Key facts" else ""
+        if s.citation.doc_id != doc or not s.citation.locator.startswith(where):
+            continue
+        text = _flat(s.text)
+        if (_flat(question.answer) in text and (holds(text, _flat(row)) or not where)
+                and (column is None or _flat(column) in text)
+                and (not s.citation.ocr or "OCR text of" in answer.caveat)):
+            return True
+    return False
+
+
 def grade(engine, question: Question) -> Graded:
     answer = engine.ask(question.question)
     named, _ = find_documents(question.question, engine.documents)
@@ -143,6 +172,8 @@ def grade(engine, question: Question) -> Graded:
         right = not answer.found or bool(answer.caveat)  # "what it says, not what it recommends" is honest
     elif not answer.found:
         right = False
+    elif question.kind == "table":
+        right = table_cell_shown(answer, question)
     elif question.kind == "figure":
         shown_figures = {" ".join(f.printed.split()) for f in answer.figures}
         right = " ".join(question.answer.split()) in shown_figures or any(

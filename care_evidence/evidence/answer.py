@@ -111,7 +111,35 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
         if wanted:  # the figures the question asks for first
             s.figures.sort(key=lambda f: f.kind not in wanted)
     # A sentence from one of a paragraph's lettered items (a recommendation) is cited as that item.
-    return [AnswerSentence(s.text, item_citation(view, s.passage, s.citation, s.text), s.figures) for s in chosen]
+    out = []
+    for s in chosen:
+        findings = chart_findings(s.passage, s.text)
+        text = findings or s.text
+        figures = figures_in(s.passage, text) if findings else s.figures
+        out.append(AnswerSentence(text, item_citation(view, s.passage, s.citation, text), figures))
+    return out
+
+
+_FINDING_WORDS = 8  # a chart's line of this many words says what it shows; its axis labels are shorter
+_NOTES_FOLLOW = re.compile(r"(?:notes?|sources?)\b:?", re.IGNORECASE)
+_NOT_A_FINDING = re.compile(r"^\W*(?:sources?|notes?)\b|^[•●·\-–]", re.IGNORECASE)
+
+
+def chart_findings(passage: Passage, sentence: str) -> str:
+    """The lines of a chart's text that say what it shows ("Delayed transfers of care continue to rise
+    despite local plans to reduce them"), those the sentence holds, in place of the sentence: flattened,
+    a chart's text runs its label, title, finding, axis and legend into one "sentence"."""
+    if passage.kind != FIGURE:
+        return ""
+    findings = []
+    for raw in passage.text.split("\n"):
+        line = " ".join(re.sub(r"^[#*\s]+|[*\s]+$", "", raw).split())
+        if _NOTES_FOLLOW.match(line):
+            break  # the chart's notes and sources: what it shows is said above them
+        if ("\t" not in raw and "|" not in raw and len(line.split()) >= _FINDING_WORDS and line != passage.title
+                and not _NOT_A_FINDING.search(line) and line in sentence):
+            findings.append(line)
+    return " ".join(findings) if findings and not sentence.startswith(findings[0]) else ""
 
 
 def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray, filters: Filters,

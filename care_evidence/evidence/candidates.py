@@ -37,6 +37,7 @@ class SearchLists:
     vector: np.ndarray
     depth: int
     feedback: Ranking | None = None  # BM25 with the top passages' words added (settings feedback_*)
+    searched: str = ""  # the question's text as searched, with the corpus's words for its own (expansion.py)
 
     def rankings(self) -> tuple[Ranking, ...]:
         lists = (self.lexical, self.dense, self.by_sentence, self.by_sentence_words)
@@ -95,7 +96,7 @@ class CandidateSearch:
                                    self.settings)
             feedback = self.lexical.search(f"{analysis.expanded} {' '.join(words)}", pool, allowed)
         return SearchLists(lexical, dense, by_sentence, self.by_passage(sentence_words), cited, vector, depth,
-                           feedback)
+                           feedback, analysis.expanded)
 
     def by_passage(self, ranked_sentences: Ranking) -> Ranking:
         """Passages in the order of their best-ranked sentence, with that sentence's score."""

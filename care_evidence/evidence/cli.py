@@ -101,6 +101,11 @@ def format_answer(answer: Answer) -> str:
         if answer.series:
             lines.append("By year, as the reports state it:")
             lines += [f"  {p.period}: {p.printed} — {p.citation}" for p in answer.series]
+        if answer.table is not None:
+            lines.append(f"{answer.table.citation.locator}: {answer.table.title} (picked cells in [brackets])")
+            lines.append("  " + " | ".join(answer.table.header()))
+            lines += ["  " + " | ".join(f"[{c}]" if on else c for c, on in zip(cells, picked, strict=True))
+                      for cells, picked in answer.table.body()]
         also = [str(c) for c in answer.also_in()]
         if also:
             lines.append(f"  also in: {'; '.join(also)}")

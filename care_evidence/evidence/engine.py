@@ -28,6 +28,7 @@ from care_evidence.evidence.requirements import caveat, figure_of_another_period
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
+from care_evidence.evidence.table_answer import cell_asked, table_answer, unread_table, with_table
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.embedding import Embedder
 from care_evidence.indexer.models import Passage
@@ -144,8 +145,10 @@ class Engine:
             if named.found and not resolved.found:  # the passage exists, the filters leave it out
                 return Answer(question, False, resolved.message)
             if resolved.status == Status.FOUND:
-                return answer_from_citation(self.view, question, resolved.passages[0], resolved.passages[:k],
-                                            resolved.message, self.settings)
+                shown = answer_from_citation(self.view, question, resolved.passages[0], resolved.passages[:k],
+                                             resolved.message, self.settings)
+                table = table_answer(self.view, analyse(question, self.documents), shown) if shown.found else None
+                return with_table(shown, table) if table is not None else shown
         analysis = analyse(question, self.documents)
         lists = self.searches.search(analysis, filters)
         candidates = rerank(self.view, analysis, lists, self.settings) if lists else []
@@ -154,6 +157,7 @@ class Engine:
         result = answer(self.view, analysis, passages, lists.cited if lists else set(),
                         lists.vector if lists else None, filters, self.settings)
         result, passages = self._from_the_report_named(analysis, filters, result, passages, k)
+        result = self._read_tables(analysis, result, passages, lists.searched if lists else "")
         reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
@@ -166,6 +170,24 @@ class Engine:
             said = (figure_of_another_period(self.view, analysis, result), caveat(self.view, analysis), result.caveat)
             result.caveat = " ".join(c for c in said if c)
         result.passages = result.passages[:k]
+        return result
+
+    def _read_tables(self, analysis, result: Answer, passages: list[ScoredPassage], searched: str) -> Answer:
+        """A table's cells in place of its run-on text: a cell the question names by its row and column
+        among the top passages answers first ("STF transformation funding 2017-18"), however unlike the
+        question the words around it are; else the table the answer quotes, read into rows and columns,
+        or said to be unreadable (an OCR table whose cells are out of order)."""
+        cell = cell_asked(self.view, analysis, passages, self.settings, searched)
+        if cell is not None:
+            if not result.found:
+                result = Answer(analysis.question, True, "", [], passages, result.asked_for)
+            return with_table(result, cell, first=True)
+        if not result.found:
+            return result
+        table = table_answer(self.view, analysis, result)
+        if table is not None:
+            return with_table(result, table)
+        result.caveat = " ".join(c for c in (result.caveat, unread_table(self.view, result)) if c)
         return result
 
     def _from_the_report_named(self, analysis, filters: Filters, result: Answer, passages: list[ScoredPassage],

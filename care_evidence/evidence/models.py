@@ -151,6 +151,7 @@ class Answer:
     caveat: str = ""  # what a found answer does not answer ("its recommendations are not in the text held here")
     parts: tuple[str, ...] = ()  # a comparison's parts ("England", "Wales", ...), each answered on its own
     series: list = field(default_factory=list)  # a figure over time: SeriesPoint per period, earliest first
+    table: object | None = None  # a TableAnswer: the table the answer reads cells from, as rows and columns
 
     @property
     def figures(self) -> list[FigureMention]:
@@ -203,6 +204,7 @@ class Answer:
             "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences]}
                       for label, sentences in self.part_rows()],
             "series": [p.to_dict() for p in self.series],
+            "table": self.table.to_dict() if self.table is not None else None,
         }
 
 

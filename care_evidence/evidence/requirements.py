@@ -221,7 +221,12 @@ def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -
     asked = set(analysis.times) - report_years
     if not asked or not analysis.wanted_figures:
         return ""
-    stating = [s for s in answer.sentences if any(f.kind in analysis.wanted_figures for f in s.figures)]
+    # A table's cell states the figure asked for, though its unit is in its column's heading ("1.8" under
+    # "2017-18 (£bn)").
+    table = answer.table
+    cell = table.citation.passage_id if table is not None and table.rows and table.columns else None
+    stating = [s for s in answer.sentences if s.citation.passage_id == cell
+               or any(f.kind in analysis.wanted_figures for f in s.figures)]
     times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} for s in stating]
     if not stating or not all(times) or any(_same_time(asked, t) for t in times):
         return ""
@@ -291,6 +296,8 @@ def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
     (a sentence about another nation than the one asked about does not count)."""
     wanted = analysis.wanted_figures
     nation = nation_asked(analysis)
+    if answer.table is not None and answer.table.rows:  # a table's cells: their unit is in the row or column
+        return False
     return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question)
                 and not any(f.kind in wanted for s in answer.sentences if not _about_another_nation(s.text, nation)
                             for f in s.figures))

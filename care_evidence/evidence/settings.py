@@ -98,6 +98,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("series_subject_share", 0.5, "a question over time: share of what it asks about (its words, but for "
             "'changed', 'over time' ...) a sentence must hold", minimum=0),
     Setting("series_min_periods", 2, "a question over time: fewest periods a series needs to be shown"),
+    Setting("table_passages", 10, "top passages searched for a table cell the question names by its row and its "
+            "column (a year): that cell answers first"),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),
