@@ -53,6 +53,26 @@ GIVING_A_REASON = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result
                              r"|\bstem(?:s|med)? from\b|\bdriven by\b|\bcaused by\b|\bexplanation\b|\btherefore\b"
                              r"|\bresult(?:s|ed)? from\b", re.IGNORECASE)
 
+# A question asking what came of something: what a review found or concluded, what happened to a body,
+# what went wrong, whether it worked. Not "why" (a reason, above) nor "how much" (a figure).
+ASKING_FOR_A_FINDING = re.compile(
+    r"\bwhat (?:did|does|do|has|have)\b.{0,80}\b(?:find|found|conclude|show|say|report|reveal|leave out)\b"
+    r"|\bwhat (?:happened|was wrong|went wrong|came of)\b|\b(?:did|does|do|has|have) .{0,80}\b(?:work|succeed|help|"
+    r"reduce|improve|deliver)\b|\bfindings?\b|\bconclu(?:de|ded|sion)\b|\boutcome\b|\bturned out\b",
+    re.IGNORECASE)
+# What a sentence that reports a finding says: a study's verdict, a result, a failure, a lack.
+STATING_A_FINDING = re.compile(
+    r"\b(?:found|concluded|showed|shown|reported that|judged|did not|has not|have not|had not|was not|were not|"
+    r"cannot|could not|failed|disbanded|abolished|missed|little evidence|no evidence|limited|unlikely|"
+    r"proved|slower than|worse|fell short|not achieved)\b", re.IGNORECASE)
+# A sentence speaking of something still to come or under way when the report was written...
+NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
+                      r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
+                      re.IGNORECASE)
+# A sentence that sets up a finding, not one: a body commissioned, established or launched something.
+SETTING_UP = re.compile(r"\b(?:commissioned|established|launched|set up|introduced|announced|began|published)\b",
+                        re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class QueryAnalysis:
@@ -69,6 +89,7 @@ class QueryAnalysis:
     asks_for_unit: bool  # names a Figure, chart or table
     asks_for_source: bool  # asks what backs a claim (footnote words)
     asks_why: bool  # asks for a reason ("why", "what caused", "the reasons for")
+    asks_finding: bool = False  # asks what came of something ("what did the review conclude", "did it work")
 
     def without_citations(self) -> str:
         """The question but for document names and locators ("Figure 13 of the NAO report")."""
@@ -95,4 +116,5 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
         asks_for_unit=FIGURE in kinds or TABLE in kinds,
         asks_for_source=FOOTNOTE in kinds,
         asks_why=bool(ASKING_WHY.search(question)),
+        asks_finding=bool(ASKING_FOR_A_FINDING.search(question)) and not asked and not ASKING_WHY.search(question),
     )

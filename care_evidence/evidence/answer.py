@@ -14,7 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import GIVING_A_REASON, QueryAnalysis, time_key, value_key
+from care_evidence.evidence.analysis import (
+    GIVING_A_REASON,
+    NOT_YET,
+    SETTING_UP,
+    STATING_A_FINDING,
+    QueryAnalysis,
+    time_key,
+    value_key,
+)
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, FigureMention, Filters, ScoredPassage
 from care_evidence.evidence.recommendations import asks_for_recommendation, headline_row, recommendation_passages
 from care_evidence.evidence.settings import Settings
@@ -220,11 +228,23 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
+                 + (_finding_bonus(text, settings) if analysis.asks_finding else 0.0)
                  - (settings.time_mismatch_penalty if other_times else 0.0)
                  + settings.passage_rank_weight * behind_top - penalty
                  - (settings.footnote_sentence_penalty if source_line else 0.0))
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
     return out
+
+
+def _finding_bonus(text: str, settings: Settings) -> float:
+    """For a question asking what came of something: a sentence stating a finding or outcome ("The
+    Taskforce did not meet regularly and was eventually disbanded") over one setting it up ("In
+    December 2015, the Departments established ...")."""
+    if NOT_YET.search(text):  # "pending the outcome of the review": its finding is not in the reports
+        return 0.0
+    if STATING_A_FINDING.search(text):
+        return settings.finding_sentence_bonus
+    return -settings.finding_sentence_bonus if SETTING_UP.search(text) else 0.0
 
 
 _SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import NATIONS, QueryAnalysis, time_key
+from care_evidence.evidence.analysis import NATIONS, NOT_YET, QueryAnalysis, time_key
 from care_evidence.evidence.glossary import has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
@@ -39,10 +39,6 @@ _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|find
                                   r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
 _A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(green|white) paper|bill|consultation|"
                               r"survey|inquiry|fund|programme|strategy)\b", re.IGNORECASE)
-# A sentence speaking of something still to come or under way when the report was written...
-_NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
-                      r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
-                      re.IGNORECASE)
 _REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|decided|reported that)\b")
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
 _CAME_OF_IT = re.compile(r"^(It|They|Its|Their|This|These|The \w+(?: \w+)?)\b.*\b(found|concluded|showed|decided|"
@@ -311,7 +307,7 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
             and _A_STUDY_OR_PLAN.search(analysis.question)):
         return False
     first = answer.sentences[0]
-    if not _NOT_YET.search(first.text) or _REPORTS_AN_OUTCOME.search(first.text):
+    if not NOT_YET.search(first.text) or _REPORTS_AN_OUTCOME.search(first.text):
         return False  # "An April 2016 review ... commissioned by the government found that ..." says what came of it
     rows = view.sentence_rows(view.row(first.citation.passage_id))
     following = [view.sentence_text(r + 1) for r in rows if r + 1 < rows.stop and view.sentence_text(r) == first.text]

@@ -115,6 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "question's other content words ('What does NAO Figure 13 show?')", minimum=0),
     Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
             "only other ones", minimum=0),
+    Setting("finding_sentence_bonus", 0.25, "answer sentence: bonus when the question asks what came of something "
+            "and it states a finding or outcome ('found', 'did not', 'was disbanded'); the same off one setting it "
+            "up ('commissioned', 'established')", minimum=0),
     Setting("reason_sentence_bonus", 0.4, "answer sentence: bonus when the question asks why and it gives a reason "
             "('because', 'due to', 'the reasons')", minimum=0),
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
