@@ -140,7 +140,9 @@ def test_a_table_cell_is_answered_and_the_table_shown_as_a_table_with_the_cell_m
     app.text_input(key="ask_q").input("STF transformation funding 2019-20")
     run_ok(app)
     answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown if 'class="ev ev-answer"' in m.value]
-    assert answer[0].startswith("Transformation, 2019-20 (£bn): 3.4") and "NAO 2017, Figure 12" in answer[0]
+    assert answer[0] == "Transformation, 2019-20 (£bn): 3.4"  # its citation once, after the table's note below
+    assert answer[1].startswith("1 For 2019-20 and 2020-21, NHS England has not allocated")
+    assert answer[1].endswith("— NAO 2017, Figure 12")
     grid = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value and "<th>2015-16 (£bn)</th>" in m.value)
     assert grid.count("<tr>") == 4, "a heading row and the table's three rows"
     assert '<mark class="fig">3.4</mark>' in grid and grid.count("<mark") == 1, "only the cell asked for is marked"

@@ -51,7 +51,8 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
                     filters: Filters | None = None) -> str:
     lines = [f"# {_plain(answer.question)}", ""]
     if answer.found:
-        lines += ["## Answer", ""] + ([_plain(answer.caveat), ""] if answer.caveat else [])
+        lines += ["## Answer", ""] + [line for said in (answer.caveat, answer.reading) if said
+                                      for line in (_plain(said), "")]
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             lines += ([f"**{_plain(s.part)}:**", ""] if s.part else []) + [_quote(_plain(s.text)), ""]
             lines += [f"— {s.citation}", ""] if cited else []

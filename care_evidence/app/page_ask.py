@@ -77,6 +77,8 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
     st.subheader("Answer")
     if answer.caveat:
         say(answer.caveat, "warning")
+    if answer.reading:  # how far a table quoted can be read
+        say(answer.reading, "warning")
     if answer.parts:
         _show_comparison(answer)
     else:

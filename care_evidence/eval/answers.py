@@ -146,7 +146,8 @@ def _flat(text: str) -> str:
 def table_cell_shown(answer, question: Question) -> bool:
     """A table question is answered when a sentence citing the table (or the key fact) holds the value, the
     row's words and the column's heading; from an OCR text, only when the answer also says what the text
-    cannot tell (its headings lost, its cells out of order): a value shown as if read with confidence is not."""
+    cannot tell (`Answer.reading`: its headings lost, its cells unread): a value shown as if read with
+    confidence is not."""
     locator, row, column = question.cell
     doc = question.parts[0].doc
     for s in answer.sentences:
@@ -157,7 +158,7 @@ def table_cell_shown(answer, question: Question) -> bool:
         text = _flat(s.text)
         if (_flat(question.answer) in text and (holds(text, _flat(row)) or not where)
                 and (column is None or _flat(column) in text)
-                and (not s.citation.ocr or "OCR text of" in answer.caveat)):
+                and (not s.citation.ocr or "text of" in answer.reading)):
             return True
     return False
 

@@ -121,7 +121,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     # A sentence from one of a paragraph's lettered items (a recommendation) is cited as that item.
     out = []
     for s in chosen:
-        findings = chart_findings(s.passage, s.text)
+        findings = chart_findings(s.passage, s.text, analysis.question_terms)
         text = findings or s.text
         figures = figures_in(s.passage, text) if findings else s.figures
         out.append(AnswerSentence(text, item_citation(view, s.passage, s.citation, text), figures))
@@ -133,11 +133,13 @@ _NOTES_FOLLOW = re.compile(r"(?:notes?|sources?)\b:?", re.IGNORECASE)
 _NOT_A_FINDING = re.compile(r"^\W*(?:sources?|notes?)\b|^[•●·\-–]", re.IGNORECASE)
 
 
-def chart_findings(passage: Passage, sentence: str) -> str:
+def chart_findings(passage: Passage, sentence: str, asked: frozenset[str] = frozenset()) -> str:
     """The lines of a chart's text that say what it shows ("Delayed transfers of care continue to rise
     despite local plans to reduce them"), those the sentence holds, in place of the sentence: flattened,
-    a chart's text runs its label, title, finding, axis and legend into one "sentence"."""
-    if passage.kind != FIGURE:
+    a chart's text runs its label, title, finding, axis and legend into one "sentence". Not when the rest
+    of the sentence, its label and title aside, holds more of the question's words (`asked`): a question
+    about a chart's note or axis ("Does Figure 2 count non-acute delayed days?") is answered by them."""
+    if passage.kind != FIGURE or asked & _source_words():  # its source or notes asked for
         return ""
     findings = []
     for raw in passage.text.split("\n"):
@@ -147,7 +149,20 @@ def chart_findings(passage: Passage, sentence: str) -> str:
         if ("\t" not in raw and "|" not in raw and len(line.split()) >= _FINDING_WORDS and line != passage.title
                 and not _NOT_A_FINDING.search(line) and line in sentence):
             findings.append(line)
-    return " ".join(findings) if findings and not sentence.startswith(findings[0]) else ""
+    if not findings or sentence.startswith(findings[0]):
+        return ""
+    rest = sentence
+    for part in (*findings, passage.title, passage.locator):
+        rest = rest.replace(part, " ")
+    if len(asked & content_terms(rest)) > len(asked & content_terms(" ".join(findings))):
+        return ""
+    return " ".join(findings)
+
+
+@functools.cache
+def _source_words() -> frozenset[str]:
+    """Words asking for a chart's source or notes, stemmed as questions are."""
+    return content_terms("source sources note notes")
 
 
 def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray, filters: Filters,

@@ -86,8 +86,7 @@ def format_check(result) -> str:
 def format_answer(answer: Answer) -> str:
     lines = []
     if answer.found:
-        if answer.caveat:
-            lines.append(answer.caveat)
+        lines += [said for said in (answer.caveat, answer.reading) if said]
         for s, cite in zip(answer.sentences, answer.citation_shown_after(), strict=True):
             text = s.text
             # Figures marked as **£5.3 billion**: each figure as written once, at every place it stands

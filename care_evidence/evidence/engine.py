@@ -147,7 +147,9 @@ class Engine:
             if resolved.status == Status.FOUND:
                 shown = answer_from_citation(self.view, question, resolved.passages[0], resolved.passages[:k],
                                              resolved.message, self.settings)
-                table = table_answer(self.view, analyse(question, self.documents), shown) if shown.found else None
+                if not shown.found:
+                    return shown
+                table = table_answer(self.view, analyse(question, self.documents), shown, question)
                 return with_table(shown, table) if table is not None else shown
         analysis = analyse(question, self.documents)
         lists = self.searches.search(analysis, filters)
@@ -162,7 +164,9 @@ class Engine:
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
         elif result.found:  # a comparison's parts, each answered on its own; never in place of "not found"
+            read = result
             result = compare(self.view, self.searches, analysis, filters, self.settings, result)
+            result.table, result.reading = read.table, read.reading  # how far a table quoted can be read
         if result.found and asks_over_time(question):  # each year's value, from every report
             deeper = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
             result.series = gather_series(self.view, analysis, deeper, lists.vector, filters, self.settings)
@@ -184,10 +188,10 @@ class Engine:
             return with_table(result, cell, first=True)
         if not result.found:
             return result
-        table = table_answer(self.view, analysis, result)
+        table = table_answer(self.view, analysis, result, searched)
         if table is not None:
             return with_table(result, table)
-        result.caveat = " ".join(c for c in (result.caveat, unread_table(self.view, result)) if c)
+        result.reading = unread_table(self.view, result)
         return result
 
     def _from_the_report_named(self, analysis, filters: Filters, result: Answer, passages: list[ScoredPassage],

@@ -159,16 +159,15 @@ def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
 PART_NOT_IN_REPORTS = "Not in these reports: no passage close to the question speaks to this part."
 
 
-def table_headings_lost(locator: str) -> str:
-    return (f"The OCR text of {locator} has lost its column headings, so which value is for which column (a "
-            "country, a year) cannot be read from it: its values are shown in the order printed. Check the "
-            "original before quoting one.")
+def table_headings_lost(locator: str, ocr: bool) -> str:
+    return (f"The {'OCR ' if ocr else ''}text of {locator} has lost its column headings, so which value is for which "
+            "column (a country, a year) cannot be read from it: its values are shown in the order printed. Check "
+            "the original before quoting one.")
 
 
-def table_unread(locator: str) -> str:
-    return (f"The OCR text of {locator} could not be read into rows and columns: its cells are printed out of "
-            "order, so which value belongs to which row and column cannot be told from it. Check the original "
-            "before quoting one.")
+def table_unread(locator: str, ocr: bool) -> str:
+    return (f"The {'OCR ' if ocr else ''}text of {locator} could not be read into rows and columns, so which value "
+            "belongs to which row and column cannot be told from it. Check the original before quoting one.")
 
 
 def parts_not_found(labels: list[str], kind: str) -> str:

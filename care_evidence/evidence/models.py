@@ -152,6 +152,8 @@ class Answer:
     parts: tuple[str, ...] = ()  # a comparison's parts ("England", "Wales", ...), each answered on its own
     series: list = field(default_factory=list)  # a figure over time: SeriesPoint per period, earliest first
     table: object | None = None  # a TableAnswer: the table the answer reads cells from, as rows and columns
+    reading: str = ""  # what the text cannot tell ("its OCR text has lost the column headings"): not a caveat
+    # about whether the reports answer, but about how far the table quoted can be read
 
     @property
     def figures(self) -> list[FigureMention]:
@@ -198,7 +200,7 @@ class Answer:
     def to_dict(self) -> dict:
         return {
             "question": self.question, "found": self.found, "answer": self.text, "message": self.message,
-            "caveat": self.caveat,
+            "caveat": self.caveat, "reading": self.reading,
             "figures": [f.to_dict() for f in self.figures], "citations": [str(c) for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
             "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences]}

@@ -25,7 +25,8 @@ _MARKUP = re.compile(r"</?b>|\*\*")
 _VALUE = re.compile(r"(?<![\w/-])[£$]?-?\d[\d,]*(?:\.\d+)?%?\*{0,2}(?![\w/-])")
 # A year or period is part of a row's label ("2019/20, £", "— males, in 2017-19"), not one of its values.
 _PERIOD = re.compile(r"^(?:19|20)\d\d(?:[-/–](?:\d\d){1,2})?$")
-_PIPE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
+_PIPE_RULE = re.compile(r"\|?(?:\s*:?-+:?\s*\|)+\s*:?-*:?\s*")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # "a \\| b" is one cell holding a pipe
 _SOURCE_OR_NOTE = re.compile(r"^\s*(?:sources?|notes?)\s*:", re.IGNORECASE)
 MIN_OCR_COLUMNS = 3  # two values a row is as likely two cells of a scrambled table as a row of two
 
@@ -47,6 +48,7 @@ class TableGrid:
     headings_legible: bool  # False: which column a cell is in is known, but not what the column is
     column_starts: tuple[int, ...] = ()  # where each heading starts in the passage's text (-1: none printed)
     start: int = 0  # where the table's lines start in the passage's text: before it, its title and subtitle
+    end: int = 0  # where they end: after it, its notes and source
 
     def to_dict(self) -> dict:
         return {"label_heading": self.label_heading, "columns": list(self.columns),
@@ -75,17 +77,19 @@ def _lines(text: str) -> list[tuple[int, str]]:
 def _delimited(text: str) -> TableGrid | None:
     """The first run of two or more tab-separated (or Markdown pipe) lines: headings, then rows."""
     block: list[list[tuple[int, str]]] = []
+    end = 0
     for at, line in _lines(text):
         if _PIPE_RULE.fullmatch(line.strip()):  # "|---|---|" under a pipe table's headings
             continue
         cells = _split(at, line)
         if cells is not None:
             block.append(cells)
+            end = at + len(line)
         elif len(block) >= 2:
             break
         else:
             block = []
-    if len(block) < 2:
+    if len(block) < 2 or not _looks_tabular(block):
         return None
     header, *body = block
     width = max(len(cells) for cells in block) - 1
@@ -104,7 +108,14 @@ def _delimited(text: str) -> TableGrid | None:
     starts = tuple(start + _leading_markup(c) if _clean(c) else -1 for start, c in header[1:])
     starts += (-1,) * (width - len(starts))
     return TableGrid(_clean(header[0][1]), columns[:width], tuple(rows), headings_legible=True,
-                     column_starts=starts[:width], start=header[0][0])
+                     column_starts=starts[:width], start=header[0][0], end=end)
+
+
+def _looks_tabular(block: list[list[tuple[int, str]]]) -> bool:
+    """A table, not prose indented with tabs: three columns or more, or a value in every row below the
+    headings ("Sustainability	0.0	1.8")."""
+    return max(len(cells) for cells in block) >= 3 or all(
+        any(_values(c) for _, c in cells[1:]) for cells in block[1:])
 
 
 def _leading_markup(cell: str) -> int:
@@ -126,8 +137,8 @@ def _split(at: int, line: str) -> list[tuple[int, str]] | None:
         first = line.index("|") + 1
         body, offset = line[first:line.rindex("|")], at + first
     cells, start = [], offset
-    for cell in body.split(separator):
-        cells.append((start, cell))
+    for cell in (body.split(separator) if separator == "\t" else _UNESCAPED_PIPE.split(body)):
+        cells.append((start, cell.replace("\\|", "|")))
         start += len(cell) + 1
     return cells
 
@@ -157,6 +168,7 @@ def _ocr_value_rows(text: str) -> TableGrid | None:
         return None
     rows: list[TableRow] = []
     pending: list[str] = []  # words before a value line: the start of its label
+    end = body[-1][0] + len(body[-1][1]) if body else 0
     for at, line, values in body:
         words = _label_words(line)
         if values:
@@ -169,9 +181,27 @@ def _ocr_value_rows(text: str) -> TableGrid | None:
         elif words:
             pending.append(words)
     first = next((at for at, line, _ in body if line.strip()), 0)
-    return TableGrid("", ("",) * width, tuple(rows), headings_legible=False, start=first)
+    return TableGrid("", ("",) * width, tuple(rows), headings_legible=False, start=first, end=end)
 
 
 def _continues(words: str) -> bool:
     """A line that goes on with the label above it: it starts in lower case, with a dash or a digit."""
     return bool(re.match(r"[a-z—–\-\d(,]", words))
+
+
+_NOTE_MARK = re.compile(r"^[\s\-•*#]*(?:\d{1,2}\s+|\*+\s*)?")
+
+
+def table_notes(text: str, grid: TableGrid) -> list[str]:
+    """The notes printed under a table, each as printed but for its list mark ("1 For 2019-20 and
+    2020-21, NHS England has not allocated the Fund ..."; "* Social care spending combines ..."): what a
+    cell cannot be read without. Its source line is no note."""
+    notes = []
+    for _, line in _lines(text[grid.end:]):
+        stripped = line.strip()
+        if re.match(r"(?:sources?)\b", stripped.lstrip("#*- "), re.IGNORECASE):
+            break
+        words = re.sub(r"^(?:notes?)\s*:?", "", stripped.lstrip("#*- "), flags=re.IGNORECASE).strip()
+        if len(words.split()) >= 3:
+            notes.append(" ".join(words.split()))
+    return notes

@@ -106,7 +106,7 @@ def mine_initialisms(texts: Iterable[str]) -> dict[str, list[str]]:
     when the reports never print the acronym itself. Lossy counting bounds memory, as for terms."""
     spread: Counter[str] = Counter()
     for text in texts:
-        spread.update({_without_leading_the(m.group(0)) for m in _TITLE_CASE_NAME.finditer(text)})
+        spread.update({name for m in _TITLE_CASE_NAME.finditer(text) if (name := _as_name(text, m))})
         if len(spread) > _COUNTING_LIMIT:
             spread = Counter({t: n for t, n in spread.items() if n > 1})
     by_initials: dict[str, list[str]] = {}
@@ -117,10 +117,17 @@ def mine_initialisms(texts: Iterable[str]) -> dict[str, list[str]]:
     return dict(sorted(by_initials.items()))
 
 
-def _without_leading_the(name: str) -> str:
-    """A name as a reader would write it: "The Better Care Fund" at a sentence's start is "Better Care Fund"."""
-    words = name.split()
-    return " ".join(words[1:] if len(words) > 2 and words[0].lower() == "the" else words)
+def _as_name(text: str, match: re.Match) -> str:
+    """A run of capitalised words as a name: at a sentence's start its first word is capitalised as any
+    sentence's is ("Since the Health Act", "As England and Wales"), so it is left out, with the minor
+    words after it; what is left is a name if two words or more remain."""
+    words = match.group(0).split()
+    before = text[: match.start()].rstrip()
+    if not before or before[-1] in ".!?:;•\n" or before.endswith(("\u2022", "-")):
+        words = words[1:]
+    while words and words[0].lower() in _MINOR:
+        words = words[1:]
+    return " ".join(words) if len(words) >= 2 else ""
 
 
 @dataclass
