@@ -308,3 +308,19 @@ def test_a_comparison_of_reports_on_a_subject_they_do_not_discuss_is_not_found(e
     """Its parts are searched only once the question as a whole is found answerable."""
     answer = engine.ask("NAO vs PAC on climate change")
     assert not answer.found and not answer.sentences and answer.passages
+
+
+def test_a_finding_counts_only_in_a_passage_about_what_the_question_asks_of(engine):
+    """'Did the vanguards reduce emergency admissions?' is not answered by a finding about the Fund's
+    areas ('Some 73% of local areas did not reduce emergency admissions as much as planned')."""
+    answer = engine.ask("Did the vanguards reduce emergency admissions?")
+    assert str(answer.sentences[0].citation) == "PAC 2018, para 12" and "vanguard" in answer.sentences[0].text
+    taskforce = engine.ask("what happened to the ministerial integration taskforce")
+    assert "did not meet regularly" in taskforce.sentences[0].text  # the finding, not its setting-up
+
+
+def test_a_sentence_about_another_nation_does_not_vouch_for_the_one_asked(engine):
+    """A chart's sentence on England ('In England, data are published as ...'), in a chart whose legend
+    names Scotland, is no answer for Scotland; nor is the NAO's England-only figure beside it."""
+    answer = engine.ask("How many delayed days were there in Scotland in 2019?")
+    assert not answer.found and "Scotland" in answer.message

@@ -227,6 +227,9 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     if passage.kind == FOOTNOTE and not analysis.asks_for_source:
         penalty += settings.footnote_sentence_penalty
     unit = passage.kind in (FIGURE, TABLE, BOX)
+    # A finding counts only in a passage about what the question asks of: one holding its rarest word
+    # ("Did the vanguards reduce emergency admissions?" is not answered by a finding on the Fund's areas).
+    finding_here = analysis.asks_finding and _subject(view, analysis) <= view.passage_terms(view.row(passage.id))
     out = []
     for row in view.sentence_rows(view.row(passage.id)):
         text = view.sentence_text(row)
@@ -243,12 +246,20 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
-                 + (_finding_bonus(text, settings) if analysis.asks_finding else 0.0)
+                 + (_finding_bonus(text, settings) if finding_here else 0.0)
                  - (settings.time_mismatch_penalty if other_times else 0.0)
                  + settings.passage_rank_weight * behind_top - penalty
                  - (settings.footnote_sentence_penalty if source_line else 0.0))
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
     return out
+
+
+def _subject(view: IndexView, analysis: QueryAnalysis) -> frozenset[str]:
+    """The question's rarest word the reports use (fewest passages hold it): what it asks about."""
+    held = [(view.index.lexical.document_frequency(t), t) for t in content_terms(analysis.without_citations())
+            if not t[0].isdigit()]  # a report named ("the PAC") chooses the report, it is not the subject
+    held = [(df, t) for df, t in held if df > 0]
+    return frozenset({min(held)[1]}) if held else frozenset()
 
 
 def _finding_bonus(text: str, settings: Settings) -> float:

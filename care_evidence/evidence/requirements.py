@@ -274,13 +274,16 @@ def _about_another_nation(sentence: str, nation: str | None) -> bool:
 
 
 def place_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str | None:
-    """The nation asked about, when no answer sentence, nor its passage or section, names it."""
+    """The nation asked about, when no answer sentence, nor its passage or section, names it. A sentence
+    naming another nation and not this one vouches for nothing, wherever it stands."""
     nation = nation_asked(analysis)
     if nation is None:
         return None
     for s in answer.sentences:
+        if _about_another_nation(s.text, nation):  # "In England, data are published as ...": not Scotland's
+            continue
         passage = view.passage(s.citation.passage_id)
-        if passage.kind in (FIGURE, TABLE):  # a chart's or table's nations may be in headings the text lost
+        if passage.kind in (FIGURE, TABLE):  # a chart's or table's nations may be in headings its text lost
             return None
         if any(re.search(NATIONS[nation], text) for text in (s.text, passage.search_text, " ".join(passage.section))):
             return None
