@@ -324,3 +324,13 @@ def test_a_sentence_about_another_nation_does_not_vouch_for_the_one_asked(engine
     names Scotland, is no answer for Scotland; nor is the NAO's England-only figure beside it."""
     answer = engine.ask("How many delayed days were there in Scotland in 2019?")
     assert not answer.found and "Scotland" in answer.message
+
+
+def test_a_month_shortened_before_a_year_is_read_as_the_month(engine):
+    """'Nov 2014' as typed in a search box: searched as November, and no 'these reports never use Nov'."""
+    from care_evidence.evidence.analysis import analyse
+
+    assert "November" in analyse("DTOC rise Nov 2014 to Nov 2016", engine.documents).expanded
+    answer = engine.ask("DTOC rise Nov 2014 to Nov 2016")
+    assert answer.found and "Nov" not in answer.caveat
+    assert "November 2016" in answer.sentences[0].text

@@ -74,6 +74,18 @@ SETTING_UP = re.compile(r"\b(?:commissioned|established|launched|set up|introduc
                         re.IGNORECASE)
 
 
+# A month as people shorten it before a year ("Nov 2014", "Sept. 2016"); the reports print "November 2014".
+MONTHS = {"jan": "January", "feb": "February", "mar": "March", "apr": "April", "jun": "June", "jul": "July",
+          "aug": "August", "sep": "September", "sept": "September", "oct": "October", "nov": "November",
+          "dec": "December"}
+_SHORT_MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\.?(?=\s+(?:19|20)\d\d\b)", re.IGNORECASE)
+
+
+def months_spelt_out(text: str) -> list[str]:
+    """The months a text shortens before a year, spelt out as the reports print them."""
+    return list(dict.fromkeys(MONTHS[m.group(1).lower()] for m in _SHORT_MONTH.finditer(text)))
+
+
 @dataclass(frozen=True)
 class QueryAnalysis:
     question: str  # cleaned
@@ -105,6 +117,9 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
     # reports of that name.
     named, without_names = find_documents(question, documents)
     expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
+    months = [m for m in months_spelt_out(question) if m.lower() not in expanded.lower()]
+    if months:  # "DTOC rise Nov 2014 to Nov 2016" is searched with "November", as the reports print it
+        expanded = f"{expanded} ({'; '.join(months)})"
     asked = asked_figure_kinds(question)
     kinds = tuple(kind for kind, pattern in KIND_WORDS if re.search(pattern, question, re.IGNORECASE))
     # "between 2010-11 and 2016-17": compared as parsed figures, "2010–11" in the text is "2010-11" typed.

@@ -141,6 +141,7 @@ def name_not_mentioned(names: list[str], closest: str) -> str:
 
 
 def word_not_used(words: list[str]) -> str:
+    words = list(dict.fromkeys(words))  # "Nov 2014 to Nov 2016" names "Nov" once
     used = ", ".join(f"\u201c{w}\u201d" for w in words)
     return (f"These reports never use the word{'s' if len(words) > 1 else ''} {used}: this is the closest they "
             "come, not necessarily about it.")

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import NATIONS, NOT_YET, QueryAnalysis, time_key
+from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key
 from care_evidence.evidence.glossary import has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
@@ -62,7 +62,7 @@ def _spelt_out(view: IndexView, acronym: str) -> bool:
 
 def _unknown_word(view: IndexView, word: str) -> bool:
     """A word no passage uses, in any of its hyphenated parts, that the glossary does not know."""
-    if len(word) < 2 or has_entry_for(word):
+    if len(word) < 2 or has_entry_for(word) or word.lower().rstrip(".") in MONTHS:  # "Nov" is November
         return False
     parts = [p for p in re.split(r"[-&’']", word) if p and not p.isdigit() and p.lower() != "s"]
     terms = [t for p in parts for t in content_terms(p)]
