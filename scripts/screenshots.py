@@ -30,6 +30,8 @@ from care_evidence.app.serve import (  # noqa: E402
 PAGES = {
     "ask": ("?q=" + urllib.parse.quote("How much was pooled in the Better Care Fund in 2015-16?"),
             "Figures stated:", "screenshot.png"),
+    "table": ("?q=" + urllib.parse.quote("STF transformation funding 2019-20"), "as a table; the cells",
+              "screenshot-table.png"),
     "lookup": ("?lookup=" + urllib.parse.quote("HC 1011, Summary ¶26f"), "Found:", "screenshot-lookup.png"),
     "check": ("?page=check", "Check a text against the reports", "screenshot-check.png"),
     "browse": ("?passage=nuffield2022%2Ftable-5", "The section, passage by passage", "screenshot-browse.png"),
