@@ -149,7 +149,7 @@ class Engine:
                                              resolved.message, self.settings)
                 if not shown.found:
                     return shown
-                table = table_answer(self.view, analyse(question, self.documents), shown, question)
+                table = table_answer(self.view, analyse(question, self.documents), shown, self.settings, question)
                 return with_table(shown, table) if table is not None else shown
         analysis = analyse(question, self.documents)
         lists = self.searches.search(analysis, filters)
@@ -188,7 +188,7 @@ class Engine:
             return with_table(result, cell, first=True)
         if not result.found:
             return result
-        table = table_answer(self.view, analysis, result, searched)
+        table = table_answer(self.view, analysis, result, self.settings, searched)
         if table is not None:
             return with_table(result, table)
         result.reading = unread_table(self.view, result)

@@ -100,6 +100,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("series_min_periods", 2, "a question over time: fewest periods a series needs to be shown"),
     Setting("table_passages", 10, "top passages searched for a table cell the question names by its row and its "
             "column (a year): that cell answers first"),
+    Setting("table_row_share", 0.5, "a table's row is named by a question saying this share of its label's words",
+            minimum=0),
+    Setting("table_cell_words", 3, "a row of a table of words is named by a question saying this many of its "
+            "cells' words"),
+    Setting("table_title_run", 3, "a run of this many of a table's title words in a question names the table, "
+            "not one of its rows"),
+    Setting("table_title_share", 0.66, "a cell among the top passages answers first when the question says all "
+            "its table's title words, or this share of them with a row named and no other name sharing them",
+            minimum=0),
     Setting("answer_passages", 3, "top passages whose sentences may answer (and that the not-found test reads)"),
     Setting("sentence_overlap_weight", 0.3, "answer sentence: weight of the share of the question's words it has",
             minimum=0),

@@ -32,14 +32,10 @@ from care_evidence.indexer.tables import TableGrid, read_grid, table_notes
 _WORD = re.compile(r"[\w’'-]+")
 _MANY_VALUES = 3  # a sentence quoting this many of an unread table's values quotes its cells, run on
 _HEADING_MARKS = re.compile(r"(?m)^\s*#+\s|\*\*|</?b>")  # Markdown or HTML around a title ("### Figure 12")
-_ROW_SHARE = 0.5  # of a row label's words a question must say to name the row
 _TOTAL = re.compile(r"^\W*total\W*$", re.IGNORECASE)
 _BLANK = "no value printed"  # a cell asked for that the table leaves empty
-_TITLE_SHARE = 2 / 3  # of a table's title's words a question naming a row must say to be about the table
 # A name in a question: "Integration Transformation Fund".
 _NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w’'-]+)+")
-_TITLE_RUN = 3  # words of a table's title in a row that say the title, not a row
-_CELL_WORDS = 3  # words of a text table's cells that name its row ("a digital integrated care record")
 
 
 @dataclass
@@ -121,13 +117,13 @@ def _best(scores: list[int]) -> tuple[int, ...]:
     return tuple(i for i, s in enumerate(scores) if s == top) if top > 0 else ()
 
 
-def _without_title(text: str, title: str) -> str:
-    """The text but for any run of three or more of the title's words in it: "the Sustainability and
+def _without_title(text: str, title: str, run: int) -> str:
+    """The text but for any run of `run` (three) or more of the title's words in it: "the Sustainability and
     Transformation Fund's sustainability money" names the table, then its Sustainability row; "the
     sustainability and transformation plans" names neither row. Two words ("social care", in "UK health
     and social care systems overview") may well name a row."""
     words = title.split()
-    for size in range(len(words), _TITLE_RUN - 1, -1):
+    for size in range(len(words), run - 1, -1):
         for at in range(len(words) - size + 1):
             phrase = r"\s+".join(re.escape(w) for w in words[at : at + size])
             text = re.sub(rf"(?<!\w){phrase}(?!\w)", " ", text, flags=re.IGNORECASE)
@@ -141,18 +137,19 @@ def says_title(searched: str, title: str) -> bool:
     return bool(wanted) and wanted <= content_terms(searched)
 
 
-def rows_asked(grid: TableGrid, analysis: QueryAnalysis, title: str = "") -> tuple[int, ...]:
+def rows_asked(grid: TableGrid, analysis: QueryAnalysis, settings: Settings, title: str = "") -> tuple[int, ...]:
     """The rows the question names: it says half of the row label's words ("integrated community care",
     not "integrated" alone) or, in a table of words, three of its cells' words ("a digital integrated
     care record"); the row saying most of them is named, and rows saying as many are all named."""
-    asked = _stems(_without_title(analysis.without_citations(), title))
+    asked = _stems(_without_title(analysis.without_citations(), title, settings.table_title_run))
     distinct = set(asked)
     scores = []
     for row in grid.rows:
         label = {t for t in content_terms(row.label) if not t.isdigit()}
         cells = {t for t in content_terms(" ".join(row.cells)) if not t[0].isdigit()} - label
         in_cells = len(cells & distinct)
-        named = (label and len(label & distinct) >= _ROW_SHARE * len(label)) or in_cells >= _CELL_WORDS
+        named = (label and len(label & distinct) >= settings.table_row_share * len(label)
+                 or in_cells >= settings.table_cell_words)
         scores.append(sum(t in label for t in asked) + in_cells if named else 0)
     return _best(scores)
 
@@ -197,12 +194,12 @@ def _figures(view: IndexView, passage: Passage, table: TableAnswer) -> list[Figu
 
 
 def _pick(view: IndexView, analysis: QueryAnalysis, passage: Passage, citation: Citation, grid: TableGrid,
-          searched: str) -> TableAnswer:
+          searched: str, settings: Settings) -> TableAnswer:
     """The cells a question asks for. A table of figures answers only a question asking for a figure
     or naming a row ("What did NHS England plan to prioritise until 2018-19?" names a year of Figure 12,
     and is answered by what the Figure shows, not by a cell); its Total answers a question naming a
     column only when it says what the table is of ("the STF in 2016-17")."""
-    rows, columns = rows_asked(grid, analysis, passage.title), columns_asked(grid, analysis)
+    rows, columns = rows_asked(grid, analysis, settings, passage.title), columns_asked(grid, analysis)
     of_figures = any(_values_in(c) for row in grid.rows for c in row.cells)
     if of_figures and not rows and not analysis.wanted_figures:
         columns = ()
@@ -240,14 +237,15 @@ def _notes_bearing_on(passage: Passage, table: TableAnswer) -> tuple[str, ...]:
     return tuple(out)
 
 
-def table_answer(view: IndexView, analysis: QueryAnalysis, answer: Answer, searched: str = "") -> TableAnswer | None:
+def table_answer(view: IndexView, analysis: QueryAnalysis, answer: Answer, settings: Settings,
+                 searched: str = "") -> TableAnswer | None:
     """The table of the answer's first sentence read from a table passage, with the cells the question
     asks for."""
     for sentence in answer.sentences:
         passage = view.passage(sentence.citation.passage_id)
         grid = grid_of(passage)
         if grid is not None:
-            return _pick(view, analysis, passage, sentence.citation, grid, searched)
+            return _pick(view, analysis, passage, sentence.citation, grid, searched, settings)
     return None
 
 
@@ -263,19 +261,20 @@ def cell_asked(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPa
         if grid is None or not grid.headings_legible:
             continue
         title = scored.passage.title
-        table = _pick(view, analysis, scored.passage, scored.citation, grid, searched)
+        table = _pick(view, analysis, scored.passage, scored.citation, grid, searched, settings)
         if table.rows and table.columns and (says_title(searched or analysis.question, title) or (
-                rows_asked(grid, analysis, title) and _mostly_names(analysis.question, title))):
+                rows_asked(grid, analysis, settings, title)
+                and _mostly_names(analysis.question, title, settings.table_title_share))):
             return table
     return None
 
 
-def _mostly_names(question: str, title: str) -> bool:
+def _mostly_names(question: str, title: str, share: float) -> bool:
     """Whether a question naming a row also says most of the table's title ("the sustainability part of
     the fund" for the "Sustainability and Transformation Fund"), and names nothing else by its words (the
     "Integration Transformation Fund" is another fund)."""
     wanted = content_terms(title)
-    if not wanted or len(wanted & content_terms(question)) < _TITLE_SHARE * len(wanted):
+    if not wanted or len(wanted & content_terms(question)) < share * len(wanted):
         return False
     others = [m.group(0) for m in _NAME.finditer(question) if m.group(0).lower() != title.lower()]
     return not any(content_terms(name) & wanted for name in others)
