@@ -174,8 +174,9 @@ def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray
     recommended, the best sentence what about (6 of 7 helper-written questions, against 5 of 7 by
     the best sentence alone; 2 of 3 either way on the held-out half)."""
     items: dict[tuple[str, str], list[ScoredSentence]] = {}
+    subject = _subject(view, analysis) if analysis.asks_finding else None
     for p in recommendation_passages(view, analysis, filters):
-        for s in _scored_sentences(view, analysis, p, view.citation(p), 0.0, vector, settings):
+        for s in _scored_sentences(view, analysis, p, view.citation(p), 0.0, vector, settings, subject):
             item = item_holding(p, s.text)
             if item is not p:
                 items.setdefault((p.id, item.locator), []).append(s)
@@ -195,8 +196,10 @@ def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray
 def scored_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredPassage], vector: np.ndarray,
                      filters: Filters, settings: Settings) -> list[ScoredSentence]:
     """Every sentence of the top passages (and of the duplicates folded into them), scored as an answer."""
+    subject = _subject(view, analysis) if analysis.asks_finding else None  # once a question, not once a passage
     return [s for passage, citation, score in _sources(view, top, filters, settings)
-            for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings)]
+            for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings,
+                                       subject)]
 
 
 def item_citation(view: IndexView, passage: Passage, citation: Citation, text: str) -> Citation:
@@ -218,8 +221,10 @@ def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters,
 
 
 def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage, citation: Citation,
-                      behind_top: float, vector: np.ndarray, settings: Settings) -> list[ScoredSentence]:
-    """Each sentence of a passage scored as an answer; `behind_top`: its passage's score minus the top's."""
+                      behind_top: float, vector: np.ndarray, settings: Settings,
+                      subject: frozenset[str] | None) -> list[ScoredSentence]:
+    """Each sentence of a passage scored as an answer; `behind_top`: its passage's score minus the top's;
+    `subject`: for a question asking what came of something, its rarest word (None for another question)."""
     # A Figure's or Table's flattened caption reads badly as an answer unless asked for. A footnote
     # names a source: it matches the question's words, but what the source found is in the
     # paragraph citing it, unless the question asks for the source.
@@ -229,7 +234,7 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     unit = passage.kind in (FIGURE, TABLE, BOX)
     # A finding counts only in a passage about what the question asks of: one holding its rarest word
     # ("Did the vanguards reduce emergency admissions?" is not answered by a finding on the Fund's areas).
-    finding_here = analysis.asks_finding and _subject(view, analysis) <= view.passage_terms(view.row(passage.id))
+    finding_here = subject is not None and subject <= view.passage_terms(view.row(passage.id))
     out = []
     for row in view.sentence_rows(view.row(passage.id)):
         text = view.sentence_text(row)
