@@ -9,7 +9,8 @@ import pytest
 
 from care_evidence.eval.answers import Question, grade, holds, load_questions
 from care_evidence.eval.data import load_facts
-from care_evidence.evidence.answer import _POINTS_BACK, _is_bare_title
+from care_evidence.evidence.answer import POINTS_BACK, _is_bare_title
+from care_evidence.evidence.models import Filters
 
 
 @pytest.mark.parametrize("question,message", [
@@ -125,7 +126,7 @@ def test_no_answer_opens_with_a_bare_title_or_a_pointer_over_the_eval_set(engine
         passage = engine.passage(first.citation.passage_id)
         asks_for_unit = re.search(r"\b(figure|fig|chart|table|graph|box)\b", question, re.IGNORECASE)
         assert asks_for_unit or not _is_bare_title(passage, first.text), (question, first.text)
-        assert not _POINTS_BACK.match(first.text) or engine.sentences(passage)[0] == first.text, (question, first.text)
+        assert not POINTS_BACK.match(first.text) or engine.sentences(passage)[0] == first.text, (question, first.text)
 
 
 def test_support_is_held_by_its_content_words():
@@ -334,3 +335,51 @@ def test_a_month_shortened_before_a_year_is_read_as_the_month(engine):
     answer = engine.ask("DTOC rise Nov 2014 to Nov 2016")
     assert answer.found and "Nov" not in answer.caveat
     assert "November 2016" in answer.sentences[0].text
+
+
+def test_a_nation_named_earlier_in_its_paragraph_carries_to_the_sentences_after_it(engine):
+    """Nuffield Chapter 4 names each nation once, then goes on without naming it ("For Scotland, ...
+    worsened over time. Meanwhile, length of hospital stay decreased ..."): the sentences after are
+    about that nation; a sentence opening with a pointer, or one about all four countries, is not."""
+    answer = engine.ask("Did length of hospital stay fall in Scotland and in Wales over the decade?")
+    own = {s.part: s for s in answer.sentences if s.part and ", " not in s.part}
+    # not "Emergency admission rates worsened in Wales", the sentence before it
+    assert own["Wales"].text == "Length of hospital stay decreased.", own
+    assert own["Wales"].citation.locator.startswith("Chapter 4, Has there been improvement over time?")
+    for s in answer.sentences:
+        if s.part:
+            assert not POINTS_BACK.match(s.text) and "four countries" not in s.text, (s.part, s.text)
+
+
+def test_a_nation_stated_only_in_an_overview_is_answered_by_it_not_said_missing(engine):
+    """Nuffield's sentence on delayed transfers names England, Scotland and Wales together: a part
+    without a sentence of its own is answered by it, not "not found"."""
+    from care_evidence.evidence.analysis import analyse
+    from care_evidence.evidence.comparison import compare, comparison_parts
+    from care_evidence.evidence.models import Answer
+
+    # Asked with no whole answer to lean on, each nation's part is searched on its own.
+    analysis = analyse("How did hospital discharge delays move by UK country from 2012 to 2019?", engine.documents)
+    parts = comparison_parts(engine.view, analysis, engine.settings)
+    empty = Answer(analysis.question, False, "")
+    answer = compare(engine.view, engine.searches, analysis, Filters(), engine.settings, empty)
+    labelled = " ".join(s.part for s in answer.sentences)
+    for nation in ("England", "Scotland", "Wales"):
+        assert nation in labelled, [(s.part, s.text[:80]) for s in answer.sentences]
+    assert "Scotland" not in answer.caveat and "Wales" not in answer.caveat, answer.caveat
+    # The reports give no figure on Northern Ireland's delays: said, not filled with its data's limits.
+    assert [p.label for p in parts] == ["England", "Scotland", "Wales", "Northern Ireland"]
+    assert "Not found for Northern Ireland: no passage close to the question speaks of it" in answer.caveat
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("Cuts to adult social care spending: NAO figure vs PAC figure", False),  # a number, not a chart
+    ("What figure did the NAO give for the Fund's savings?", False),
+    ("What does Figure 7 show?", True),
+    ("Which Nuffield chart shows emergency admissions?", True),
+    ("which figure shows delayed transfers by reason", True),
+])
+def test_figure_without_a_number_is_read_as_a_number_not_a_chart(engine, question, unit):
+    from care_evidence.evidence.analysis import analyse
+
+    assert analyse(question, engine.documents).asks_for_unit is unit

@@ -16,7 +16,9 @@ from care_evidence.indexer.quantities import extract_quantities, period_key
 
 # Words that name a passage kind in a question ("Figure", "table", "footnote", "key facts").
 KIND_WORDS: tuple[tuple[str, str], ...] = (
-    (FIGURE, r"\b(figure|fig\.?|chart|graph)\b"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
+    # "figure" without a number is a number as often as a chart ("NAO figure vs PAC figure").
+    (FIGURE, r"\b(?:fig(?:ure)?\.?\s*\d|chart|graph|(?:which|what|this|that)\s+figure\s+(?:shows?|illustrates?|"
+             r"plots?|tracks?))"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
     (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
                r"back(s|ed)? (up )?(the|this|that) claims?)\b"),
     (KEY_FACT, r"\bkey facts?\b"),

@@ -315,7 +315,7 @@ def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence
 
 
 # A sentence opening with one of these points back to the sentence before it ("It also spent ...").
-_POINTS_BACK = re.compile(r"^(It|Its|This|These|They|Their|That|Those|Such|There|He|She)\b")
+POINTS_BACK = re.compile(r"^(It|Its|This|These|They|Their|That|Those|Such|There|He|She)\b")
 
 
 def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
@@ -330,7 +330,7 @@ def _context_it_needs(view: IndexView, chosen: list[ScoredSentence], settings: S
         row, text = s.row, s.text
         # Back to the sentence that names what "it" is ("It stated ... It delayed ..." both point to
         # the sentence before them), within the passage.
-        while _POINTS_BACK.match(text) and row > rows.start and len(needed) < settings.points_back_sentences:
+        while POINTS_BACK.match(text) and row > rows.start and len(needed) < settings.points_back_sentences:
             row -= 1
             text = view.sentence_text(row)
             needed.append(row)
@@ -357,7 +357,7 @@ def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence], same_
         return []
     text = view.sentence_text(following)
     opening = content_terms(" ".join(text.split()[:3]))
-    if not (_POINTS_BACK.match(text) or (same_subject and opening & view.sentence_terms(first.row))):
+    if not (POINTS_BACK.match(text) or (same_subject and opening & view.sentence_terms(first.row))):
         return []
     return [ScoredSentence(0.0, following, first.passage, first.citation, text, figures_in(first.passage, text), False)]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import EVERY_NATION, NATIONS, QueryAnalysis, analyse
-from care_evidence.evidence.answer import figures_in, item_citation, scored_sentences
+from care_evidence.evidence.answer import POINTS_BACK, figures_in, item_citation, scored_sentences
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.folding import fold_duplicates
 from care_evidence.evidence.glossary import expand
@@ -248,18 +248,54 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     # A chart's flattened caption and legend ("Figure 17 ... England Scotland Wales") names every
     # nation and states nothing about any; a sentence naming the others too is an overview.
     scored = [s for s in scored_sentences(view, part_analysis, top, lists.vector, part_filters, settings)
-              if s.passage.kind != FIGURE and (not part.names or _about(part, parts, s))
-              and (not part.terms or _holds(part, s.text))]
-    best = max(scored, key=lambda s: s.score, default=None)
-    if best is None or view.sentence_similarity(best.row, lists.vector) < settings.part_similarity:
+              if s.passage.kind != FIGURE and (not part.terms or _holds(part, s.text))
+              and view.sentence_similarity(s.row, lists.vector) >= settings.part_similarity]
+    # A sentence of the nation's own first; failing one, an overview naming it among the others ("...
+    # higher in England and Scotland in 2019 ... at a similar rate in Wales") speaks of it too, where
+    # "not found" would say the reports do not.
+    if part.names:  # naming the nation is not enough: "A Healthier Wales Transformation Fund" for delays
+        subject = part_analysis.terms - _nation_words()
+        scored = [s for s in scored if subject & view.sentence_terms(s.row)]
+    own = [s for s in scored if not part.names or _about(view, part, parts, s)]
+    overview = [s for s in scored if part.names and re.search(part.names, s.text)]
+    best = max(own or overview, key=lambda s: s.score, default=None)
+    if best is None:
         return None
     return AnswerSentence(best.text, item_citation(view, best.passage, best.citation, best.text),
                           figures_in(best.passage, best.text))
 
 
-def _about(part: Part, parts: list[Part], sentence) -> bool:
+@functools.cache
+def _nation_words() -> frozenset[str]:
+    """The words that name the nations or the UK, as stemmed: no sign of what a sentence is about."""
+    return content_terms("England English Scotland Scottish Wales Welsh Northern Ireland NI UK United Kingdom "
+                         "nation nations country countries four each")
+
+
+def _about(view: IndexView, part: Part, parts: list[Part], sentence) -> bool:
     """A sentence about the part's nation: it names it (and at most one other of those compared), or
-    names none while its section is the nation's ("Chapter 3, Wales")."""
+    names none while its section is the nation's ("Chapter 3, Wales") or the sentences before it in its
+    paragraph last named this nation alone ("For Scotland, satisfaction ... worsened over time. Meanwhile,
+    length of hospital stay decreased, and healthy life expectancy at age 65 improved for men.")."""
     if re.search(part.names, sentence.text):
         return _nations_named(parts, sentence.text) <= 2
-    return _nations_named(parts, sentence.text) == 0 and bool(re.search(part.names, " ".join(sentence.passage.section)))
+    if _nations_named(ALL_NATIONS, sentence.text) or EVERY_NATION.search(sentence.text):
+        return False
+    if re.search(part.names, " ".join(sentence.passage.section)):
+        return True
+    # "This means ..." carried over would be read without what "this" is.
+    first = view.sentence_rows(view.row(sentence.passage.id)).start
+    return not POINTS_BACK.match(sentence.text) and _nation_carried(view, sentence.row, first) == part.label
+
+
+def _nation_carried(view: IndexView, row: int, first: int) -> str | None:
+    """The nation a sentence naming none speaks of: the one the nearest sentence before it in its
+    paragraph names, when that sentence names only one."""
+    for before in range(row - 1, first - 1, -1):
+        text = view.sentence_text(before)
+        named = [p.label for p in ALL_NATIONS if re.search(p.names, text)]
+        if EVERY_NATION.search(text):
+            return None
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None

@@ -180,7 +180,7 @@ def parts_not_found(labels: list[str], kind: str) -> str:
     if kind == "report":
         return f"Not found in {' or '.join(labels)}: none of {'its' if len(labels) == 1 else 'their'} passages " \
                "is close to the question."
-    if kind == "measure":
-        quoted = ", ".join(f"\u201c{label}\u201d" for label in labels)
-        return f"Not found for {quoted}: no passage close to the question speaks of {pronoun}."
-    return f"Not found for {', '.join(labels)}: no passage close to the question names {pronoun}."
+    # A nation's passages are there, but none close to the question speaks of it: "names it" would say
+    # the reports never name the nation.
+    named = ", ".join(f"\u201c{label}\u201d" for label in labels) if kind == "measure" else ", ".join(labels)
+    return f"Not found for {named}: no passage close to the question speaks of {pronoun}."
