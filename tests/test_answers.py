@@ -383,3 +383,16 @@ def test_figure_without_a_number_is_read_as_a_number_not_a_chart(engine, questio
     from care_evidence.evidence.analysis import analyse
 
     assert analyse(question, engine.documents).asks_for_unit is unit
+
+
+def test_two_groups_compared_are_each_answered_by_the_sentence_stating_both_figures(engine):
+    """"CCG" is the reports' "clinical commissioning group" and "91-day" their "91 days": neither side is
+    said to be missing, and the sentence giving a figure for each side answers both, not the survey's
+    set-up sentence naming both without a figure."""
+    answer = engine.ask("How sure were CCG finance directors compared with hospital finance directors that STP "
+                        "and organisational targets could both be hit?")
+    assert not answer.caveat, answer.caveat
+    stating = [s for s in answer.sentences if "17% of clinical commissioning group finance directors" in s.text]
+    assert stating and len(stating[0].part.split(", ")) == 2, [(s.part, s.text[:60]) for s in answer.sentences]
+    reablement = engine.ask("BCF 2015-16: care home admissions target vs 91-day reablement target")
+    assert "Not found" not in reablement.caveat, reablement.caveat

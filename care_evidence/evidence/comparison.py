@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from care_evidence.evidence import messages
@@ -49,8 +50,10 @@ class Part:
         return "report" if self.document else "measure" if self.terms else "nation"
 
 
-def comparison_parts(view: IndexView, analysis: QueryAnalysis, settings: Settings) -> list[Part]:
-    """The parts a question compares, or none when it compares nothing."""
+def comparison_parts(view: IndexView, analysis: QueryAnalysis, settings: Settings,
+                     define: Callable[[str], list[str]] | None = None) -> list[Part]:
+    """The parts a question compares, or none when it compares nothing; `define` gives the names the
+    reports spell an acronym out with ("CCG": "clinical commissioning groups")."""
     if len(analysis.named_documents) >= 2:
         return [Part(view.documents[d].label, document=d) for d in analysis.named_documents]
     named = [n for n, pattern in NATIONS.items() if re.search(pattern, analysis.question)]
@@ -58,7 +61,7 @@ def comparison_parts(view: IndexView, analysis: QueryAnalysis, settings: Setting
         named = list(NATIONS)
     if len(named) >= 2:
         return [Part(n, names=NATIONS[n]) for n in named]
-    return aspect_parts(analysis.question, settings.comparison_aspect_share)
+    return aspect_parts(analysis.question, settings.comparison_aspect_share, define)
 
 
 # "X vs Y", "X compared with Y", "X or Y": two measures or groups set against each other. Each side
@@ -67,7 +70,7 @@ _CONNECTOR = re.compile(r"\s+(?:vs\.?|versus|compared (?:with|to)|or)\s+", re.IG
 _LEFT_STOP = re.compile(r"^(?:.*(?:[:?;,(–—]|\s-\s|\b(?:on|did|do|does|was|were|is|are|in|from|to|between|of|whether|"
                         r"which|what|how|for)\b))?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _RIGHT_STOP = re.compile(r"^(.*?)(?:[:?;,()–—]|\s-\s|\s(?:in|during|over|between|since|by|more|less|than|and|"
-                         r"according)\b|$)", re.IGNORECASE | re.DOTALL)
+                         r"according|that|who|which|whether)\b|$)", re.IGNORECASE | re.DOTALL)
 
 
 # "or" sets two things against each other only in a question asking to choose between them.
@@ -76,7 +79,7 @@ _CHOOSING = re.compile(r"\b(?:which|whether|more|less|fewer|faster|slower|bigger
 _DIRECTION = re.compile(r"(?:up|down|more|less|better|worse|higher|lower|rise|fall|yes|no|not)", re.IGNORECASE)
 
 
-def aspect_parts(question: str, share: float) -> list[Part]:
+def aspect_parts(question: str, share: float, define: Callable[[str], list[str]] | None = None) -> list[Part]:
     """Two sides of a question setting one measure or group against another ("emergency admissions
     target vs delayed transfers target", "hospital finance directors or CCG finance directors"), each
     with the words that tell it from the other side; none when the question sets nothing against
@@ -86,7 +89,7 @@ def aspect_parts(question: str, share: float) -> list[Part]:
         return []  # "Do the teams reduce hospital use or costs?" lists what it asks about
     left = _LEFT_STOP.match(question[: match.start()]).group(1).strip()
     right = _RIGHT_STOP.match(question[match.end():]).group(1).strip()
-    left_terms, right_terms = content_terms(left), content_terms(right)
+    left_terms, right_terms = _words(left), _words(right)
     sides = [(left, left_terms - right_terms), (right, right_terms - left_terms)]
     if any(not terms or len(text.split()) > 8 or _DIRECTION.fullmatch(text) for text, terms in sides):
         return []  # "gone up or down" asks which way one thing went
@@ -96,8 +99,12 @@ def aspect_parts(question: str, share: float) -> list[Part]:
         return []
     parts = []
     for (text, _), (other, _) in zip(sides, reversed(sides), strict=True):
-        terms = frozenset(content_terms(expand(text))) - content_terms(other)
-        parts.append(Part(text, terms=terms, other=other, needed=max(1, math.ceil(share * len(terms)))))
+        terms = _words(expand(text)) - _words(other)
+        needed = max(1, math.ceil(share * len(terms)))
+        # An acronym's spelt-out words stand for it ("CCG finance directors" is the sentence's "clinical
+        # commissioning group finance directors"), without raising how many words a sentence must hold.
+        named = " ".join(define(text)) if define else ""
+        parts.append(Part(text, terms=terms | (_words(named) - _words(other)), other=other, needed=needed))
     return parts
 
 
@@ -108,7 +115,7 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
 
     The whole answer stays first: "Which of the four nations lets councils add a precept?" is
     answered by the sentence about the precept, which names no nation."""
-    parts = comparison_parts(view, analysis, settings)
+    parts = comparison_parts(view, analysis, settings, searches.expansion.definitions)
     if not parts:
         return whole
     sentences = list(whole.sentences) if whole.found else []
@@ -129,7 +136,8 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
         if any(_answers_alone(part, parts, s) and (not comparing or s.citation.doc_id in comparing)
                for s in sentences):
             continue
-        sentence = _answer_part(view, searches, analysis, filters, settings, part, parts)
+        sentence = _answer_part(view, searches, analysis, filters, settings, part, parts,
+                                sentences[0].citation.doc_id if sentences else "")
         if sentence is None:
             continue
         answered_by.setdefault(sentence.text, set()).add(part.label)
@@ -161,7 +169,13 @@ def _answers(part: Part, sentence: AnswerSentence) -> bool:
 
 
 def _holds(part: Part, text: str) -> bool:
-    return len(part.terms & content_terms(text)) >= part.needed
+    return len(part.terms & _words(text)) >= part.needed
+
+
+def _words(text: str) -> frozenset[str]:
+    """A side's or a sentence's content words, a hyphenated word also as its parts: the question's
+    "91-day reablement measure" is the sentence's "still at home 91 days after discharge"."""
+    return frozenset(content_terms(text) | content_terms(text.replace("-", " ")))
 
 
 @functools.lru_cache(maxsize=64)
@@ -223,7 +237,9 @@ def _speaks_of(part: Part, passage) -> bool:
 
 
 def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis, filters: Filters,
-                 settings: Settings, part: Part, parts: list[Part]) -> AnswerSentence | None:
+                 settings: Settings, part: Part, parts: list[Part], lead: str = "") -> AnswerSentence | None:
+    """The sentence answering one part, searched on its own; `lead`: the document of the whole
+    answer's first sentence."""
     if part.document:
         if filters.documents and part.document not in filters.documents:
             return None
@@ -256,8 +272,16 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     if part.names:  # naming the nation is not enough: "A Healthier Wales Transformation Fund" for delays
         subject = part_analysis.terms - _nation_words()
         scored = [s for s in scored if subject & view.sentence_terms(s.row)]
-    own = [s for s in scored if not part.names or _about(view, part, parts, s)]
-    overview = [s for s in scored if part.names and re.search(part.names, s.text)]
+    own = [s for s in scored if _about(view, part, parts, s)] if part.names else [
+        s for s in scored if _answers_alone(part, parts, AnswerSentence(s.text, s.citation, s.figures))]
+    overview = [s for s in scored if not part.names or re.search(part.names, s.text)]
+    if part.terms:
+        # Two measures or groups are set against each other within a report: "whole population growth"
+        # beside the NAO's over-65s is not Nuffield's "the population of England as a whole".
+        own, overview = [s for s in own if s.citation.doc_id == lead] or own, (
+            [s for s in overview if s.citation.doc_id == lead] or overview)
+        if own and own[0].citation.doc_id != lead and any(s.citation.doc_id == lead for s in overview):
+            own = []
     best = max(own or overview, key=lambda s: s.score, default=None)
     if best is None:
         return None
