@@ -396,3 +396,14 @@ def test_two_groups_compared_are_each_answered_by_the_sentence_stating_both_figu
     assert stating and len(stating[0].part.split(", ")) == 2, [(s.part, s.text[:60]) for s in answer.sentences]
     reablement = engine.ask("BCF 2015-16: care home admissions target vs 91-day reablement target")
     assert "Not found" not in reablement.caveat, reablement.caveat
+
+
+def test_what_a_report_asks_of_government_is_read_as_its_recommendations(engine):
+    """"Ask the Department to report back", "urge": the PAC's recommendations, which the text held here
+    does not include; said so, not answered as if it did. "The Committee" names the PAC."""
+    answer = engine.ask("Did the Committee ask NHS England to publish anything on vanguards by a set date?")
+    assert "not the report's conclusions and recommendations" in (answer.caveat or answer.message)
+    urged = engine.ask("What did MPs urge the Department to do about pooled budgets?")
+    assert not urged.found and "paragraphs 1 to 13 of chapter 1 only" in urged.message
+    said = engine.ask("What did the Committee say about vanguards?")
+    assert said.found and said.sentences[0].citation.doc_id == "pac2018" and not said.caveat

@@ -220,7 +220,8 @@ def test_unfinished_build_folders_are_removed_by_the_next_build(copy, embedder):
     ('label = "PAC 2018"', "label = 2017", r"field 'label' must be text in quotes \(given: 2017\)"),
     ('id = "pac2018"', "id = 42", r"field 'id' must be text in quotes \(given: 42\)"),
     ('title = "Interface between health and social care"\n', "", r"field 'title' is required"),
-    ('aliases = ["PAC", "Public Accounts Committee", "Committee of Public Accounts", "PAC report", "MPs"]',
+    ('aliases = ["PAC", "Public Accounts Committee", "Committee of Public Accounts", "PAC report", "MPs", '
+     '"the Committee"]',
      'aliases = "PAC"', r"field 'aliases' must be a list of texts in quotes"),
     ('parser = "pac"', 'parser = "pac"\nocr = "no"', r"field 'ocr' must be true or false"),
     ('parser = "pac"', 'parser = "pdf-magic"', r"field 'parser' Value error, must be one of generic, nao"),

@@ -29,7 +29,12 @@ from care_evidence.indexer.lexical import content_terms
 from care_evidence.indexer.models import FIGURE, TABLE
 from care_evidence.indexer.quantities import extract_quantities
 
-_ASKS_FOR_RECOMMENDATIONS = re.compile(r"\b(recommend\w*|conclu\w*)\b", re.IGNORECASE)
+# What a report asks of government: its recommendations and conclusions, in the words people use for
+# them ("By what date did the Committee ask the Department to report back?").
+_ASKS_FOR_RECOMMENDATIONS = re.compile(
+    r"\b(recommend\w*|conclu\w*|report(?:ing)? back|urg(?:e|es|ed)|call(?:s|ed)? (?:for|on))\b"
+    r"|\b(?:ask|asks|asked|want|wants|wanted|tell|told)\s+(?:the\s+)?(?:Departments?|government|ministers|"
+    r"NHS England|DHSC|councils)\b.{0,60}?\bto\b", re.IGNORECASE)
 # A question whose form asks for a figure; "which", "why" and "what did ... say" questions that merely
 # mention money ask for no figure, and a sentence without one can answer them.
 _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage)\b"
