@@ -407,3 +407,15 @@ def test_what_a_report_asks_of_government_is_read_as_its_recommendations(engine)
     assert not urged.found and "paragraphs 1 to 13 of chapter 1 only" in urged.message
     said = engine.ask("What did the Committee say about vanguards?")
     assert said.found and said.sentences[0].citation.doc_id == "pac2018" and not said.caveat
+
+
+@pytest.mark.parametrize("question,item", [
+    ("What did the NAO want the Departments to do about the three barriers?", "Summary para 26(d)"),
+    ("What should ministers do about oversight of all the integration programmes, per the NAO?",
+     "Summary para 26(f)"),
+])
+def test_a_recommendation_asked_for_in_other_words_is_answered_by_the_lettered_item(engine, question, item):
+    """"What should ministers do", "want the Departments to": asking for the NAO's advice, answered by its
+    lettered recommendation, cited as the item, not by a paragraph describing the problem."""
+    answer = engine.ask(question)
+    assert answer.found and str(answer.sentences[0].citation) == f"NAO 2017, {item}", answer.sentences[0]

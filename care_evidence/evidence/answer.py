@@ -184,7 +184,7 @@ def _recommendation(view: IndexView, analysis: QueryAnalysis, vector: np.ndarray
         return []
     chosen = max(items.values(), key=lambda ss: max(s.score for s in ss) + ss[0].score)
     best = max(chosen, key=lambda s: s.score)
-    if view.sentence_similarity(best.row, vector) < settings.not_found_similarity:
+    if view.sentence_similarity(best.row, vector) < settings.recommendation_similarity:
         return []
     item = item_holding(best.passage, best.text)
     head = headline_row(view, best.passage, item)

@@ -17,7 +17,11 @@ from care_evidence.indexer.models import Passage
 
 # The words people use to ask for a recommendation ("recommend", "urge", "call for", "told ... to").
 ASKING_FOR_RECOMMENDATION = re.compile(
-    r"\b(recommend\w*|urg(?:e|es|ed|ing)|advis(?:e|es|ed|ing)|call(?:s|ed)? (?:for|on)|told|tell)\b", re.IGNORECASE)
+    r"\b(recommend\w*|urg(?:e|es|ed|ing)|advi(?:ce|se|ses|sed|sing)|call(?:s|ed)? (?:for|on)|told|tell)\b"
+    # "What should ministers do about ...?", "Did the watchdog want a single body in charge?"
+    r"|\bshould\s+(?:the\s+)?(?:Departments?|government|ministers|NHS England|they|councils)\b.{0,40}?\bdo\b"
+    r"|\bwant(?:s|ed)?\s+(?:the\s+)?(?:Departments?|government|ministers|NHS England|a|an)\b",
+    re.IGNORECASE)
 
 
 def asks_for_recommendation(question: str) -> bool:

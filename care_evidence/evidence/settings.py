@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
     # --- answers ---
     Setting("not_found_similarity", 0.40, "best sentence cosine of the top passages below which nothing answers",
             minimum=0),
+    Setting("recommendation_similarity", 0.35, "a question asking what a report recommends: cosine the closest "
+            "lettered recommendation's sentence must reach to answer it (a recommendation is an imperative, "
+            "'Establish the evidence base ...', worded unlike the question)", minimum=0),
     Setting("named_report_margin", 0.02, "a question naming a report answered from another is answered from the "
             "report named if its best sentence's cosine is within this of the other's first", minimum=0),
     Setting("comparison_aspect_share", 0.5, "comparison of two measures or groups ('X vs Y'): share of a side's "
