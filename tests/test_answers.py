@@ -419,3 +419,11 @@ def test_a_recommendation_asked_for_in_other_words_is_answered_by_the_lettered_i
     lettered recommendation, cited as the item, not by a paragraph describing the problem."""
     answer = engine.ask(question)
     assert answer.found and str(answer.sentences[0].citation) == f"NAO 2017, {item}", answer.sentences[0]
+
+
+def test_a_why_question_gets_the_reason_its_paragraph_gives_after_the_event(engine):
+    """The question's words are in the sentence on what happened (only 10 of 150 localities took up care
+    trusts), the reason in a later one ("Some of the resistance stemmed from fears ..."): both are shown."""
+    answer = engine.ask("How come hardly any areas formed care trusts?")
+    texts = [s.text for s in answer.sentences]
+    assert any("stemmed from fears" in t for t in texts), texts

@@ -48,7 +48,7 @@ EVERY_NATION = re.compile(
     r"|\bUK(?:'s)?\s+(?:nations|countries)\b|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
     re.IGNORECASE)
 
-ASKING_WHY = re.compile(r"\bwhy\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
+ASKING_WHY = re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
                         re.IGNORECASE)
 # What a sentence that gives a reason says: "because", "due to", "the two main reasons", "stemmed from".
 GIVING_A_REASON = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\breasons?\b"

@@ -113,6 +113,8 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     chosen += _list_after_lead_in(view, chosen, settings)
     chosen += _context_it_needs(view, chosen, settings)
     chosen += _what_it_goes_on_to_say(view, chosen, same_subject=not analysis.wanted_figures)
+    if analysis.asks_why:
+        chosen += _reason_that_follows(view, chosen, settings)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -360,6 +362,24 @@ def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence], same_
     if not (POINTS_BACK.match(text) or (same_subject and opening & view.sentence_terms(first.row))):
         return []
     return [ScoredSentence(0.0, following, first.passage, first.citation, text, figures_in(first.passage, text), False)]
+
+
+def _reason_that_follows(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
+    """For a why question answered by a sentence that gives no reason, the reason its paragraph gives
+    next, within `reason_follow_sentences`: the question's words are in the sentence naming what
+    happened ("only very few localities ... took up care trusts"), the reason in one after it ("Some of
+    the resistance stemmed from fears that social care priorities would be subsumed by the NHS")."""
+    first = chosen[0]
+    if any(GIVING_A_REASON.search(s.text) for s in chosen):
+        return []
+    rows = view.sentence_rows(view.row(first.passage.id))
+    taken = {s.row for s in chosen}
+    for row in range(first.row + 1, min(first.row + 1 + settings.reason_follow_sentences, rows.stop)):
+        text = view.sentence_text(row)
+        if row not in taken and GIVING_A_REASON.search(text):
+            return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
+                                   False)]
+    return []
 
 
 def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:

@@ -132,6 +132,8 @@ SETTINGS: tuple[Setting, ...] = (
             "up ('commissioned', 'established')", minimum=0),
     Setting("reason_sentence_bonus", 0.4, "answer sentence: bonus when the question asks why and it gives a reason "
             "('because', 'due to', 'the reasons')", minimum=0),
+    Setting("reason_follow_sentences", 2, "a why question answered by a sentence giving no reason: the next this "
+            "many sentences of its paragraph are searched for one that does, shown after it (0: none)", minimum=0),
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
             minimum=0),
     Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for",
