@@ -29,7 +29,16 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
-from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, TABLE, Passage
+from care_evidence.indexer.models import (
+    APPENDIX_PARAGRAPH,
+    BOX,
+    FIGURE,
+    FOOTNOTE,
+    PARAGRAPH,
+    SUMMARY_PARAGRAPH,
+    TABLE,
+    Passage,
+)
 from care_evidence.indexer.quantities import extract_quantities
 
 
@@ -238,10 +247,13 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     # ("Did the vanguards reduce emergency admissions?" is not answered by a finding on the Fund's areas).
     finding_here = subject is not None and subject <= view.passage_terms(view.row(passage.id))
     out = []
-    for row in view.sentence_rows(view.row(passage.id)):
+    rows_of_passage = view.sentence_rows(view.row(passage.id))
+    for row in rows_of_passage:
         text = view.sentence_text(row)
         if not analysis.asks_for_unit and _is_bare_title(passage, text):
             continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
+        if row == rows_of_passage.stop - 1 and _cut_off(passage, text):
+            continue  # "Wales has since developed a": the rest is in the next passage, where it is quoted whole
         # A Figure's "Source: ..." line names where its data came from, as a footnote does.
         source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
@@ -278,6 +290,16 @@ def _finding_bonus(text: str, settings: Settings) -> float:
     if STATING_A_FINDING.search(text):
         return settings.finding_sentence_bonus
     return -settings.finding_sentence_bonus if SETTING_UP.search(text) else 0.0
+
+
+_PROSE = frozenset({PARAGRAPH, SUMMARY_PARAGRAPH, APPENDIX_PARAGRAPH})
+
+
+def _cut_off(passage: Passage, sentence: str) -> bool:
+    """A paragraph's last sentence that stops mid-sentence ("Wales has since developed a"): an OCR text's
+    page or column break split the paragraph in two; a list item or a heading may end without a stop."""
+    return passage.kind in _PROSE and not sentence.lstrip().startswith(("•", "-", "–")) and bool(
+        re.search(r"[a-z,]$", sentence.rstrip()))
 
 
 _SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."
