@@ -140,7 +140,8 @@ def test_a_table_cell_is_answered_and_the_table_shown_as_a_table_with_the_cell_m
     app.text_input(key="ask_q").input("STF transformation funding 2019-20")
     run_ok(app)
     answer = [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in app.markdown if 'class="ev ev-answer"' in m.value]
-    assert answer[0] == "Transformation, 2019-20 (£bn): 3.4"  # its citation once, after the table's note below
+    # read from the cells, said so, not shown as if the report printed it; its citation once, after the note
+    assert answer[0] == "Read from the table's cells: Transformation, 2019-20 (£bn): 3.4"
     assert answer[1].startswith("1 For 2019-20 and 2020-21, NHS England has not allocated")
     assert answer[1].endswith("— NAO 2017, Figure 12")
     grid = next(m.value for m in app.markdown if 'class="ev-parts"' in m.value and "<th>2015-16 (£bn)</th>" in m.value)

@@ -211,3 +211,22 @@ def test_a_table_answer_exports_as_a_markdown_table_with_the_cell_asked_for_in_b
     text = answer_markdown(engine.ask("STF transformation funding 2019-20"))
     assert "| Row | 2015-16 (£bn) | 2016-17 (£bn) |" in text
     assert "| Transformation | 0.2 | 0.3 | 1.1 | 1.1 | **3.4** | 3.4 |" in text
+
+
+def test_a_statement_read_from_cells_is_shown_as_read_never_as_a_quotation(engine):
+    """"Transformation, 2019-20 (£bn): 3.4" is made from a row, a heading and a value; the report prints no
+    such sentence, so every output says it was read from the table, and a picked empty cell says so."""
+    from care_evidence.app.export import answer_markdown
+    from care_evidence.evidence.cli import format_answer
+
+    answer = engine.ask("STF transformation funding 2019-20")
+    first = answer.sentences[0]
+    assert first.from_cells and first.to_dict()["from_cells"] is True
+    assert not any(s.from_cells for s in answer.sentences[1:])  # the table's note is printed: a quotation
+    markdown = answer_markdown(answer)
+    assert "Read from the table's cells: Transformation, 2019-20 (£bn): 3.4" in markdown
+    assert "> Transformation, 2019-20" not in markdown  # not a block quotation
+    assert "Read from the table's cells: Transformation, **2019-20** (£bn): **3.4**" in format_answer(answer)
+    empty = format_answer(engine.ask("Sustainability and Transformation Fund sustainability money 2019-20"))
+    assert "Sustainability, **2019-20** (£bn): no value printed" in empty
+    assert "| [no value printed] |" in empty and "[]" not in empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from care_evidence.app.render import app_url
-from care_evidence.evidence.messages import PART_NOT_IN_REPORTS
+from care_evidence.evidence.messages import PART_NOT_IN_REPORTS, READ_FROM_CELLS
 from care_evidence.evidence.models import Answer, Filters
 from care_evidence.evidence.reference_styles import full_reference
 from care_evidence.indexer.models import DocumentInfo
@@ -54,7 +54,8 @@ def answer_markdown(answer: Answer, base_url: str = "", documents: dict[str, Doc
         lines += ["## Answer", ""] + [line for said in (answer.caveat, answer.reading) if said
                                       for line in (_plain(said), "")]
         for s, cited in zip(answer.sentences, answer.citation_shown_after(), strict=True):
-            lines += ([f"**{_plain(s.part)}:**", ""] if s.part else []) + [_quote(_plain(s.text)), ""]
+            said = f"{READ_FROM_CELLS} {_plain(s.text)}" if s.from_cells else _quote(_plain(s.text))
+            lines += ([f"**{_plain(s.part)}:**", ""] if s.part else []) + [said, ""]
             lines += [f"— {s.citation}", ""] if cited else []
         lines += [line for label, said in answer.part_rows() if not said
                   for line in (f"**{_plain(label)}:**", "", _plain(PART_NOT_IN_REPORTS), "")]

@@ -9,7 +9,7 @@ from care_evidence.app.export import answer_markdown
 from care_evidence.app.render import app_url, block, esc, highlight, link, phrase_spans, table
 from care_evidence.app.widgets import citation_links, html, passage_card, say
 from care_evidence.evidence.engine import Engine
-from care_evidence.evidence.messages import PART_NOT_IN_REPORTS
+from care_evidence.evidence.messages import PART_NOT_IN_REPORTS, READ_FROM_CELLS
 from care_evidence.evidence.models import OCR_CAUTION, Answer, AnswerSentence, Filters
 from care_evidence.evidence.query import QueryError
 from care_evidence.indexer.models import PASSAGE_KINDS
@@ -107,7 +107,8 @@ def _show_answer(engine: Engine, answer: Answer, filters: Filters) -> None:
 def _sentence_html(s: AnswerSentence, cited: bool = True) -> str:
     spans = phrase_spans(s.text, [f.printed for f in s.figures])
     cite = f' <span class="meta">— {esc(str(s.citation))}</span>' if cited else ""
-    return f'{highlight(s.text, spans, "fig")}{cite}'
+    read = f'<span class="meta">{esc(READ_FROM_CELLS)}</span> ' if s.from_cells else ""
+    return f'{read}{highlight(s.text, spans, "fig")}{cite}'
 
 
 def _show_comparison(answer: Answer) -> None:

@@ -93,6 +93,7 @@ def format_answer(answer: Answer) -> str:
             # ("July 2018 ... November 2018"), never inside a mark already made.
             for printed in dict.fromkeys(f.printed for f in s.figures):
                 text = re.sub(rf"(?<![\w*]){re.escape(printed)}(?![\w*])", f"**{printed}**", text)
+            text = f"{messages.READ_FROM_CELLS} {text}" if s.from_cells else text
             lines.append(f"[{s.part}] {text}" if s.part else text)
             if cite:
                 lines.append(f"  — {s.citation}" + (f" ({OCR_CAUTION})" if s.citation.ocr else ""))
@@ -103,7 +104,8 @@ def format_answer(answer: Answer) -> str:
         if answer.table is not None:
             lines.append(f"{answer.table.citation.locator}: {answer.table.title} (picked cells in [brackets])")
             lines.append("  " + " | ".join(answer.table.header()))
-            lines += ["  " + " | ".join(f"[{c}]" if on else c for c, on in zip(cells, picked, strict=True))
+            lines += ["  " + " | ".join(f"[{c or messages.BLANK_CELL}]" if on else c
+                                       for c, on in zip(cells, picked, strict=True))
                       for cells, picked in answer.table.body()]
         also = [str(c) for c in answer.also_in()]
         if also:

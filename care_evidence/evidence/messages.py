@@ -134,6 +134,11 @@ def only_planned(closest: str, sentence: str) -> str:
             f"its result. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")
 
 
+def only_expected(closest: str, sentence: str) -> str:
+    return (f"Not found: the reports give only what was planned, estimated or expected, not what actually "
+            f"happened. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")
+
+
 def name_not_mentioned(names: list[str], closest: str) -> str:
     named = " or ".join(f"\u201c{n}\u201d" for n in names)
     return (f"Not found: these reports do not mention {named}. The closest passages ({closest} first) are "
@@ -158,6 +163,9 @@ def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
 
 
 PART_NOT_IN_REPORTS = "Not in these reports: no passage close to the question speaks to this part."
+# A statement made of a table's row, column and value is read from the table, not a sentence it prints.
+READ_FROM_CELLS = "Read from the table's cells:"
+BLANK_CELL = "no value printed"  # a cell asked for that the table leaves empty
 
 
 def table_headings_lost(locator: str, ocr: bool) -> str:

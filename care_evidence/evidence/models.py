@@ -134,10 +134,13 @@ class AnswerSentence:
     citation: Citation
     figures: list[FigureMention] = field(default_factory=list)
     part: str = ""  # the part of a comparison it answers ("Scotland", "PAC 2018"), shown before it
+    # Read from a table's cells ("Transformation, 2019-20 (£bn): 3.4"), not a sentence the report prints:
+    # shown as read, never as a quotation.
+    from_cells: bool = False
 
     def to_dict(self) -> dict:
         return {"text": self.text, "citation": str(self.citation), "figures": [f.printed for f in self.figures],
-                "ocr": self.citation.ocr, "part": self.part}
+                "ocr": self.citation.ocr, "part": self.part, "from_cells": self.from_cells}
 
 
 @dataclass

@@ -33,7 +33,6 @@ _WORD = re.compile(r"[\w’'-]+")
 _MANY_VALUES = 3  # a sentence quoting this many of an unread table's values quotes its cells, run on
 _HEADING_MARKS = re.compile(r"(?m)^\s*#+\s|\*\*|</?b>")  # Markdown or HTML around a title ("### Figure 12")
 _TOTAL = re.compile(r"^\W*total\W*$", re.IGNORECASE)
-_BLANK = "no value printed"  # a cell asked for that the table leaves empty
 # A name in a question: "Integration Transformation Fund".
 _NAME = re.compile(r"[A-Z][\w’'-]+(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w’'-]+)+")
 
@@ -57,7 +56,7 @@ class TableAnswer:
         """The cells picked, as "row, column: value" ("Sustainability, 2017-18 (£bn): 1.8"); "" for none."""
         grid = self.grid
         if self.rows and self.columns:
-            return "; ".join(f"{grid.rows[r].label}, {grid.columns[c]}: {grid.rows[r].cells[c] or _BLANK}"
+            return "; ".join(f"{grid.rows[r].label}, {grid.columns[c]}: {grid.rows[r].cells[c] or messages.BLANK_CELL}"
                              for r in self.rows for c in self.columns)
         if self.rows:
             return "; ".join(self._row(r) for r in self.rows)
@@ -289,7 +288,7 @@ def with_table(answer: Answer, table: TableAnswer, first: bool = False) -> Answe
     from_table = [i for i, s in enumerate(answer.sentences) if s.citation.passage_id == table.citation.passage_id]
     kept = [s for s in answer.sentences if s.citation.passage_id != table.citation.passage_id]
     if statement:
-        cells = [AnswerSentence(statement, table.citation, table.figures)]
+        cells = [AnswerSentence(statement, table.citation, table.figures, from_cells=True)]
         cells += [AnswerSentence(note, table.citation) for note in table.notes]  # what the cell needs said
         if first:  # the cell answers; sentences of another report are about something else
             answer.sentences = cells + [s for s in kept if s.citation.doc_id == table.citation.doc_id]
