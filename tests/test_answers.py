@@ -432,3 +432,12 @@ def test_a_why_question_gets_the_reason_its_paragraph_gives_after_the_event(engi
     answer = engine.ask("How come hardly any areas formed care trusts?")
     texts = [s.text for s in answer.sentences]
     assert any("stemmed from fears" in t for t in texts), texts
+
+
+def test_a_question_on_what_actually_happened_is_not_answered_by_a_plan_or_an_estimate(engine):
+    """"How much did the Fund actually save?" is not answered by the £511 million estimate; a sentence
+    stating the outturn beside the plan ("actual increase ... against a planned reduction") answers."""
+    answer = engine.ask("What did the Better Care Fund really save in the end, in pounds?")
+    assert not answer.found and answer.message.startswith("Not found: the reports give only what was planned")
+    outturn = engine.ask("How many delayed days were actually added in the Fund's first year?")
+    assert outturn.found and any("185,000" in s.text for s in outturn.sentences)

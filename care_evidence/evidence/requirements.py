@@ -50,6 +50,19 @@ _CAME_OF_IT = re.compile(r"^(It|They|Its|Their|This|These|The \w+(?: \w+)?)\b.*\
                          r"reported that)\b")
 
 
+# A question asking what actually came about ("How much did the Fund actually save?"), and a sentence
+# stating only what was planned, estimated or expected ("£511m ... estimated savings", "the opportunity
+# for six to 10 local areas to graduate") unless it states the outturn too ("actual increase ... against
+# a planned reduction").
+_ASKS_WHAT_ACTUALLY = re.compile(r"\b(actual(?:ly)?|ended up|in the end|turned out|in practice|in reality|outturn)\b",
+                                 re.IGNORECASE)
+_EXPECTED = re.compile(r"\b(estimat\w*|expect(?:s|ing)?|expected to|expectations?|plann?(?:ed|ing|s)?|predict\w*|"
+                       r"targets?|aim(?:s|ed)?|intend\w*|opportunity|assum\w*|projected|hop(?:e|es|ed)|ambition|"
+                       r"forecast\w*|would|could)\b",
+                       re.IGNORECASE)
+_HAPPENED = re.compile(r"\b(actual(?:ly)?|achieved|outturn|in fact|increased|reduced|rose|fell)\b", re.IGNORECASE)
+
+
 # A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
 _NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on)\s+)?[A-Z][\w'’&-]*)*")
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
@@ -307,6 +320,18 @@ def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
                             for f in s.figures))
 
 
+def only_expected(analysis: QueryAnalysis, answer) -> str | None:
+    """A question asking for a figure of what actually came about, answered only by sentences giving a
+    planned, estimated or expected one: the first of them, or None."""
+    asks_figure = analysis.wanted_figures or _ASKS_FOR_A_FIGURE.search(analysis.question)
+    if not (_ASKS_WHAT_ACTUALLY.search(analysis.question) and asks_figure):
+        return None
+    stating = [s for s in answer.sentences if s.figures]
+    if stating and all(_EXPECTED.search(s.text) and not _HAPPENED.search(s.text) for s in stating):
+        return stating[0].text
+    return None
+
+
 def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
     """A question asking what a study, review or plan found or decided, answered by a sentence that has
     it as planned or under way ("has commissioned a further report", "due to report at the end of
@@ -371,6 +396,9 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     subject = figure_without_its_subject(view, analysis, answer, settings)
     if subject:
         return messages.no_figure_for(subject, str(answer.sentences[0].citation))
+    expected = only_expected(analysis, answer)
+    if expected:
+        return messages.only_expected(str(answer.sentences[0].citation), expected)
     if only_planned(view, analysis, answer):
         return messages.only_planned(str(answer.sentences[0].citation), answer.sentences[0].text)
     return None
