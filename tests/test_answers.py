@@ -441,3 +441,15 @@ def test_a_question_on_what_actually_happened_is_not_answered_by_a_plan_or_an_es
     assert not answer.found and answer.message.startswith("Not found: the reports give only what was planned")
     outturn = engine.ask("How many delayed days were actually added in the Fund's first year?")
     assert outturn.found and any("185,000" in s.text for s in outturn.sentences)
+
+
+def test_a_figure_stated_without_its_year_takes_the_year_its_paragraph_gives_it(engine):
+    """The key fact "£5.3bn total pooled budget in the first year" states no year; NAO para 2.2 gives the
+    same £5.3 billion for 2015-16 (and £5.8 billion for 2016-17): asked for a later year, the answer says
+    which year its figure is for; asked for 2015-16, it answers without a caveat."""
+    later = engine.ask("How much money was pooled through the Better Care Fund in 2018-19?")
+    assert later.found and later.caveat.startswith("For 2015-16, not 2018-19:"), later.caveat
+    rate = engine.ask("What was the rate of permanent care home admissions for over-65s in 2016-17?")
+    assert rate.caveat.startswith("For 2015-16, not 2016-17:"), rate.caveat  # 628 per 100,000: 2015-16
+    first = engine.ask("How much money was pooled through the Better Care Fund in 2015-16?")
+    assert first.found and not first.caveat.startswith("For "), first.caveat

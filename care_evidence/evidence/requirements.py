@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key
+from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key, value_key
+from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
@@ -241,11 +242,37 @@ def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -
     cell = table.citation.passage_id if table is not None and table.rows and table.columns else None
     stating = [s for s in answer.sentences if s.citation.passage_id == cell
                or any(f.kind in analysis.wanted_figures for f in s.figures)]
-    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} for s in stating]
+    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} or _times_stated_with(view, answer, s)
+             for s in stating]
     if not stating or not all(times) or any(_same_time(asked, t) for t in times):
         return ""
     stated = sorted(set().union(*times))
     return messages.figure_of_another_period(stated, sorted(asked))
+
+
+def _times_stated_with(view: IndexView, answer, sentence) -> set[str]:
+    """The years a sentence stating no year gives its figure for, where the passages shown state the same
+    figure with one: "£5.3bn total pooled budget in the first year" is "£5.3 billion being pooled in
+    2015-16" in the paragraph it sums up. Only the answer's passages and their duplicates are read."""
+    values = {value_key(f) for f in sentence.figures if f.kind not in ("year", "period")}
+    if not values:
+        return set()
+    ids = {sentence.citation.passage_id}
+    for sp in answer.passages:
+        ids |= {sp.passage.id, *(c.passage_id for c in sp.also_in)}
+    times: set[str] = set()
+    for passage_id in ids:
+        passage = view.passage(passage_id)
+        for row in view.sentence_rows(view.row(passage_id)):
+            text = view.sentence_text(row)
+            figures = figures_in(passage, text)
+            dated = [f for f in figures if f.kind in ("year", "period")]
+            for same in (f for f in figures if value_key(f) in values and dated):
+                # the year nearest the figure in its sentence: "£5.3 billion being pooled in 2015-16 and
+                # £5.8 billion in 2016-17" (positions in the sentence: a passage may print a year twice)
+                at = text.find(same.printed)
+                times.add(time_key(min(dated, key=lambda d: abs(text.find(d.printed) - at))))
+    return times
 
 
 def _same_time(asked: set[str], stated: set[str]) -> bool:
