@@ -453,3 +453,24 @@ def test_a_figure_stated_without_its_year_takes_the_year_its_paragraph_gives_it(
     assert rate.caveat.startswith("For 2015-16, not 2016-17:"), rate.caveat  # 628 per 100,000: 2015-16
     first = engine.ask("How much money was pooled through the Better Care Fund in 2015-16?")
     assert first.found and not first.caveat.startswith("For "), first.caveat
+
+
+@pytest.mark.parametrize("question,counted", [
+    ("Name the 44 STP footprints", "44 sustainability and transformation"),
+    ("Which 50 sites were chosen as vanguards?", "50 vanguard sites"),
+])
+def test_a_question_asking_which_is_not_answered_by_a_count(engine, question, counted):
+    """The reports say how many footprints or vanguards there are, never which: "not which", not a count
+    quoted as if it named them."""
+    answer = engine.ask(question)
+    assert not answer.found and answer.message.startswith("Not found: the reports say how many"), answer.message
+    assert counted in answer.message and answer.passages
+
+
+@pytest.mark.parametrize("question,named", [
+    ("Which two statutory bodies does the Health and Care Bill create?", "integrated care boards"),  # "First, ..."
+    ("Which seven new care models does NHS England have?", "Multispecialty community providers"),  # a Figure's list
+])
+def test_a_count_whose_passage_names_the_things_counted_answers_which(engine, question, named):
+    answer = engine.ask(question)
+    assert answer.found and any(named in s.text for s in answer.sentences), answer.sentences

@@ -134,6 +134,11 @@ def only_planned(closest: str, sentence: str) -> str:
             f"its result. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")
 
 
+def count_not_names(counted: str, closest: str) -> str:
+    return (f"Not found: the reports say how many (\u201c{counted}\u201d, {closest}), not which; no passage close "
+            "to the question names them. The closest passages are listed below.")
+
+
 def only_expected(closest: str, sentence: str) -> str:
     return (f"Not found: the reports give only what was planned, estimated or expected, not what actually "
             f"happened. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")

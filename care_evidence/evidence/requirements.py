@@ -64,6 +64,19 @@ _EXPECTED = re.compile(r"\b(estimat\w*|expect(?:s|ing)?|expected to|expectations
 _HAPPENED = re.compile(r"\b(actual(?:ly)?|achieved|outturn|in fact|increased|reduced|rose|fell)\b", re.IGNORECASE)
 
 
+# A question asking which things or who ("Which four STP footprints were led by council officials?",
+# "Name the areas that graduated"), and a count in a sentence ("four ... footprints are being led by ...").
+_ASKS_WHICH = re.compile(r"^\W*(?:which|name|list)\b|\blist of\b|\bname (?:the|them|all)\b", re.IGNORECASE)
+# A count of things: a number of one to three digits (not a year, not money or a share) or a number word,
+# then the words it counts, up to the verb ("six to 10 local areas to graduate").
+_NUMBER_WORD = r"(?:(?<![£$\d.,])\d{1,3}(?![\d.,])|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNTED = re.compile(rf"\b{_NUMBER_WORD}(?:\s+to\s+{_NUMBER_WORD})?(?!\s*(?:%|per\b|million|billion|bn\b|m\b))"
+                      r"((?:\s+(?!(?:are|is|were|was|to|from|that|which|who|being|have|has|had|will|in|of)\b)"
+                      r"[\w'’‘-]+){1,6})", re.IGNORECASE)
+_ENUMERATES = re.compile(r"(?:^|\n)\s*[•●▪-]\s|:\s*$|\b(?:First|Firstly|Second|Secondly)\b,|\bsuch as\b|"
+                         r"\bincluding\b|\bnamely\b|\(.*?,.*?\)", re.IGNORECASE | re.MULTILINE)
+
+
 # A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
 _NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on)\s+)?[A-Z][\w'’&-]*)*")
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
@@ -359,6 +372,24 @@ def only_expected(analysis: QueryAnalysis, answer) -> str | None:
     return None
 
 
+def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | None:
+    """A question asking which things (or naming a number of them: "Which four footprints ...") answered
+    by a sentence that counts them ("four sustainability and transformation plan footprints are being
+    led by ...") in a passage that names none: the count, or None. A passage listing items ("•",
+    "First, ...", "such as") or a chart's or table's may name them."""
+    if not _ASKS_WHICH.search(analysis.question) or not answer.sentences:
+        return None
+    first = answer.sentences[0]
+    passage = view.passage(first.citation.passage_id)
+    if passage.kind in (FIGURE, TABLE) or _ENUMERATES.search(passage.text):
+        return None
+    asked = content_terms(analysis.without_citations()) | analysis.terms  # "STP": "sustainability and ..."
+    for match in _COUNTED.finditer(first.text):
+        if content_terms(match.group(1)) & asked:
+            return match.group(0).strip()
+    return None
+
+
 def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
     """A question asking what a study, review or plan found or decided, answered by a sentence that has
     it as planned or under way ("has commissioned a further report", "due to report at the end of
@@ -423,6 +454,9 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     subject = figure_without_its_subject(view, analysis, answer, settings)
     if subject:
         return messages.no_figure_for(subject, str(answer.sentences[0].citation))
+    counted = count_not_names(view, analysis, answer)
+    if counted:
+        return messages.count_not_names(counted, str(answer.sentences[0].citation))
     expected = only_expected(analysis, answer)
     if expected:
         return messages.only_expected(str(answer.sentences[0].citation), expected)
