@@ -105,7 +105,12 @@ def load_questions() -> list[Question]:
             part = Part(kind, r["doc"], r["support"], _same_words_elsewhere(r["doc"], r["support"]))
             out.append(Question(r["id"], kind, r["question"], (part,)))
     for r in _wild("comparisons.jsonl"):
-        parts = tuple(Part(p["label"], p.get("doc"), p.get("support")) for p in r["parts"])
+        # A part may list other sentences answering it as well ("also"), and a support a second
+        # document prints word for word answers it there too.
+        parts = tuple(Part(p["label"], p.get("doc"), p.get("support"),
+                           tuple((a["doc"], a["support"]) for a in p.get("also") or ())
+                           + (_same_words_elsewhere(p["doc"], p["support"]) if p.get("support") else ()))
+                      for p in r["parts"])
         out.append(Question(r["id"], "comparison", r["question"], parts))
     for r in _wild("table_cells.jsonl"):  # a value of a Table or Figure, by its row and column
         out.append(Question(r["id"], "table", r["question"], (Part("cell", r["doc"], None),), r["value"],
