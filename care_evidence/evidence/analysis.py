@@ -17,8 +17,8 @@ from care_evidence.indexer.quantities import extract_quantities, period_key
 # Words that name a passage kind in a question ("Figure", "table", "footnote", "key facts").
 KIND_WORDS: tuple[tuple[str, str], ...] = (
     # "figure" without a number is a number as often as a chart ("NAO figure vs PAC figure").
-    (FIGURE, r"\b(?:fig(?:ure)?\.?\s*\d|chart|graph|(?:which|what|this|that)\s+figure\s+(?:shows?|illustrates?|"
-             r"plots?|tracks?))"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
+    (FIGURE, r"\b(?:fig(?:ure)?\.?\s*\d|charts?\b|graphs?\b|(?:which|what|the|this|that)\s+figure\b"
+             r"(?=.{0,60}\b(?:shows?|illustrates?|plots?|tracks?)\b))"), (TABLE, r"\btable\b"), (BOX, r"\bbox\b"),
     (FOOTNOTE, r"\b(footnotes?|sources?|cited|HC \d+|evidence sessions?|oral evidence|"
                r"back(s|ed)? (up )?(the|this|that) claims?)\b"),
     (KEY_FACT, r"\bkey facts?\b"),
@@ -37,7 +37,8 @@ def value_key(f) -> tuple:
 
 # The nations a question or sentence names, each by its pattern.
 NATIONS = {  # any case ("england vs scotland" as typed in a search box), but "NI" in capitals
-    "England": r"(?<!NHS )(?<!Health )(?i:\bEngland\b|\bEnglish\b)",  # not "NHS England", "Public Health England"
+    # not "NHS England", "Public Health England" nor "www.england.nhs.uk"
+    "England": r"(?<!NHS )(?<!Health )(?<![./])(?i:\bEngland\b|\bEnglish\b)",
     "Scotland": r"(?i:\bScotland\b|\bScottish\b)",
     "Wales": r"(?i:\bWales\b|\bWelsh\b)",
     "Northern Ireland": r"(?i:\bNorthern Ireland\b)|\bNI\b",
@@ -51,7 +52,9 @@ EVERY_NATION = re.compile(
 ASKING_WHY = re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
                         re.IGNORECASE)
 # What a sentence that gives a reason says: "because", "due to", "the two main reasons", "stemmed from".
-GIVING_A_REASON = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bas a result of\b|\breasons?\b"
+# ("due to report", "due to be published" set a date, not a reason)
+GIVING_A_REASON = re.compile(r"\bbecause\b|\bdue to\b(?!\s+(?:be|report|publish|start|begin|end|close|open|run|"
+                             r"come|take)\b)|\bowing to\b|\bas a result of\b|\breasons?\b"
                              r"|\bstem(?:s|med)? from\b|\bdriven by\b|\bcaused by\b|\bexplanation\b|\btherefore\b"
                              r"|\bresult(?:s|ed)? from\b", re.IGNORECASE)
 

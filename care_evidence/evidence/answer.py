@@ -89,7 +89,7 @@ def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassag
     # A recommendation asked for is answered by the lettered recommendation closest to it, if one is
     # as close as an answer must be, though its paragraph ranks below the top passages.
     recommendation = _recommendation(view, analysis, vector, filters, settings) if asks_for_recommendation(
-        question) else []
+        question, analysis.named_documents) else []
     if recommendation:
         return Answer(question, True, "", recommendation, passages, asked)
     top = passages[: settings.answer_passages]
@@ -123,7 +123,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     chosen += _context_it_needs(view, chosen, settings)
     chosen += _what_it_goes_on_to_say(view, chosen, same_subject=not analysis.wanted_figures)
     if analysis.asks_why:
-        chosen += _reason_that_follows(view, chosen, settings)
+        chosen += _reason_that_follows(view, analysis, chosen, settings)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -252,8 +252,9 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         text = view.sentence_text(row)
         if not analysis.asks_for_unit and _is_bare_title(passage, text):
             continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
-        if row == rows_of_passage.stop - 1 and _cut_off(passage, text):
-            continue  # "Wales has since developed a": the rest is in the next passage, where it is quoted whole
+        if (row == rows_of_passage.stop - 1 and _cut_off(passage, text)) or (
+                row == rows_of_passage.start and _ends_a_cut_sentence(view, passage)):
+            continue  # "Wales has since developed a" | "Single Integrated Outcomes Framework ...": half a sentence
         # A Figure's "Source: ..." line names where its data came from, as a footnote does.
         source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
@@ -297,9 +298,20 @@ _PROSE = frozenset({PARAGRAPH, SUMMARY_PARAGRAPH, APPENDIX_PARAGRAPH})
 
 def _cut_off(passage: Passage, sentence: str) -> bool:
     """A paragraph's last sentence that stops mid-sentence ("Wales has since developed a"): an OCR text's
-    page or column break split the paragraph in two; a list item or a heading may end without a stop."""
+    page or column break split the paragraph in two, and its rest opens the next passage. Neither half
+    is quoted: alone, each misreads (a list item or a heading may end without a stop, and is kept)."""
     return passage.kind in _PROSE and not sentence.lstrip().startswith(("•", "-", "–")) and bool(
         re.search(r"[a-z,]$", sentence.rstrip()))
+
+
+def _ends_a_cut_sentence(view: IndexView, passage: Passage) -> bool:
+    """Whether the passage opens with the rest of a sentence the passage before it cut off."""
+    row = view.row(passage.id)
+    if row == 0 or passage.kind not in _PROSE:
+        return False
+    before = view.passages[row - 1]
+    rows = view.sentence_rows(row - 1)
+    return before.doc_id == passage.doc_id and len(rows) > 0 and _cut_off(before, view.sentence_text(rows.stop - 1))
 
 
 _SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."
@@ -386,7 +398,8 @@ def _what_it_goes_on_to_say(view: IndexView, chosen: list[ScoredSentence], same_
     return [ScoredSentence(0.0, following, first.passage, first.citation, text, figures_in(first.passage, text), False)]
 
 
-def _reason_that_follows(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
+def _reason_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list[ScoredSentence],
+                         settings: Settings) -> list[ScoredSentence]:
     """For a why question answered by a sentence that gives no reason, the reason its paragraph gives
     next, within `reason_follow_sentences`: the question's words are in the sentence naming what
     happened ("only very few localities ... took up care trusts"), the reason in one after it ("Some of
@@ -398,10 +411,17 @@ def _reason_that_follows(view: IndexView, chosen: list[ScoredSentence], settings
     taken = {s.row for s in chosen}
     for row in range(first.row + 1, min(first.row + 1 + settings.reason_follow_sentences, rows.stop)):
         text = view.sentence_text(row)
-        if row not in taken and GIVING_A_REASON.search(text):
+        if row > first.row + 1 and POINTS_BACK.match(text):
+            break  # "This was because ..." two sentences on gives the reason for the sentence it skipped
+        # an example ("For example, ... because ...") gives the reason for something else
+        if (row not in taken and GIVING_A_REASON.search(text) and not _AN_EXAMPLE.match(text)
+                and analysis.question_terms & view.sentence_terms(row)):
             return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
                                    False)]
     return []
+
+
+_AN_EXAMPLE = re.compile(r"^\W*(?:For example|For instance|e\.g\.)", re.IGNORECASE)
 
 
 def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:

@@ -33,7 +33,7 @@ from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import FIGURE
+from care_evidence.indexer.models import APPENDIX_PARAGRAPH, FIGURE, PARAGRAPH, SUMMARY_PARAGRAPH, TABLE
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,11 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
     if not parts:
         return whole
     sentences = list(whole.sentences) if whole.found else []
-    comparing = _documents_comparing(view, tuple(p.label for p in parts if p.names))
+    chosen = {view.document_id(d) for d in filters.documents}  # as typed: "NAO", "nao2017"
+    comparing = tuple(d for d in _documents_comparing(view, tuple(p.label for p in parts if p.names))
+                      if not chosen or d in chosen)  # none left: the documents chosen, as they are
     if comparing:  # nations are compared like for like, from a report that speaks of each of them
-        filters = dataclasses.replace(filters, documents=tuple(d for d in comparing if not filters.documents
-                                                               or d in filters.documents))
+        filters = dataclasses.replace(filters, documents=comparing)
         # The answer to the question as a whole stays first ("Which of the four nations lets councils
         # add a precept?" is answered by the NAO's sentence on the precept), but no other report's
         # sentence stands for a nation's part.
@@ -150,12 +151,15 @@ def compare(view: IndexView, searches: CandidateSearch, analysis: QueryAnalysis,
         return [p.label for p in parts if p.label in answered_by.get(s.text, ())
                 or (_answers(p, s) and (not comparing or s.citation.doc_id in comparing))]
 
-    missing = [p for p in parts if not any(p.label in labels(s) for s in sentences)]
+    # A report the filters leave out was not searched: said so, not "none of its passages is close".
+    unsearched = [p for p in parts if p.document and chosen and p.document not in chosen]
+    missing = [p for p in parts if not any(p.label in labels(s) for s in sentences) and p not in unsearched]
     labelled = [dataclasses.replace(s, part=", ".join(labels(s))) for s in sentences]
-    caveat = " ".join(messages.parts_not_found([p.label for p in missing if p.kind == kind], kind)
-                      for kind in ("nation", "report", "measure") if any(p.kind == kind for p in missing))
+    caveat = " ".join([messages.parts_not_found([p.label for p in missing if p.kind == kind], kind)
+                       for kind in ("nation", "report", "measure") if any(p.kind == kind for p in missing)]
+                      + ([messages.parts_filtered_out([p.label for p in unsearched])] if unsearched else []))
     return Answer(whole.question, True, "", labelled, whole.passages, whole.asked_for, caveat=caveat,
-                  parts=tuple(p.label for p in parts))
+                  parts=tuple(p.label for p in parts if p not in unsearched))
 
 
 def _answers(part: Part, sentence: AnswerSentence) -> bool:
@@ -241,7 +245,7 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     """The sentence answering one part, searched on its own; `lead`: the document of the whole
     answer's first sentence."""
     if part.document:
-        if filters.documents and part.document not in filters.documents:
+        if filters.documents and part.document not in {view.document_id(d) for d in filters.documents}:
             return None
         part_filters = dataclasses.replace(filters, documents=(part.document,))
         part_analysis = dataclasses.replace(analysis, named_documents=(part.document,))
@@ -264,8 +268,7 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
     # A chart's flattened caption and legend ("Figure 17 ... England Scotland Wales") names every
     # nation and states nothing about any; a sentence naming the others too is an overview.
     scored = [s for s in scored_sentences(view, part_analysis, top, lists.vector, part_filters, settings)
-              if s.passage.kind != FIGURE and (not part.terms or _holds(part, s.text))
-              and view.sentence_similarity(s.row, lists.vector) >= settings.part_similarity]
+              if s.passage.kind != FIGURE and (not part.terms or _holds(part, s.text))]
     # A sentence of the nation's own first; failing one, an overview naming it among the others ("...
     # higher in England and Scotland in 2019 ... at a similar rate in Wales") speaks of it too, where
     # "not found" would say the reports do not.
@@ -274,7 +277,8 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
         scored = [s for s in scored if subject & view.sentence_terms(s.row)]
     own = [s for s in scored if _about(view, part, parts, s)] if part.names else [
         s for s in scored if _answers_alone(part, parts, AnswerSentence(s.text, s.citation, s.figures))]
-    overview = [s for s in scored if not part.names or re.search(part.names, s.text)]
+    # A table's OCR text runs the four nations' cells together: no overview.
+    overview = [s for s in scored if (not part.names or re.search(part.names, s.text)) and s.passage.kind != TABLE]
     if part.terms:
         # Two measures or groups are set against each other within a report: "whole population growth"
         # beside the NAO's over-65s is not Nuffield's "the population of England as a whole".
@@ -282,11 +286,17 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
             [s for s in overview if s.citation.doc_id == lead] or overview)
         if own and own[0].citation.doc_id != lead and any(s.citation.doc_id == lead for s in overview):
             own = []
-    best = max(own or overview, key=lambda s: s.score, default=None)
-    if best is None:
+    # The best sentence must be close enough to the question; a weaker one is not taken in its place.
+    close = [best for best in (max(found, key=lambda s: s.score, default=None) for found in (own, overview))
+             if best is not None and view.sentence_similarity(best.row, lists.vector) >= settings.part_similarity]
+    if not close:
         return None
+    best = close[0]
     return AnswerSentence(best.text, item_citation(view, best.passage, best.citation, best.text),
                           figures_in(best.passage, best.text))
+
+
+_PROSE = frozenset({PARAGRAPH, SUMMARY_PARAGRAPH, APPENDIX_PARAGRAPH})
 
 
 @functools.cache
@@ -307,7 +317,11 @@ def _about(view: IndexView, part: Part, parts: list[Part], sentence) -> bool:
         return False
     if re.search(part.names, " ".join(sentence.passage.section)):
         return True
-    # "This means ..." carried over would be read without what "this" is.
+    # Only in prose: a table's or list's entries follow each other without naming whose they are (Nuffield
+    # Table 7 runs the four nations' entries together); and "This means ..." carried over would be read
+    # without what "this" is.
+    if sentence.passage.kind not in _PROSE or sentence.text.lstrip().startswith(("•", "-", "–")):
+        return False
     first = view.sentence_rows(view.row(sentence.passage.id)).start
     return not POINTS_BACK.match(sentence.text) and _nation_carried(view, sentence.row, first) == part.label
 

@@ -171,7 +171,11 @@ class Engine:
             deeper = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
             result.series = gather_series(self.view, analysis, deeper, lists.vector, filters, self.settings)
         if result.found:
-            said = (figure_of_another_period(self.view, analysis, result), caveat(self.view, analysis), result.caveat)
+            # the year of a figure stated without one is looked up as deep as a series is, however few
+            # passages the caller asked to see
+            around = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
+            said = (figure_of_another_period(self.view, analysis, result, around), caveat(self.view, analysis),
+                    result.caveat)
             result.caveat = " ".join(c for c in said if c)
         result.passages = result.passages[:k]
         return result

@@ -184,6 +184,11 @@ def table_unread(locator: str, ocr: bool) -> str:
             "belongs to which row and column cannot be told from it. Check the original before quoting one.")
 
 
+def parts_filtered_out(labels: list[str]) -> str:
+    verb = "is" if len(labels) == 1 else "are"
+    return f"Not searched: {' and '.join(labels)} {verb} left out by the document filter."
+
+
 def parts_not_found(labels: list[str], kind: str) -> str:
     """A comparison's parts that no passage close to the question speaks to: nations by name, reports
     by their passages, a measure or group compared in the user's own words (in quotation marks)."""

@@ -206,8 +206,8 @@ class Answer:
             "caveat": self.caveat, "reading": self.reading,
             "figures": [f.to_dict() for f in self.figures], "citations": [str(c) for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences], "passages": [p.to_dict() for p in self.passages],
-            "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences]}
-                      for label, sentences in self.part_rows()],
+            "parts": [{"part": label, "found": bool(sentences), "sentences": [s.text for s in sentences],
+                       "from_cells": [s.from_cells for s in sentences]} for label, sentences in self.part_rows()],
             "series": [p.to_dict() for p in self.series],
             "table": self.table.to_dict() if self.table is not None else None,
         }

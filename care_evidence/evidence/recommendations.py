@@ -17,15 +17,21 @@ from care_evidence.indexer.models import Passage
 
 # The words people use to ask for a recommendation ("recommend", "urge", "call for", "told ... to").
 ASKING_FOR_RECOMMENDATION = re.compile(
-    r"\b(recommend\w*|urg(?:e|es|ed|ing)|advi(?:ce|se|ses|sed|sing)|call(?:s|ed)? (?:for|on)|told|tell)\b"
-    # "What should ministers do about ...?", "Did the watchdog want a single body in charge?"
-    r"|\bshould\s+(?:the\s+)?(?:Departments?|government|ministers|NHS England|they|councils)\b.{0,40}?\bdo\b"
-    r"|\bwant(?:s|ed)?\s+(?:the\s+)?(?:Departments?|government|ministers|NHS England|a|an)\b",
+    r"\b(recommend\w*|urg(?:e|es|ed|ing)|advis(?:e|es|ed|ing)|call(?:s|ed)? (?:for|on)|told|tell)\b"
+    # "What should ministers do about ...?"
+    r"|\bshould\s+(?:the\s+)?(?:Departments?|government|ministers|NHS England)\b.{0,40}?\bdo\b",
     re.IGNORECASE)
+# Words that ask for a report's advice only when a report is the one advising or wanting: "Did the
+# watchdog want a single body in charge?", "NAO advice on ..."; not "Did hospital leaders want an
+# integrated system?" nor "What advice did ADASS give?".
+_ADVICE_OF_A_REPORT = re.compile(r"\b(?:advice|wants?|wanted)\b", re.IGNORECASE)
+_A_REPORT = re.compile(r"\b(?:watchdog|auditors?|committee|MPs|report)\b", re.IGNORECASE)
 
 
-def asks_for_recommendation(question: str) -> bool:
-    return bool(ASKING_FOR_RECOMMENDATION.search(question))
+def asks_for_recommendation(question: str, named_documents: tuple[str, ...] = ()) -> bool:
+    if ASKING_FOR_RECOMMENDATION.search(question):
+        return True
+    return bool(_ADVICE_OF_A_REPORT.search(question) and (named_documents or _A_REPORT.search(question)))
 
 
 def recommendation_passages(view: IndexView, analysis: QueryAnalysis, filters: Filters) -> list[Passage]:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key, value_key
 from care_evidence.evidence.answer import figures_in
-from care_evidence.evidence.glossary import has_entry_for
+from care_evidence.evidence.glossary import expand, has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
 from care_evidence.indexer.models import FIGURE, TABLE
@@ -69,10 +69,14 @@ _HAPPENED = re.compile(r"\b(actual(?:ly)?|achieved|outturn|in fact|increased|red
 _ASKS_WHICH = re.compile(r"^\W*(?:which|name|list)\b|\blist of\b|\bname (?:the|them|all)\b", re.IGNORECASE)
 # A count of things: a number of one to three digits (not a year, not money or a share) or a number word,
 # then the words it counts, up to the verb ("six to 10 local areas to graduate").
-_NUMBER_WORD = r"(?:(?<![£$\d.,])\d{1,3}(?![\d.,])|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUMBER_WORD = r"(?:(?<![£$\d.,/–-])\d{1,3}(?![\d.,/–-])|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _COUNTED = re.compile(rf"\b{_NUMBER_WORD}(?:\s+to\s+{_NUMBER_WORD})?(?!\s*(?:%|per\b|million|billion|bn\b|m\b))"
                       r"((?:\s+(?!(?:are|is|were|was|to|from|that|which|who|being|have|has|had|will|in|of)\b)"
                       r"[\w'’‘-]+){1,6})", re.IGNORECASE)
+# What "which" asks for: the words after it, past "of the", "were the" and a number ("Which four STP
+# footprints", "Name the 44 footprints", "Which were the four ...").
+_WHICH_NOUN = re.compile(rf"^\W*(?:which|name|list)(?:\s+(?:of|were|are|was|is|the|all|these|those|{_NUMBER_WORD}))*"
+                         r"((?:\s+[\w'’-]+){1,3})", re.IGNORECASE)
 _ENUMERATES = re.compile(r"(?:^|\n)\s*[•●▪-]\s|:\s*$|\b(?:First|Firstly|Second|Secondly)\b,|\bsuch as\b|"
                          r"\bincluding\b|\bnamely\b|\(.*?,.*?\)", re.IGNORECASE | re.MULTILINE)
 
@@ -242,7 +246,7 @@ def latest_year(view: IndexView) -> int | None:
     return max(years) if years else None
 
 
-def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -> str:
+def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer, around=None) -> str:
     """"For 2017-18, not 2018-19:" when every sentence stating a figure of the kind asked for states a
     year or period, and none the one asked for: a partial answer says which part it answers."""
     report_years = {str(y) for y in years_of_named_reports(view, analysis)}  # "the PAC (2018)" names a report
@@ -255,7 +259,8 @@ def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -
     cell = table.citation.passage_id if table is not None and table.rows and table.columns else None
     stating = [s for s in answer.sentences if s.citation.passage_id == cell
                or any(f.kind in analysis.wanted_figures for f in s.figures)]
-    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} or _times_stated_with(view, answer, s)
+    around = answer.passages if around is None else around
+    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} or _times_stated_with(view, around, s)
              for s in stating]
     if not stating or not all(times) or any(_same_time(asked, t) for t in times):
         return ""
@@ -263,21 +268,32 @@ def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer) -
     return messages.figure_of_another_period(stated, sorted(asked))
 
 
-def _times_stated_with(view: IndexView, answer, sentence) -> set[str]:
-    """The years a sentence stating no year gives its figure for, where the passages shown state the same
-    figure with one: "£5.3bn total pooled budget in the first year" is "£5.3 billion being pooled in
-    2015-16" in the paragraph it sums up. Only the answer's passages and their duplicates are read."""
+_SAME_THING_WORDS = 2  # words, not common ones, a sentence stating the same value must share with the one it dates
+_COMMON_SHARE = 0.15  # a word in more than this share of the passages says nothing of what a sentence is about
+
+
+def _times_stated_with(view: IndexView, around: list, sentence) -> set[str]:
+    """The years a sentence stating no year gives its figure for, where the passages `around` it (the
+    question's top passages) state the same figure of the same thing with one: "£5.3bn total pooled
+    budget in the first year" is "£5.3 billion being pooled in 2015-16" in the paragraph it sums up."""
     values = {value_key(f) for f in sentence.figures if f.kind not in ("year", "period")}
     if not values:
         return set()
     ids = {sentence.citation.passage_id}
-    for sp in answer.passages:
+    for sp in around:
         ids |= {sp.passage.id, *(c.passage_id for c in sp.also_in)}
+    # The same value stated of the same thing: "36% of local areas reported having contingency
+    # arrangements" in 2016-17 is not Figure 8's 36% of the pay-for-performance money in 2015-16.
+    most = _COMMON_SHARE * len(view.passages)  # "local areas" is said of everything
+    words = {t for t in content_terms(sentence.text)
+             if not t[0].isdigit() and view.index.lexical.document_frequency(t) <= most}
     times: set[str] = set()
     for passage_id in ids:
         passage = view.passage(passage_id)
         for row in view.sentence_rows(view.row(passage_id)):
             text = view.sentence_text(row)
+            if len(words & view.sentence_terms(row)) < _SAME_THING_WORDS:
+                continue
             figures = figures_in(passage, text)
             dated = [f for f in figures if f.kind in ("year", "period")]
             for same in (f for f in figures if value_key(f) in values and dated):
@@ -364,7 +380,8 @@ def only_expected(analysis: QueryAnalysis, answer) -> str | None:
     """A question asking for a figure of what actually came about, answered only by sentences giving a
     planned, estimated or expected one: the first of them, or None."""
     asks_figure = analysis.wanted_figures or _ASKS_FOR_A_FIGURE.search(analysis.question)
-    if not (_ASKS_WHAT_ACTUALLY.search(analysis.question) and asks_figure):
+    # "How much was the Fund actually expected to save?" asks for the plan itself
+    if not (_ASKS_WHAT_ACTUALLY.search(analysis.question) and asks_figure) or _EXPECTED.search(analysis.question):
         return None
     stating = [s for s in answer.sentences if s.figures]
     if stating and all(_EXPECTED.search(s.text) and not _HAPPENED.search(s.text) for s in stating):
@@ -383,7 +400,13 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
     passage = view.passage(first.citation.passage_id)
     if passage.kind in (FIGURE, TABLE) or _ENUMERATES.search(passage.text):
         return None
-    asked = content_terms(analysis.without_citations()) | analysis.terms  # "STP": "sustainability and ..."
+    # What "which" asks for must be what the sentence counts: "Which organisation selected 50 vanguard
+    # sites?" asks for an organisation, which the sentence names.
+    noun = _WHICH_NOUN.search(analysis.question)
+    if noun is None:
+        return None
+    asked = content_terms(noun.group(1))
+    asked |= content_terms(expand(noun.group(1)))  # "STP": "sustainability and transformation plan"
     for match in _COUNTED.finditer(first.text):
         if content_terms(match.group(1)) & asked:
             return match.group(0).strip()
