@@ -45,6 +45,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, default=ROOT / "index")
+    parser.add_argument("--only", nargs="*", choices=sorted(PAGES), help="retake only these pages' screenshots")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
@@ -59,6 +60,8 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 1500})
                 page.set_default_timeout(180_000)
                 for name, (address, marker, file_name) in PAGES.items():
+                    if args.only and name not in args.only:
+                        continue
                     page.goto(f"{url}/{address}")
                     page.get_by_text(marker).first.wait_for()
                     if name == "check":  # the example paragraph, checked
