@@ -519,3 +519,14 @@ def test_a_comparison_keeps_the_document_filter_and_says_what_it_left_out(engine
     reports = engine.ask("How did the NAO and PAC differ on the vanguards?", filters=Filters(("NAO",)))
     assert "Not searched: PAC 2018 is left out by the document filter." in reports.caveat
     assert "PAC 2018" not in reports.parts  # not a row saying the reports do not hold it
+
+
+def test_a_question_asking_how_many_and_what_they_cost_gets_both(engine):
+    """Two questions in one: the number of vanguards and their cost, both from PAC para 10; a single
+    "How many trusts were in deficit?" still asks for a number only."""
+    answer = engine.ask("How many vanguards were there and what did they cost?")
+    texts = " ".join(s.text for s in answer.sentences)
+    assert "50 vanguard sites" in texts and "£329 million" in texts, texts
+    from care_evidence.evidence.intent import asked_figure_kinds
+
+    assert "money" not in asked_figure_kinds("How many NHS trusts were in deficit?")

@@ -119,6 +119,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
         return [AnswerSentence(text, sp.citation, figures_in(sp.passage, text))]
     scored.sort(key=lambda s: -s.score)
     chosen = [scored[0]] + _second_figure_sentence(analysis, scored, settings)
+    chosen += _each_kind_asked(analysis, scored, chosen)
     chosen += _list_after_lead_in(view, chosen, settings)
     chosen += _context_it_needs(view, chosen, settings)
     chosen += _what_it_goes_on_to_say(view, chosen, same_subject=not analysis.wanted_figures)
@@ -348,6 +349,29 @@ def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence
         if other.states_wanted_figure and other.text != best.text and mostly_new:
             return [other]
     return []
+
+
+_TWO_QUESTIONS = re.compile(r"\bhow many\b.*\band\s+(?:what|how much|how big)\b", re.IGNORECASE)
+
+
+def _each_kind_asked(analysis: QueryAnalysis, scored: list[ScoredSentence],
+                     chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """For a question asking two things, a number and an amount ("How many vanguards were there and what
+    did they cost?"), the best sentence of the first one's passage stating the kind the chosen sentences
+    do not. (The kinds a question asks for are otherwise alternatives: "how much" is money or a share.)"""
+    if not ({"count", "money"} <= set(analysis.asked_figures) and _TWO_QUESTIONS.search(analysis.question)):
+        return []
+    stated = {f.kind for s in chosen for f in s.figures}
+    out = []
+    for kind in analysis.asked_figures:
+        if kind in stated or kind == "change":
+            continue
+        same_passage = [s for s in scored if s.passage.id == chosen[0].passage.id and s not in chosen + out
+                        and any(f.kind == kind for f in s.figures)]
+        if same_passage:
+            out.append(same_passage[0])  # scored is sorted, best first
+            stated |= {f.kind for f in same_passage[0].figures}
+    return out
 
 
 # A sentence opening with one of these points back to the sentence before it ("It also spent ...").

@@ -48,7 +48,10 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
         kinds.remove("money")
     # "How many NHS trusts were in deficit?" asks for a number of trusts, not an amount of money,
     # unless it counts money itself ("how many £bn", "how many billions").
+    # ... unless a second question asks what they cost ("How many vanguards were there and what did they
+    # cost?"): both kinds are asked, each to be answered.
     if ("count" in kinds and "money" in kinds and re.search(r"\bhow many\b", q)
-            and not re.search(r"\bhow many (£|pounds|billions?|millions?)", q)):
+            and not re.search(r"\bhow many (£|pounds|billions?|millions?)", q)
+            and not re.search(r"\bhow many\b.*\band\s+(?:what|how much|how big)\b", q)):
         kinds.remove("money")
     return tuple(kinds)
