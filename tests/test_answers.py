@@ -530,3 +530,12 @@ def test_a_question_asking_how_many_and_what_they_cost_gets_both(engine):
     from care_evidence.evidence.intent import asked_figure_kinds
 
     assert "money" not in asked_figure_kinds("How many NHS trusts were in deficit?")
+
+
+def test_a_when_question_is_not_answered_by_a_sentence_giving_no_date(engine):
+    """"When does the £86,000 cap start?" is not answered by Wales's £100-a-week cap, which has no date;
+    a source's "(2020)" in a table's note dates the source, not the cap. A dated answer still answers."""
+    answer = engine.ask("When does the £86,000 cap on care costs in England begin?")
+    assert not answer.found and "give no date for it" in answer.message, answer.message
+    dated = engine.ask("When did the government announce the Health and Care Levy?")
+    assert dated.found and any("September 2021" in s.text for s in dated.sentences), dated.sentences

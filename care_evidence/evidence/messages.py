@@ -123,6 +123,11 @@ def no_figure_stated(closest: str) -> str:
             "for. They are listed below; none states it.")
 
 
+def no_date_stated(closest: str) -> str:
+    return (f"Not found: the passages closest to this question ({closest} first) give no date for it. They are "
+            "listed below; none states when.")
+
+
 def no_figure_for(names: list[str], closest: str) -> str:
     named = " or ".join(f"\u201c{n}\u201d" for n in names)
     return (f"Not found: no passage stating a figure of the kind asked for names {named}. The closest passages "

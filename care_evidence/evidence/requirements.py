@@ -413,6 +413,23 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
     return None
 
 
+# A question asking when ("When does the £86,000 cap start?", "On what date did ...", "By when ...").
+_ASKS_WHEN = re.compile(r"^\W*(?:when|on what date|by when|in what year|what year|in which year|since when)\b",
+                        re.IGNORECASE)
+_A_SOURCE = re.compile(r"\bSources?:", re.IGNORECASE)
+
+
+def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
+    """A question asking when, answered by sentences that state no year, period or month (a source's
+    "(2020)" in a table's note dates the source, not what is asked)."""
+    if not _ASKS_WHEN.search(analysis.question) or answer.table is not None and answer.table.rows:
+        return False
+    months = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
+    return not any(not _A_SOURCE.search(s.text) and (any(f.kind in ("year", "period") for f in s.figures)
+                                                     or months.search(s.text))
+                   for s in answer.sentences)
+
+
 def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
     """A question asking what a study, review or plan found or decided, answered by a sentence that has
     it as planned or under way ("has commissioned a further report", "due to report at the end of
@@ -474,6 +491,8 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
         return messages.place_not_stated(nation, str(answer.sentences[0].citation))
     if states_no_figure_asked(analysis, answer):
         return messages.no_figure_stated(str(answer.sentences[0].citation))
+    if states_no_date_asked(analysis, answer):
+        return messages.no_date_stated(str(answer.sentences[0].citation))
     subject = figure_without_its_subject(view, analysis, answer, settings)
     if subject:
         return messages.no_figure_for(subject, str(answer.sentences[0].citation))
