@@ -539,3 +539,13 @@ def test_a_when_question_is_not_answered_by_a_sentence_giving_no_date(engine):
     assert not answer.found and "give no date for it" in answer.message, answer.message
     dated = engine.ask("When did the government announce the Health and Care Levy?")
     assert dated.found and any("September 2021" in s.text for s in dated.sentences), dated.sentences
+
+
+def test_what_is_the_rate_asks_for_a_figure(engine):
+    """"What is the X rate ..." asks for a figure as "how many" does: not answered by a sentence with none."""
+    for question in ("What is the vacancy rate for social care staff in Scotland?",
+                     "What was the readmission rate in vanguard areas?"):
+        answer = engine.ask(question)
+        assert not answer.found and "give no figure of the kind asked for" in answer.message, answer.sentences
+    stated = engine.ask("What was the total pooled budget of the Better Care Fund in 2015-16?")
+    assert stated.found and any("£5.3" in s.text for s in stated.sentences), stated.sentences
