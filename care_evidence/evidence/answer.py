@@ -29,16 +29,7 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
-from care_evidence.indexer.models import (
-    APPENDIX_PARAGRAPH,
-    BOX,
-    FIGURE,
-    FOOTNOTE,
-    PARAGRAPH,
-    SUMMARY_PARAGRAPH,
-    TABLE,
-    Passage,
-)
+from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, PROSE_KINDS, TABLE, Passage
 from care_evidence.indexer.quantities import extract_quantities
 
 
@@ -294,21 +285,23 @@ def _finding_bonus(text: str, settings: Settings) -> float:
     return -settings.finding_sentence_bonus if SETTING_UP.search(text) else 0.0
 
 
-_PROSE = frozenset({PARAGRAPH, SUMMARY_PARAGRAPH, APPENDIX_PARAGRAPH})
+def is_list_item(sentence: str) -> bool:
+    """A bulleted item ("• ... ; and"): it may end without a stop, and follows a lead-in naming its subject."""
+    return sentence.lstrip().startswith(("•", "-", "–"))
 
 
 def _cut_off(passage: Passage, sentence: str) -> bool:
     """A paragraph's last sentence that stops mid-sentence ("Wales has since developed a"): an OCR text's
     page or column break split the paragraph in two, and its rest opens the next passage. Neither half
     is quoted: alone, each misreads (a list item or a heading may end without a stop, and is kept)."""
-    return passage.kind in _PROSE and not sentence.lstrip().startswith(("•", "-", "–")) and bool(
+    return passage.kind in PROSE_KINDS and not is_list_item(sentence) and bool(
         re.search(r"[a-z,]$", sentence.rstrip()))
 
 
 def _ends_a_cut_sentence(view: IndexView, passage: Passage) -> bool:
     """Whether the passage opens with the rest of a sentence the passage before it cut off."""
     row = view.row(passage.id)
-    if row == 0 or passage.kind not in _PROSE:
+    if row == 0 or passage.kind not in PROSE_KINDS:
         return False
     before = view.passages[row - 1]
     rows = view.sentence_rows(row - 1)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import EVERY_NATION, NATIONS, QueryAnalysis, analyse
-from care_evidence.evidence.answer import POINTS_BACK, figures_in, item_citation, scored_sentences
+from care_evidence.evidence.answer import POINTS_BACK, figures_in, is_list_item, item_citation, scored_sentences
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.folding import fold_duplicates
 from care_evidence.evidence.glossary import expand
@@ -33,7 +33,7 @@ from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms
-from care_evidence.indexer.models import APPENDIX_PARAGRAPH, FIGURE, PARAGRAPH, SUMMARY_PARAGRAPH, TABLE
+from care_evidence.indexer.models import FIGURE, PROSE_KINDS, TABLE
 
 
 @dataclass(frozen=True)
@@ -296,9 +296,6 @@ def _answer_part(view: IndexView, searches: CandidateSearch, analysis: QueryAnal
                           figures_in(best.passage, best.text))
 
 
-_PROSE = frozenset({PARAGRAPH, SUMMARY_PARAGRAPH, APPENDIX_PARAGRAPH})
-
-
 @functools.cache
 def _nation_words() -> frozenset[str]:
     """The words that name the nations or the UK, as stemmed: no sign of what a sentence is about."""
@@ -320,7 +317,7 @@ def _about(view: IndexView, part: Part, parts: list[Part], sentence) -> bool:
     # Only in prose: a table's or list's entries follow each other without naming whose they are (Nuffield
     # Table 7 runs the four nations' entries together); and "This means ..." carried over would be read
     # without what "this" is.
-    if sentence.passage.kind not in _PROSE or sentence.text.lstrip().startswith(("•", "-", "–")):
+    if sentence.passage.kind not in PROSE_KINDS or is_list_item(sentence.text):
         return False
     first = view.sentence_rows(view.row(sentence.passage.id)).start
     return not POINTS_BACK.match(sentence.text) and _nation_carried(view, sentence.row, first) == part.label

@@ -418,6 +418,7 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
 _ASKS_WHEN = re.compile(r"^\W*(?:when|on what date|by when|in what year|what year|in which year|since when)\b",
                         re.IGNORECASE)
 _A_SOURCE = re.compile(r"\bSources?:", re.IGNORECASE)
+_A_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 
 
 def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
@@ -425,9 +426,8 @@ def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
     "(2020)" in a table's note dates the source, not what is asked)."""
     if not _ASKS_WHEN.search(analysis.question) or answer.table is not None and answer.table.rows:
         return False
-    months = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
     return not any(not _A_SOURCE.search(s.text) and (any(f.kind in ("year", "period") for f in s.figures)
-                                                     or months.search(s.text))
+                                                     or _A_MONTH.search(s.text))
                    for s in answer.sentences)
 
 
