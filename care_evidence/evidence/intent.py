@@ -54,4 +54,15 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
             and not re.search(r"\bhow many (£|pounds|billions?|millions?)", q)
             and not re.search(r"\bhow many\b.*\band\s+(?:what|how much|how big)\b", q)):
         kinds.remove("money")
+    # "How large was the budget Greater Manchester took over?" asks for an amount, not a count (the "10
+    # boroughs and 12 clinical commissioning groups" whose budgets they were).
+    if ("count" in kinds and "money" in kinds and re.search(r"\bhow (big|large)\b", q)
+            and not re.search(r"\bhow many\b|\bnumber of\b", q)):
+        kinds.remove("count")
     return tuple(kinds)
+
+
+def speaks_of_money(question: str) -> bool:
+    """Whether the question's words are about money ("budget", "spent", "£"), whatever it asks."""
+    q = question.lower()
+    return any(re.search(p, q) for kind, patterns in _RULES if kind == "money" for p in patterns)

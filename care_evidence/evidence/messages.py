@@ -144,6 +144,26 @@ def count_not_names(counted: str, closest: str) -> str:
             "to the question names them. The closest passages are listed below.")
 
 
+def counts_something_else(counted: str, closest: str) -> str:
+    return (f"Not found: the closest passage counts something else (\u201c{counted}\u201d, {closest}); no passage "
+            "close to the question gives the number asked for. The closest passages are listed below.")
+
+
+def unit_not_stated(unit: str, closest: str) -> str:
+    return (f"Not found: the passages closest to this question ({closest} first) give no figure {unit}. They are "
+            "listed below; none states one.")
+
+
+def names_no_person(closest: str) -> str:
+    return (f"Not found: the passages closest to this question ({closest} first) name no one; the reports do not "
+            "say who this was. They are listed below.")
+
+
+def change_not_total(change: str, closest: str) -> str:
+    return (f"Not found: the reports give the change (\u201c{change}\u201d, {closest}), not the total or level asked "
+            "for. The closest passages are listed below.")
+
+
 def only_expected(closest: str, sentence: str) -> str:
     return (f"Not found: the reports give only what was planned, estimated or expected, not what actually "
             f"happened. {closest} reads: \u201c{sentence}\u201d The closest passages are listed below.")

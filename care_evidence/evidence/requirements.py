@@ -25,8 +25,9 @@ from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key, value_key
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for
+from care_evidence.evidence.intent import speaks_of_money
 from care_evidence.evidence.view import IndexView
-from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.lexical import STOPWORDS, content_terms
 from care_evidence.indexer.models import FIGURE, TABLE
 from care_evidence.indexer.quantities import extract_quantities
 
@@ -67,7 +68,8 @@ _HAPPENED = re.compile(r"\b(actual(?:ly)?|achieved|outturn|in fact|increased|red
 
 # A question asking which things or who ("Which four STP footprints were led by council officials?",
 # "Name the areas that graduated"), and a count in a sentence ("four ... footprints are being led by ...").
-_ASKS_WHICH = re.compile(r"^\W*(?:which|name|list)\b|\blist of\b|\bname (?:the|them|all)\b", re.IGNORECASE)
+_ASKS_WHICH = re.compile(r"^\W*(?:which|name|list|where (?:were|are|was|is))\b|\blist of\b|\bname (?:the|them|all)\b",
+                         re.IGNORECASE)
 # A count of things: a number of one to three digits (not a year, not money or a share) or a number word,
 # then the words it counts, up to the verb ("six to 10 local areas to graduate").
 _NUMBER_WORD = r"(?:(?<![£$\d.,/–-])\d{1,3}(?![\d.,/–-])|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -78,6 +80,8 @@ _COUNTED = re.compile(rf"\b{_NUMBER_WORD}(?:\s+to\s+{_NUMBER_WORD})?(?!\s*(?:%|p
 # footprints", "Name the 44 footprints", "Which were the four ...").
 _WHICH_NOUN = re.compile(rf"^\W*(?:which|name|list)(?:\s+(?:of|were|are|was|is|the|all|these|those|{_NUMBER_WORD}))*"
                          r"((?:\s+[\w'’-]+){1,3})", re.IGNORECASE)
+# "Where were the nine integrated personal budget demonstrator sites?": the things are all it names.
+_WHERE_NOUN = re.compile(r"^\W*where\s+(?:were|are|was|is)\s+(.*)", re.IGNORECASE)
 _ENUMERATES = re.compile(r"(?:^|\n)\s*[•●▪-]\s|:\s*$|\b(?:First|Firstly|Second|Secondly)\b,|\bsuch as\b|"
                          r"\bincluding\b|\bnamely\b|\(.*?,.*?\)", re.IGNORECASE | re.MULTILINE)
 
@@ -403,7 +407,7 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
         return None
     # What "which" asks for must be what the sentence counts: "Which organisation selected 50 vanguard
     # sites?" asks for an organisation, which the sentence names.
-    noun = _WHICH_NOUN.search(analysis.question)
+    noun = _WHICH_NOUN.search(analysis.question) or _WHERE_NOUN.search(analysis.question)
     if noun is None:
         return None
     asked = content_terms(noun.group(1))
@@ -412,6 +416,91 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
         if content_terms(match.group(1)) & asked:
             return match.group(0).strip()
     return None
+
+
+# A figure asked for per hour, week, day or person ("hourly pay", "per week towards care home fees") and how a
+# sentence states one of that unit; a figure a year for senior managers is not an hourly rate.
+_PER_UNIT = {
+    "per hour": (r"\bhourly\b|\b(?:per|an|each|by the) hour\b", r"\bhour(?:s|ly)?\b"),
+    "a week": (r"\bweekly\b|\b(?:per|a|each) week\b", r"\bweek(?:s|ly)?\b"),
+    "a day": (r"\bdaily\b|\b(?:per|a|each) day\b", r"\b(?:per|a|each) day\b|\bdaily\b"),
+    "per person": (r"\bper (?:person|head|capita|resident)\b",
+                   r"\bper (?:person|head|capita|resident|[\d,]+ (?:people|population|residents))\b|\bper [\d,]+\b"),
+}
+
+
+def unit_not_stated(analysis: QueryAnalysis, answer) -> str | None:
+    """A question asking for a figure per hour, week, day or person, answered by sentences whose figures of
+    the kind asked for are stated in no such unit: the unit, or None."""
+    wanted = analysis.wanted_figures
+    if not wanted or answer.table is not None and answer.table.rows:  # a table's unit is in its headings
+        return None
+    stating = [s.text for s in answer.sentences if any(f.kind in wanted for f in s.figures)]
+    for unit, (asked, stated) in _PER_UNIT.items():
+        if re.search(asked, analysis.question, re.IGNORECASE) and stating and not any(
+                re.search(stated, text, re.IGNORECASE) for text in stating):
+            return unit
+    return None
+
+
+# What "how many" counts: the words after it, up to the first word that is not part of the noun ("How many
+# patients received ..." counts patients).
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+_PLURAL = re.compile(r"(?<!s)s$|^(?:people|staff|children|men|women|personnel)$", re.IGNORECASE)
+
+
+def counts_something_else(analysis: QueryAnalysis, answer) -> str | None:
+    """A question asking how many of a thing, answered by sentences that count other things ("nine
+    demonstrator sites" for "How many patients received a budget at the nine sites?") and never name what
+    is asked about: the count shown, or None."""
+    found = _HOW_MANY.search(analysis.question)
+    if not found or "count" not in analysis.wanted_figures or "rate" in analysis.asked_figures:  # "per 100,000"
+        return None
+    # "how many" takes a plural noun: the words up to the first plural one ("How many integrated care systems
+    # are there?"); "how many came in each wave" names none.
+    words, plural = [], False
+    for word in found.group(1).split():
+        if word.lower() in STOPWORDS or not content_terms(word):
+            break
+        words.append(word)
+        if _PLURAL.search(word):
+            plural = True
+            break
+    if not plural:
+        return None
+    asked = content_terms(" ".join(words)) | content_terms(expand(" ".join(words)))
+    if not asked:
+        return None
+    counted = [_number_and_noun(m.group(0)) for s in answer.sentences for m in _COUNTED.finditer(s.text)]
+    counted = [c for c in counted if len(c.split()) > 1]  # "aged 65 and over" counts nothing
+    if not counted or any(content_terms(s.text) & asked for s in answer.sentences):
+        return None
+    return counted[0]
+
+
+def _number_and_noun(count: str) -> str:
+    """A count and the words it counts, up to the first small word ("nine demonstrator sites in April")."""
+    words = count.split()
+    shown = words[:1]
+    for word in words[1:]:
+        if word.lower() in STOPWORDS:
+            break
+        shown.append(word)
+    return " ".join(shown)
+
+
+# A question asking who a person was ("Who chaired the inquiry?", "Who was the NHS England boss who said
+# ..."), and a person's name as the reports print one ("Sir Amyas Morse", "Dr Caroline Shulman"). "Who
+# led the footprints?" is answered by a body or a role ("local authority officials") and is not asked here.
+_ASKS_FOR_A_PERSON = re.compile(r"^\W*who\b.*\b(chair(?:ed|s|man|woman|person)?|boss|chief executive|minister|"
+                                r"secretary of state|comptroller)\b", re.IGNORECASE)
+_A_PERSON = re.compile(r"\b(?:Sir|Dame|Lord|Baroness|Mr|Mrs|Ms|Dr|Professor)\.?\s+[A-Z]")
+
+
+def names_no_person(analysis: QueryAnalysis, answer) -> bool:
+    """A question asking who a person was, answered by sentences naming nobody."""
+    return bool(_ASKS_FOR_A_PERSON.search(analysis.question)) and not any(
+        _A_PERSON.search(s.text) for s in answer.sentences)
 
 
 # A question asking when ("When does the £86,000 cap start?", "On what date did ...", "By when ...").
@@ -429,6 +518,48 @@ def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
     return not any(not _A_SOURCE.search(s.text) and (any(f.kind in ("year", "period") for f in s.figures)
                                                      or _A_MONTH.search(s.text))
                    for s in answer.sentences)
+
+
+# A question asking for a total or level ("total number of emergency admissions in 2015-16", "the actual
+# number, not the change") and a figure stated as a change ("increased by 87,000", "87,000 more").
+_ASKS_A_TOTAL = re.compile(r"\b(total|actual number|absolute number|all told|altogether)\b", re.IGNORECASE)
+_NOT_THE_CHANGE = re.compile(r"\bnot (?:the |a |just the )?(?:change|increase|rise|fall|difference)\b", re.IGNORECASE)
+_CHANGE_BEFORE = re.compile(r"\b(increas\w*|ris(?:e|es|en|ing)|rose|fell|fall(?:s|en|ing)?|grew|grow\w*|reduc\w*|cut|"
+                            r"drop\w*|declin\w*|up|down)\b(?:\s+[\w'’-]+){0,3}?\s+(?:by|of)\s+(?:around\s+|about\s+|some\s+)?$",
+                            re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"^\s*(?:more|fewer|less|extra|additional|higher|lower|increase|rise|fall|reduction)\b",
+                           re.IGNORECASE)
+
+
+def _stated_as_change(sentence: str, printed: str, after: bool = True) -> str:
+    """The words stating the figure as a change ("increased by 87,000", or with `after` "87,000 more"), or ""."""
+    at = sentence.find(printed)
+    if at < 0:
+        return ""
+    end = at + len(printed)
+    before = _CHANGE_BEFORE.search(sentence[max(0, at - 60):at])
+    if before:
+        return sentence[max(0, at - 60) + before.start():end]
+    following = _CHANGE_AFTER.match(sentence[end:]) if after else None
+    return sentence[at:end + following.end()] if following else ""
+
+
+def change_not_total(analysis: QueryAnalysis, answer) -> str | None:
+    """A question asking for a total or level, answered only by figures stated as a change (the NAO gives
+    "the number of emergency admissions increased by 87,000", not how many there were): the first such
+    figure's words, or None. A question asking for the change itself ("by how much ...") is not asked
+    for a total."""
+    # "total delayed days 2015-16", typed as a search, asks for a number without saying which kind
+    wanted = analysis.wanted_figures or frozenset(
+        ("money",) if speaks_of_money(analysis.question) else ("count", "rate"))
+    asks_change = "change" in analysis.asked_figures and not _NOT_THE_CHANGE.search(analysis.question)
+    if not _ASKS_A_TOTAL.search(analysis.question) or asks_change:
+        return None
+    # "£14 million more than they would have received" compares; only a question that asks for a figure
+    # by its form reads "N more" as the change
+    changes = [_stated_as_change(s.text, f.printed, after=bool(analysis.wanted_figures))
+               for s in answer.sentences for f in s.figures if f.kind in wanted]
+    return " ".join(changes[0].split()) if changes and all(changes) else None
 
 
 def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
@@ -500,6 +631,17 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     counted = count_not_names(view, analysis, answer)
     if counted:
         return messages.count_not_names(counted, str(answer.sentences[0].citation))
+    other = counts_something_else(analysis, answer)
+    if other:
+        return messages.counts_something_else(other, str(answer.sentences[0].citation))
+    unit = unit_not_stated(analysis, answer)
+    if unit:
+        return messages.unit_not_stated(unit, str(answer.sentences[0].citation))
+    if names_no_person(analysis, answer):
+        return messages.names_no_person(str(answer.sentences[0].citation))
+    change = change_not_total(analysis, answer)
+    if change:
+        return messages.change_not_total(change, str(answer.sentences[0].citation))
     expected = only_expected(analysis, answer)
     if expected:
         return messages.only_expected(str(answer.sentences[0].citation), expected)
