@@ -582,3 +582,31 @@ def test_an_answer_to_something_next_to_what_was_asked_is_refused(engine, questi
 def test_the_refusals_for_something_next_to_what_was_asked_do_not_misfire(engine, question, shown):
     answer = engine.ask(question)
     assert answer.found and any(shown in s.text for s in answer.sentences), (answer.message, answer.sentences)
+
+
+def test_a_finding_question_gets_the_verdict_after_the_sentence_setting_the_study_up(engine):
+    """"The Department commissioned SCIE to test the draft standard" names the test; what it found is
+    the next sentence, shown after it. "when it was tested" in a clause asks for no date."""
+    for question in ("What did the test of the draft integration standard with local areas find?",
+                     "What was wrong with the draft integration standard when local areas tried it?"):
+        answer = engine.ask(question)
+        assert answer.found and any("confusing mix of measures" in s.text for s in answer.sentences), answer.sentences
+
+
+def test_a_finding_question_is_not_answered_by_a_footnote_naming_the_source(engine):
+    """A footnote names the evaluation ("Policy Innovation Research Unit, Early evaluation ..."); what it
+    found is in the paragraphs citing it or restating it."""
+    answer = engine.ask("What did the early evaluation of the integrated care pioneers find?")
+    assert answer.found and answer.sentences[0].citation.locator != "footnote 24", answer.sentences
+    assert any("slow progress" in s.text for s in answer.sentences), answer.sentences
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("What was wrong with the standard when it was tested?", ()),
+    ("How many pioneers were there and when were they chosen?", ("count", "year")),
+    ("When did the Fund start?", ("year",)),
+])
+def test_when_asks_for_a_date_only_where_it_opens_a_question(question, kinds):
+    from care_evidence.evidence.intent import asked_figure_kinds
+
+    assert tuple(k for k in asked_figure_kinds(question) if k in ("count", "year")) == kinds

@@ -30,6 +30,7 @@ from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
 from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, PROSE_KINDS, TABLE, Passage
+from care_evidence.indexer.parsers import citing_locators
 from care_evidence.indexer.quantities import extract_quantities
 
 
@@ -116,6 +117,8 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
     chosen += _what_it_goes_on_to_say(view, chosen, same_subject=not analysis.wanted_figures)
     if analysis.asks_why:
         chosen += _reason_that_follows(view, analysis, chosen, settings)
+    if analysis.asks_finding:
+        chosen += _finding_that_follows(view, analysis, chosen, settings)
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -200,7 +203,8 @@ def scored_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
                      filters: Filters, settings: Settings) -> list[ScoredSentence]:
     """Every sentence of the top passages (and of the duplicates folded into them), scored as an answer."""
     subject = _subject(view, analysis) if analysis.asks_finding else None  # once a question, not once a passage
-    return [s for passage, citation, score in _sources(view, top, filters, settings)
+    citing_too = analysis.asks_finding and not analysis.asks_for_source
+    return [s for passage, citation, score in _sources(view, top, filters, settings, citing_too)
             for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings,
                                        subject)]
 
@@ -210,17 +214,31 @@ def item_citation(view: IndexView, passage: Passage, citation: Citation, text: s
     return citation if item is passage else view.citation(item)
 
 
-def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters,
-             settings: Settings) -> list[tuple[Passage, Citation, float]]:
+def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters, settings: Settings,
+             citing_too: bool = False) -> list[tuple[Passage, Citation, float]]:
     """The top passages and the duplicates folded into them (a Key fact often states the figure most
-    directly) that the filters allow, each with its citation and score."""
+    directly) that the filters allow, each with its citation and score; with `citing_too`, a footnote's
+    citing paragraphs in its place, at its score (a question asking what a source found: the footnote
+    only names the source)."""
     out = []
     for sp in top:
-        out.append((sp.passage, sp.citation, sp.score))
+        if not (citing_too and sp.passage.kind == FOOTNOTE):  # a source's title is no finding
+            out.append((sp.passage, sp.citation, sp.score))
         duplicates = [view.passage(c.passage_id) for c in sp.also_in]
         out += [(p, view.citation(p), sp.score - settings.duplicate_sentence_penalty) for p in duplicates
                 if view.allows(p, filters)]
-    return out
+        if citing_too and sp.passage.kind == FOOTNOTE:
+            out += [(p, view.citation(p), sp.score) for p in _citing(view, sp.passage) if view.allows(p, filters)]
+    seen = set()
+    return [s for s in out if not (s[0].id in seen or seen.add(s[0].id))]
+
+
+def _citing(view: IndexView, footnote: Passage) -> list[Passage]:
+    """The paragraphs citing a footnote: what its source found is said there ("An early evaluation ...
+    found that:"), the footnote only names it."""
+    rows = [row for locator in citing_locators(footnote)
+            for row in view.passages.rows_with_locator(locator, (footnote.doc_id,))]
+    return [view.passages[r] for r in rows]
 
 
 def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage, citation: Citation,
@@ -433,6 +451,27 @@ def _reason_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list[
         # an example ("For example, ... because ...") gives the reason for something else
         if (row not in taken and GIVING_A_REASON.search(text) and not _AN_EXAMPLE.match(text)
                 and analysis.question_terms & view.sentence_terms(row)):
+            return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
+                                   False)]
+    return []
+
+
+def _finding_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list[ScoredSentence],
+                          settings: Settings) -> list[ScoredSentence]:
+    """For a question asking what came of something, answered by a sentence stating no finding, the
+    finding its paragraph states next, within `finding_follow_sentences`: the question's words are in the
+    sentence that sets the study up ("The Department of Health commissioned the Social Care Institute for
+    Excellence to test the draft integration standard"), its verdict in the one after ("The Institute
+    concluded that the standard was a confusing mix ...")."""
+    first = chosen[0]
+    if any(STATING_A_FINDING.search(s.text) for s in chosen):
+        return []
+    rows = view.sentence_rows(view.row(first.passage.id))
+    taken = {s.row for s in chosen}
+    for row in range(first.row + 1, min(first.row + 1 + settings.finding_follow_sentences, rows.stop)):
+        text = view.sentence_text(row)
+        if (row not in taken and STATING_A_FINDING.search(text) and not NOT_YET.search(text)
+                and not _AN_EXAMPLE.match(text) and analysis.question_terms & view.sentence_terms(row)):
             return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
                                    False)]
     return []

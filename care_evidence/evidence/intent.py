@@ -13,7 +13,10 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b", r"\bshortfall\b", r"\bgap\b",
                r"\bdeficits?\b", r"\boverspends?\b")),
     ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
-    ("year", (r"\bwhen\b", r"\bwhat year\b", r"\bwhich year\b", r"\bby when\b", r"\bwhat date\b", r"\bdeadline\b",
+    # "when" asks for a date where it opens the question or a second one ("... and when were they
+    # chosen?"), not in a clause ("What was wrong with the standard when it was tested?")
+    ("year", (r"^\W*when\b|(?:\band|\bor|,|;|\?)\s+when\b|\bwhen (?:did|was|were|will|is|are|does|do|has|have)\b",
+              r"\bwhat year\b", r"\bwhich year\b", r"\bby when\b", r"\bwhat date\b", r"\bdeadline\b",
               r"\btarget date\b", r"\bsince when\b", r"\buntil when\b", r"\bhow long\b", r"\bwhat period\b")),
 )
 # "How much did X grow", "by how much was Y cut", "what cut in Z", "how much extra": a change, which the

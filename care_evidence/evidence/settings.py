@@ -134,6 +134,10 @@ SETTINGS: tuple[Setting, ...] = (
             "('because', 'due to', 'the reasons')", minimum=0),
     Setting("reason_follow_sentences", 2, "a why question answered by a sentence giving no reason: the next this "
             "many sentences of its paragraph are searched for one that does, shown after it (0: none)", minimum=0),
+    Setting("finding_follow_sentences", 2, "a question asking what came of something answered by a sentence stating "
+            "no finding ('commissioned SCIE to test the draft standard'): the next this many sentences of its "
+            "paragraph are searched for one that does ('The Institute concluded ...'), shown after it (0: none)",
+            minimum=0),
     Setting("unit_sentence_penalty", 0.1, "answer sentence: penalty for a Figure's or Table's caption not asked for",
             minimum=0),
     Setting("footnote_sentence_penalty", 0.15, "answer sentence: penalty for a footnote when no source is asked for",

@@ -79,7 +79,16 @@ def attach_footnote_context(passages: list[Passage]) -> None:
             if note is None or position is None:
                 continue
             sentence = citing_sentence(p.text[:position])
-            note.context = f"{note.context} Cited in {p.locator}: {sentence}".strip()
+            note.context = f"{note.context} {CITED_IN} {p.locator}: {sentence}".strip()
+
+
+CITED_IN = "Cited in"
+_CITED_IN_LOCATOR = re.compile(rf"\b{CITED_IN} (.+?): ")
+
+
+def citing_locators(footnote: Passage) -> list[str]:
+    """The locators of the passages citing a footnote, as `attach_footnote_context` recorded them."""
+    return _CITED_IN_LOCATOR.findall(footnote.context) if footnote.kind == FOOTNOTE else []
 
 
 def _marker_position(text: str, number: int) -> int | None:
