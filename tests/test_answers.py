@@ -610,3 +610,23 @@ def test_when_asks_for_a_date_only_where_it_opens_a_question(question, kinds):
     from care_evidence.evidence.intent import asked_figure_kinds
 
     assert tuple(k for k in asked_figure_kinds(question) if k in ("count", "year")) == kinds
+
+
+def test_a_charts_notes_and_sources_are_no_answer(engine):
+    """Figure 17's notes and sources ("For Scotland: Public Health Scotland, 'Delayed discharges'.") say
+    where its data came from; the finding is the chapter's sentence on delays."""
+    answer = engine.ask("Did Scotland's integration authorities reduce delayed discharges?")
+    assert answer.found and answer.sentences[0].citation.locator != "Figure 17", answer.sentences
+    assert "Delayed transfers of care from hospital were higher in England and Scotland" in answer.sentences[0].text
+
+
+def test_a_common_short_form_is_read_as_its_name_not_said_to_be_unknown(engine):
+    answer = engine.ask("How much does NHSE expect the new care models to save?")
+    assert answer.found and "never use" not in answer.caveat, answer.caveat
+    assert any("£900 million" in s.text for s in answer.sentences), answer.sentences
+
+
+def test_what_a_fund_is_worth_asks_for_an_amount(engine):
+    """"What is X worth?" asks for a figure: England's £240 million grant is not the Welsh fund's."""
+    answer = engine.ask("What is the Welsh Integrated Care Fund worth?")
+    assert not any("£240 million" in s.text for s in answer.sentences), answer.sentences

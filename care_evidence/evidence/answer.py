@@ -258,14 +258,24 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     finding_here = subject is not None and subject <= view.passage_terms(view.row(passage.id))
     out = []
     rows_of_passage = view.sentence_rows(view.row(passage.id))
+    in_notes = after_notes = False
     for row in rows_of_passage:
         text = view.sentence_text(row)
+        # A Figure's "Source: ..." line names where its data came from, as a footnote does, and so do the
+        # lines after it ("Sources: For England: NHS Digital ... For Scotland: Public Health Scotland, ...");
+        # its notes say how the data were counted ("• In Scotland, data measure delayed discharges ...").
+        # (A table's OCR text runs its cells on after its "Sources:" line: only a chart's are skipped.)
+        chart = passage.kind == FIGURE
+        in_notes = after_notes or bool(chart and _NOTES_LINE.search(text))
+        after_notes = in_notes or bool(chart and _NOTES_FOLLOW_ON.search(text))  # "... Wales Notes:"
         if not analysis.asks_for_unit and _is_bare_title(passage, text):
             continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
         if (row == rows_of_passage.stop - 1 and _cut_off(passage, text)) or (
                 row == rows_of_passage.start and _ends_a_cut_sentence(view, passage)):
             continue  # "Wales has since developed a" | "Single Integrated Outcomes Framework ...": half a sentence
-        # A Figure's "Source: ..." line names where its data came from, as a footnote does.
+        if in_notes and not analysis.asks_for_source:
+            continue  # a chart's notes and sources say how its data were counted, not what they show
+        # A table's "Source: ..." line names where its data came from, as a footnote does.
         source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
         has_wanted = any(f.kind in analysis.wanted_figures for f in figures)
@@ -327,6 +337,8 @@ def _ends_a_cut_sentence(view: IndexView, passage: Passage) -> bool:
 
 
 _SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."
+_NOTES_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}(?:Sources?|Notes?):")  # "Notes: • In England, data are ..."
+_NOTES_FOLLOW_ON = re.compile(r"\b(?:Sources?|Notes?):\s*$")
 
 
 def _is_bare_title(passage: Passage, sentence: str) -> bool:

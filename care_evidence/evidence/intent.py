@@ -11,7 +11,7 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("money", (r"\bhow much\b", r"£", r"\bcost(s|ing)?\b", r"\bspen[dt]\b", r"\bfund(ing|s)?\b", r"\bbudget",
                r"\bsav(e|ed|ing|ings)\b", r"\bmoney\b", r"\bamount\b", r"\binvest(ed|ment)?\b", r"\bbillion\b",
                r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b", r"\bshortfall\b", r"\bgap\b",
-               r"\bdeficits?\b", r"\boverspends?\b")),
+               r"\bdeficits?\b", r"\boverspends?\b", r"\bworth\b")),
     ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
     # "when" asks for a date where it opens the question or a second one ("... and when were they
     # chosen?"), not in a clause ("What was wrong with the standard when it was tested?")

@@ -41,7 +41,8 @@ _ASKS_FOR_RECOMMENDATIONS = re.compile(
 # mention money ask for no figure, and a sentence without one can answer them.
 _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage)\b"
                                 r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) the (?:[\w'’-]+ ){0,3}(?:rate|total|"
-                                r"amount|cost|value|size|percentage|proportion|share)\b", re.IGNORECASE)
+                                r"amount|cost|value|size|percentage|proportion|share)\b"
+                                r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b", re.IGNORECASE)
 # A question asking what a study, review, plan or bill found, decided or came to.
 _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
                                   r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
