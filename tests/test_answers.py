@@ -630,3 +630,10 @@ def test_what_a_fund_is_worth_asks_for_an_amount(engine):
     """"What is X worth?" asks for a figure: England's £240 million grant is not the Welsh fund's."""
     answer = engine.ask("What is the Welsh Integrated Care Fund worth?")
     assert not any("£240 million" in s.text for s in answer.sentences), answer.sentences
+
+
+def test_a_why_question_is_not_answered_by_a_key_fact(engine):
+    """A key fact is a figure and its label ("£511m Departments' and partners' estimated savings ..."):
+    it gives no reason, so a why question is answered from the report's prose."""
+    answer = engine.ask("Why did the Better Care Fund not save money in its first year?")
+    assert answer.found and not any(s.citation.locator.startswith("Key facts") for s in answer.sentences)

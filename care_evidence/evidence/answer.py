@@ -29,7 +29,7 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
-from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, PROSE_KINDS, TABLE, Passage
+from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PROSE_KINDS, TABLE, Passage
 from care_evidence.indexer.parsers import citing_locators
 from care_evidence.indexer.quantities import extract_quantities
 
@@ -252,6 +252,8 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     penalty = settings.unit_sentence_penalty if passage.kind in (FIGURE, TABLE) and not analysis.asks_for_unit else 0.0
     if passage.kind == FOOTNOTE and not analysis.asks_for_source:
         penalty += settings.footnote_sentence_penalty
+    if analysis.asks_why and passage.kind == KEY_FACT:
+        return []  # a key fact is a figure and its label: it gives no reason ("£511m ... estimated savings")
     unit = passage.kind in (FIGURE, TABLE, BOX)
     # A finding counts only in a passage about what the question asks of: one holding its rarest word
     # ("Did the vanguards reduce emergency admissions?" is not answered by a finding on the Fund's areas).
