@@ -637,3 +637,12 @@ def test_a_why_question_is_not_answered_by_a_key_fact(engine):
     it gives no reason, so a why question is answered from the report's prose."""
     answer = engine.ask("Why did the Better Care Fund not save money in its first year?")
     assert answer.found and not any(s.citation.locator.startswith("Key facts") for s in answer.sentences)
+
+
+def test_what_a_named_report_says_about_a_subject_is_its_sentence_naming_it(engine):
+    """Nuffield's short "Notable schemes include the Better Care Fund." outscores the digest's own
+    sentence on the Fund; a question asking what the digest says about the Fund gets the digest's."""
+    answer = engine.ask("What does the NHS Confederation digest say about the Better Care Fund?")
+    assert answer.found and answer.sentences[0].citation.doc_id == "nhsconfed2017", answer.message
+    refused = engine.ask("What did the PAC say about the BCF missing its targets?")  # PAC's text never says
+    assert not refused.found and refused.message.startswith("Not found in PAC 2018"), refused.sentences

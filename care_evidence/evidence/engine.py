@@ -24,7 +24,7 @@ from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filters, LookupResult, ScoredPassage
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.references import parse_reference
-from care_evidence.evidence.requirements import caveat, figure_of_another_period, unmet
+from care_evidence.evidence.requirements import caveat, figure_of_another_period, speaks_of_what_was_asked, unmet
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
@@ -219,9 +219,13 @@ class Engine:
         # sentence of it on another subject is not its answer ("What did the PAC say about the BCF
         # missing its targets?" is not answered by the PAC on vanguards). Also tried: letting a passage
         # holding as many of the question's words through; it answered that question with the vanguards.
+        # A question asking what the report says about something is answered by its sentence naming it,
+        # however generic another report's short sentence scores ("Notable schemes include the Better Care
+        # Fund." for "What does the NHS Confederation digest say about the Better Care Fund?").
         if not again.found or not again.sentences or (
                 self._closeness(again.sentences, lists.vector)
-                < self._closeness(result.sentences[:1], lists.vector) - self.settings.named_report_margin):
+                < self._closeness(result.sentences[:1], lists.vector) - self.settings.named_report_margin
+                and not speaks_of_what_was_asked(analysis.question, [s.text for s in again.sentences])):
             return result, passages
         return again, own + [p for p in passages if p.passage.doc_id not in named]
 
