@@ -646,3 +646,20 @@ def test_what_a_named_report_says_about_a_subject_is_its_sentence_naming_it(engi
     assert answer.found and answer.sentences[0].citation.doc_id == "nhsconfed2017", answer.message
     refused = engine.ask("What did the PAC say about the BCF missing its targets?")  # PAC's text never says
     assert not refused.found and refused.message.startswith("Not found in PAC 2018"), refused.sentences
+
+
+@pytest.mark.parametrize("question,counted,not_counting", [
+    ("How many vanguards were there?", frozenset({"vanguard"}), "between two and 10 years before"),
+    ("How many integrated care systems are there in England?", frozenset({"integr", "care", "system"}), ""),
+])
+def test_a_count_answers_how_many_only_when_it_counts_what_was_asked(engine, question, counted, not_counting):
+    """"50 vanguard sites" answers "how many vanguards"; "between two and 10 years" is a count of years and
+    no longer takes the figure bonus or the second sentence's place."""
+    from care_evidence.evidence.analysis import analyse
+
+    assert counted <= analyse(question, engine.documents).counted
+    answer = engine.ask(question)
+    assert answer.found and any(f.kind == "count" for f in answer.sentences[0].figures + answer.sentences[-1].figures)
+    if not_counting:
+        assert not any(not_counting in s.text for s in answer.sentences), answer.sentences
+        assert "50 vanguard sites" in answer.sentences[0].text

@@ -10,7 +10,7 @@ from care_evidence.evidence.doc_names import find_documents
 from care_evidence.evidence.glossary import expand
 from care_evidence.evidence.intent import COMPATIBLE, asked_figure_kinds
 from care_evidence.evidence.references import REFERENCE_PATTERNS
-from care_evidence.indexer.lexical import content_terms
+from care_evidence.indexer.lexical import STOPWORDS, content_terms
 from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, TABLE, DocumentInfo
 from care_evidence.indexer.quantities import extract_quantities, period_key
 
@@ -107,6 +107,7 @@ class QueryAnalysis:
     asks_for_source: bool  # asks what backs a claim (footnote words)
     asks_why: bool  # asks for a reason ("why", "what caused", "the reasons for")
     asks_finding: bool = False  # asks what came of something ("what did the review conclude", "did it work")
+    counted: frozenset[str] = frozenset()  # what "how many" counts ("patients"), with its glossary words
 
     def without_citations(self) -> str:
         """The question but for document names and locators ("Figure 13 of the NAO report")."""
@@ -137,4 +138,43 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
         asks_for_source=FOOTNOTE in kinds,
         asks_why=bool(ASKING_WHY.search(question)),
         asks_finding=bool(ASKING_FOR_A_FINDING.search(question)) and not asked and not ASKING_WHY.search(question),
+        counted=counted_noun(question),
     )
+
+
+# What "how many" counts: the words after it up to the first plural one, since "how many" takes a plural
+# noun ("How many integrated care systems are there?"); "how many came in each wave" names none.
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+_PLURAL = re.compile(r"(?<!s)s$|^(?:people|staff|children|men|women|personnel)$", re.IGNORECASE)
+
+
+def counted_noun(question: str) -> frozenset[str]:
+    """The content words of what "how many" counts, with the reports' words for a glossary phrase ("STPs":
+    "sustainability and transformation plans"); empty when it names no plural noun."""
+    found = _HOW_MANY.search(question)
+    if not found:
+        return frozenset()
+    words = []
+    for word in found.group(1).split():
+        if word.lower() in STOPWORDS or not content_terms(word):
+            break
+        words.append(word)
+        if _PLURAL.search(word):
+            return content_terms(" ".join(words)) | content_terms(expand(" ".join(words)))
+    return frozenset()
+
+
+# A number with the four words before it and the six after it ("50 vanguard sites", "integrated care
+# systems - 42 of which ...").
+_NUMBER_IN_WORDS = re.compile(r"((?:[\w'’‘-]+\W+){0,4})(?<![\w£$])(?:\d[\d,.]*|one|two|three|four|five|six|seven|"
+                              r"eight|nine|ten|eleven|twelve)\b((?:\s+[\w'’‘-]+){0,6})", re.IGNORECASE)
+
+
+_AN_AGE = re.compile(r"\b(?:aged|age|ages|over|under)\W*$", re.IGNORECASE)  # "older people (aged 65 and over)"
+
+
+def counts(sentence: str, counted: frozenset[str]) -> bool:
+    """Whether the sentence has a number beside one of the counted words ("50 vanguard sites" counts
+    vanguards; "between two and 10 years" does not)."""
+    return any(content_terms(m.group(1) + " " + m.group(2)) & counted for m in _NUMBER_IN_WORDS.finditer(sentence)
+               if not _AN_AGE.search(m.group(1)))

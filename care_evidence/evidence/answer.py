@@ -20,6 +20,7 @@ from care_evidence.evidence.analysis import (
     SETTING_UP,
     STATING_A_FINDING,
     QueryAnalysis,
+    counts,
     time_key,
     value_key,
 )
@@ -280,7 +281,10 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         # A table's "Source: ..." line names where its data came from, as a footnote does.
         source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
-        has_wanted = any(f.kind in analysis.wanted_figures for f in figures)
+        # A count answers "how many vanguards" when it counts them ("50 vanguard sites"), not "two and 10 years".
+        has_wanted = any(f.kind in analysis.wanted_figures
+                         and (f.kind != "count" or not analysis.counted or counts(text, analysis.counted))
+                         for f in figures)
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
         other_times = bool(analysis.times and stated and not analysis.times & stated)
         # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.

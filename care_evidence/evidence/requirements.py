@@ -444,33 +444,12 @@ def unit_not_stated(analysis: QueryAnalysis, answer) -> str | None:
     return None
 
 
-# What "how many" counts: the words after it, up to the first word that is not part of the noun ("How many
-# patients received ..." counts patients).
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
-_PLURAL = re.compile(r"(?<!s)s$|^(?:people|staff|children|men|women|personnel)$", re.IGNORECASE)
-
-
 def counts_something_else(analysis: QueryAnalysis, answer) -> str | None:
     """A question asking how many of a thing, answered by sentences that count other things ("nine
     demonstrator sites" for "How many patients received a budget at the nine sites?") and never name what
     is asked about: the count shown, or None."""
-    found = _HOW_MANY.search(analysis.question)
-    if not found or "count" not in analysis.wanted_figures or "rate" in analysis.asked_figures:  # "per 100,000"
-        return None
-    # "how many" takes a plural noun: the words up to the first plural one ("How many integrated care systems
-    # are there?"); "how many came in each wave" names none.
-    words, plural = [], False
-    for word in found.group(1).split():
-        if word.lower() in STOPWORDS or not content_terms(word):
-            break
-        words.append(word)
-        if _PLURAL.search(word):
-            plural = True
-            break
-    if not plural:
-        return None
-    asked = content_terms(" ".join(words)) | content_terms(expand(" ".join(words)))
-    if not asked:
+    asked = analysis.counted
+    if not asked or "count" not in analysis.wanted_figures or "rate" in analysis.asked_figures:  # "per 100,000"
         return None
     counted = [_number_and_noun(m.group(0)) for s in answer.sentences for m in _COUNTED.finditer(s.text)]
     counted = [c for c in counted if len(c.split()) > 1]  # "aged 65 and over" counts nothing
