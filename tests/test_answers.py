@@ -14,7 +14,8 @@ from care_evidence.evidence.models import Filters
 
 
 @pytest.mark.parametrize("question,message", [
-    ("What did the PAC say about the BCF?", "Not found in PAC 2018: nothing in the text held here"),
+    # (PAC para 6 does speak of the BCF; the pioneers it never names)
+    ("What did the PAC say about the integrated care pioneers?", "Not found in PAC 2018: nothing in the text held"),
     ("How long are dentistry waiting lists in 2024?", "Not found for 2024: the passages closest to this question"),
     ("How many GP appointments were there in 2023?", "Not found for 2023:"),
 ])
@@ -330,7 +331,7 @@ def test_a_sentence_about_another_nation_does_not_vouch_for_the_one_asked(engine
     """A chart's sentence on England ('In England, data are published as ...'), in a chart whose legend
     names Scotland, is no answer for Scotland; nor is the NAO's England-only figure beside it."""
     answer = engine.ask("How many delayed days were there in Scotland in 2019?")
-    assert not answer.found and "Scotland" in answer.message
+    assert not answer.found and re.search(r"Not found for (Scotland|2019)", answer.message), answer.message
 
 
 def test_a_month_shortened_before_a_year_is_read_as_the_month(engine):
@@ -556,10 +557,11 @@ def test_what_is_the_rate_asks_for_a_figure(engine):
 # rate, the sites for the patients at them, a body for a person).
 @pytest.mark.parametrize("question,message", [
     ("What was the total number of delayed days in 2015-16?",
-     "Not found: the reports give the change (\u201cincreased by 185,000\u201d"),
+     "give the change (\u201cincreased by 185,000\u201d"),
     ("How much do senior managers in health and social care earn per hour?", "give no figure per hour"),
     ("How many people used integrated personal budgets at the demonstrator sites?",
      "Not found: the closest passage counts something else (\u201cnine demonstrator sites\u201d"),
+    ("How many NHS patients received personal budgets?", "counts something else"),  # "NHS" is no plural
     ("Who was the chair of the Committee of Public Accounts?", "name no one; the reports do not say who"),
     ("How large is the budget that Greater Manchester controls?", "give no figure of the kind asked for"),
     ("Where were the nine integrated personal budget demonstrator sites?", "Not found: the reports say how many"),
@@ -578,6 +580,13 @@ def test_an_answer_to_something_next_to_what_was_asked_is_refused(engine, questi
     ("How many came in each wave of integrated care pioneers?", "14 in November 2013"),  # "how many came": no noun
     ("How many over-65s per 100,000 people moved into care homes in 2015-16?", "628"),  # a rate, not a count
     ("How big was the Better Care Fund in 2016-17?", "£3.9 billion"),  # "how big" + a fund: an amount
+    # found by a fresh-eyes review: counts in other words, the total change, chart notes asked about
+    ("How many areas were selected as integrated care pioneers?", "25 Integrated Care and Support Pioneer sites"),
+    ("How many places became vanguards?", "50 vanguard sites"),
+    ("How many agencies were involved in the dementia patient's care?", "19 different services"),
+    ("What was the total increase in delayed days in 2015-16?", "185,000"),
+    ("What was the total cost of the extra delayed days compared with plans?", "£146 million more"),
+    ("How does Wales publish delayed transfers of care data?", "number of people experiencing a delayed"),
 ])
 def test_the_refusals_for_something_next_to_what_was_asked_do_not_misfire(engine, question, shown):
     answer = engine.ask(question)
@@ -591,6 +600,10 @@ def test_a_finding_question_gets_the_verdict_after_the_sentence_setting_the_stud
                      "What was wrong with the draft integration standard when local areas tried it?"):
         answer = engine.ask(question)
         assert answer.found and any("confusing mix of measures" in s.text for s in answer.sentences), answer.sentences
+    # The sentence setting the Board up names the Taskforce; the verdict on it is two sentences on
+    # (_finding_that_follows: the sentence in between does not carry on about it).
+    answer = engine.ask("What came of the ministerial taskforce on integration?")
+    assert any("did not meet regularly" in s.text for s in answer.sentences), answer.sentences
 
 
 def test_a_finding_question_is_not_answered_by_a_footnote_naming_the_source(engine):
@@ -627,9 +640,14 @@ def test_a_common_short_form_is_read_as_its_name_not_said_to_be_unknown(engine):
 
 
 def test_what_a_fund_is_worth_asks_for_an_amount(engine):
-    """"What is X worth?" asks for a figure: England's £240 million grant is not the Welsh fund's."""
+    """"What is X worth?" asks for a figure: England's £240 million grant is not the Welsh fund's, and no
+    figure the engine can tie to the fund's name is shown; "worth it" asks for none."""
+    from care_evidence.evidence.intent import asked_figure_kinds
+
     answer = engine.ask("What is the Welsh Integrated Care Fund worth?")
-    assert not any("£240 million" in s.text for s in answer.sentences), answer.sentences
+    assert not answer.found and "names \u201cWelsh Integrated Care Fund\u201d" in answer.message, answer.sentences
+    assert "money" in asked_figure_kinds("What is the fund worth?")
+    assert "money" not in asked_figure_kinds("Was the pioneer programme worth it?")
 
 
 def test_a_why_question_is_not_answered_by_a_key_fact(engine):

@@ -145,7 +145,9 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
 # What "how many" counts: the words after it up to the first plural one, since "how many" takes a plural
 # noun ("How many integrated care systems are there?"); "how many came in each wave" names none.
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
-_PLURAL = re.compile(r"(?<!s)s$|^(?:people|staff|children|men|women|personnel)$", re.IGNORECASE)
+# A plural: a lower-case word in -s (not "-ss", "-us", "-is": "analysis", "status"), an acronym's plural ("CCGs"),
+# or an irregular one; "NHS" and "Wales" are not.
+_PLURAL = re.compile(r"^[a-z][\w'’-]*(?<![sui])s$|^[A-Z]{2,}s$|^(?i:people|staff|children|men|women|personnel)$")
 
 
 def counted_noun(question: str) -> frozenset[str]:

@@ -223,15 +223,16 @@ def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters, settin
     only names the source)."""
     out = []
     for sp in top:
-        if not (citing_too and sp.passage.kind == FOOTNOTE):  # a source's title is no finding
-            out.append((sp.passage, sp.citation, sp.score))
+        if citing_too and sp.passage.kind == FOOTNOTE:  # in its place, the paragraphs citing it
+            taken = {p.id for p, _, _ in out} | {s.passage.id for s in top}
+            out += [(p, view.citation(p), sp.score) for p in _citing(view, sp.passage)
+                    if p.id not in taken and view.allows(p, filters)]
+            continue
+        out.append((sp.passage, sp.citation, sp.score))
         duplicates = [view.passage(c.passage_id) for c in sp.also_in]
         out += [(p, view.citation(p), sp.score - settings.duplicate_sentence_penalty) for p in duplicates
                 if view.allows(p, filters)]
-        if citing_too and sp.passage.kind == FOOTNOTE:
-            out += [(p, view.citation(p), sp.score) for p in _citing(view, sp.passage) if view.allows(p, filters)]
-    seen = set()
-    return [s for s in out if not (s[0].id in seen or seen.add(s[0].id))]
+    return out
 
 
 def _citing(view: IndexView, footnote: Passage) -> list[Passage]:
@@ -276,14 +277,18 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         if (row == rows_of_passage.stop - 1 and _cut_off(passage, text)) or (
                 row == rows_of_passage.start and _ends_a_cut_sentence(view, passage)):
             continue  # "Wales has since developed a" | "Single Integrated Outcomes Framework ...": half a sentence
-        if in_notes and not analysis.asks_for_source:
-            continue  # a chart's notes and sources say how its data were counted, not what they show
+        # A chart's notes and sources say how its data were counted, not what they show: they answer a
+        # question about the data ("How does Wales publish delayed transfers data?"), and no other.
+        if in_notes and not (analysis.asks_for_source or _ASKS_ABOUT_DATA.search(analysis.question)):
+            continue
         # A table's "Source: ..." line names where its data came from, as a footnote does.
         source_line = unit and not analysis.asks_for_source and _SOURCE_LINE.search(text)
         figures = figures_in(passage, text)
-        # A count answers "how many vanguards" when it counts them ("50 vanguard sites"), not "two and 10 years".
+        # A count answers "how many vanguards" when it counts what the question speaks of ("50 vanguard
+        # sites"), not "between two and 10 years".
         has_wanted = any(f.kind in analysis.wanted_figures
-                         and (f.kind != "count" or not analysis.counted or counts(text, analysis.counted))
+                         and (f.kind != "count" or not analysis.counted
+                              or counts(text, analysis.counted | analysis.question_terms))
                          for f in figures)
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
         other_times = bool(analysis.times and stated and not analysis.times & stated)
@@ -345,6 +350,8 @@ def _ends_a_cut_sentence(view: IndexView, passage: Passage) -> bool:
 _SOURCE_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}Sources?:")  # "Source: ...", "• England Source: ..."
 _NOTES_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}(?:Sources?|Notes?):")  # "Notes: • In England, data are ..."
 _NOTES_FOLLOW_ON = re.compile(r"\b(?:Sources?|Notes?):\s*$")
+_ASKS_ABOUT_DATA = re.compile(r"\b(?:data|measured|measures?|counted|counts|published|publish|recorded|defined|"
+                              r"definitions?|worded|wording|comparable|methodology|collected|notes?)\b", re.IGNORECASE)
 
 
 def _is_bare_title(passage: Passage, sentence: str) -> bool:

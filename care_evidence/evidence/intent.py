@@ -11,11 +11,12 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("money", (r"\bhow much\b", r"£", r"\bcost(s|ing)?\b", r"\bspen[dt]\b", r"\bfund(ing|s)?\b", r"\bbudget",
                r"\bsav(e|ed|ing|ings)\b", r"\bmoney\b", r"\bamount\b", r"\binvest(ed|ment)?\b", r"\bbillion\b",
                r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b", r"\bshortfall\b", r"\bgap\b",
-               r"\bdeficits?\b", r"\boverspends?\b", r"\bworth\b")),
+               r"\bdeficits?\b", r"\boverspends?\b", r"\bworth\b(?! it\b)")),
     ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
     # "when" asks for a date where it opens the question or a second one ("... and when were they
     # chosen?"), not in a clause ("What was wrong with the standard when it was tested?")
-    ("year", (r"^\W*when\b|(?:\band|\bor|,|;|\?)\s+when\b|\bwhen (?:did|was|were|will|is|are|does|do|has|have)\b",
+    ("year", (r"^\W*when\b|(?:\band|\bor|;|\?)\s+when\b|\bwhen (?:did|was|were|will|is|are|does|do|has|have)\b"
+              r"|\b(?:know|tell me|say|find out|wondering|ask(?:ed)?)\s+when\b",
               r"\bwhat year\b", r"\bwhich year\b", r"\bby when\b", r"\bwhat date\b", r"\bdeadline\b",
               r"\btarget date\b", r"\bsince when\b", r"\buntil when\b", r"\bhow long\b", r"\bwhat period\b")),
 )
@@ -63,9 +64,3 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
             and not re.search(r"\bhow many\b|\bnumber of\b", q)):
         kinds.remove("count")
     return tuple(kinds)
-
-
-def speaks_of_money(question: str) -> bool:
-    """Whether the question's words are about money ("budget", "spent", "£"), whatever it asks."""
-    q = question.lower()
-    return any(re.search(p, q) for kind, patterns in _RULES if kind == "money" for p in patterns)

@@ -145,13 +145,13 @@ def count_not_names(counted: str, closest: str) -> str:
 
 
 def counts_something_else(counted: str, closest: str) -> str:
-    return (f"Not found: the closest passage counts something else (\u201c{counted}\u201d, {closest}); no passage "
-            "close to the question gives the number asked for. The closest passages are listed below.")
+    return (f"Not found: the closest passage counts something else (\u201c{counted}\u201d, {closest}), not the "
+            "people asked about. The closest passages are listed below.")
 
 
 def unit_not_stated(unit: str, closest: str) -> str:
-    return (f"Not found: the passages closest to this question ({closest} first) give no figure {unit}. They are "
-            "listed below; none states one.")
+    return (f"Not found: the sentences closest to this question ({closest} first) give no figure {unit}. The "
+            "closest passages are listed below.")
 
 
 def names_no_person(closest: str) -> str:
@@ -160,8 +160,8 @@ def names_no_person(closest: str) -> str:
 
 
 def change_not_total(change: str, closest: str) -> str:
-    return (f"Not found: the reports give the change (\u201c{change}\u201d, {closest}), not the total or level asked "
-            "for. The closest passages are listed below.")
+    return (f"Not found: the passages closest to this question give the change (\u201c{change}\u201d, {closest}), "
+            "not the total or level asked for. They are listed below.")
 
 
 def only_expected(closest: str, sentence: str) -> str:

@@ -25,7 +25,6 @@ from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key, value_key
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for
-from care_evidence.evidence.intent import speaks_of_money
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import STOPWORDS, content_terms
 from care_evidence.indexer.models import FIGURE, TABLE
@@ -42,7 +41,7 @@ _ASKS_FOR_RECOMMENDATIONS = re.compile(
 _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage)\b"
                                 r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) the (?:[\w'’-]+ ){0,3}(?:rate|total|"
                                 r"amount|cost|value|size|percentage|proportion|share)\b"
-                                r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b", re.IGNORECASE)
+                                r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
 # A question asking what a study, review, plan or bill found, decided or came to.
 _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
                                   r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
@@ -424,7 +423,7 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
 _PER_UNIT = {
     "per hour": (r"\bhourly\b|\b(?:per|an|each|by the) hour\b", r"\bhour(?:s|ly)?\b"),
     "a week": (r"\bweekly\b|\b(?:per|a|each) week\b", r"\bweek(?:s|ly)?\b"),
-    "a day": (r"\bdaily\b|\b(?:per|a|each) day\b", r"\b(?:per|a|each) day\b|\bdaily\b"),
+    "a day": (r"\bdaily\b|\b(?:per|a|each) day\b(?! case)", r"\b(?:per|a|each) day\b|\bdaily\b"),
     "per person": (r"\bper (?:person|head|capita|resident)\b",
                    r"\bper (?:person|head|capita|resident|[\d,]+ (?:people|population|residents))\b|\bper [\d,]+\b"),
 }
@@ -445,17 +444,25 @@ def unit_not_stated(analysis: QueryAnalysis, answer) -> str | None:
 
 
 def counts_something_else(analysis: QueryAnalysis, answer) -> str | None:
-    """A question asking how many of a thing, answered by sentences that count other things ("nine
-    demonstrator sites" for "How many patients received a budget at the nine sites?") and never name what
-    is asked about: the count shown, or None."""
+    """A question asking how many people, answered by sentences that count other things ("nine
+    demonstrator sites" for "How many patients received a budget at the nine sites?") and name no one:
+    the count shown, or None."""
+    # Only a count of people is told from a count of places or bodies: "areas", "places", "organisations"
+    # and the reports' "sites" or "services" are the same things in other words, and were refused so.
     asked = analysis.counted
-    if not asked or "count" not in analysis.wanted_figures or "rate" in analysis.asked_figures:  # "per 100,000"
+    if (not asked & _PEOPLE or "count" not in analysis.wanted_figures
+            or "rate" in analysis.asked_figures):  # "per 100,000"
         return None
     counted = [_number_and_noun(m.group(0)) for s in answer.sentences for m in _COUNTED.finditer(s.text)]
     counted = [c for c in counted if len(c.split()) > 1]  # "aged 65 and over" counts nothing
-    if not counted or any(content_terms(s.text) & asked for s in answer.sentences):
+    if not counted or any(content_terms(s.text) & _PEOPLE for s in answer.sentences):
         return None
     return counted[0]
+
+
+# (Not "persons" or "individuals": stemmed, they are "personal" and "individual budgets".)
+_PEOPLE = content_terms("people patients staff workers nurses doctors carers users residents adults children "
+                        "men women recipients clients")
 
 
 def _number_and_noun(count: str) -> str:
@@ -472,14 +479,14 @@ def _number_and_noun(count: str) -> str:
 # A question asking who a person was ("Who chaired the inquiry?", "Who was the NHS England boss who said
 # ..."), and a person's name as the reports print one ("Sir Amyas Morse", "Dr Caroline Shulman"). "Who
 # led the footprints?" is answered by a body or a role ("local authority officials") and is not asked here.
-_ASKS_FOR_A_PERSON = re.compile(r"^\W*who\b.*\b(chair(?:ed|s|man|woman|person)?|boss|chief executive|minister|"
-                                r"secretary of state|comptroller)\b", re.IGNORECASE)
+_ASKS_FOR_A_PERSON = re.compile(r"^\W*who\b.*\b(chair(?:ed|s|man|woman|person)?|boss(?:es)?|chief executives?|"
+                                r"ministers?|secretary of state|comptroller)\b", re.IGNORECASE)
 _A_PERSON = re.compile(r"\b(?:Sir|Dame|Lord|Baroness|Mr|Mrs|Ms|Dr|Professor)\.?\s+[A-Z]")
 
 
 def names_no_person(analysis: QueryAnalysis, answer) -> bool:
     """A question asking who a person was, answered by sentences naming nobody."""
-    return bool(_ASKS_FOR_A_PERSON.search(analysis.question)) and not any(
+    return bool(answer.sentences and _ASKS_FOR_A_PERSON.search(analysis.question)) and not any(
         _A_PERSON.search(s.text) for s in answer.sentences)
 
 
@@ -503,6 +510,9 @@ def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
 # A question asking for a total or level ("total number of emergency admissions in 2015-16", "the actual
 # number, not the change") and a figure stated as a change ("increased by 87,000", "87,000 more").
 _ASKS_A_TOTAL = re.compile(r"\b(total|actual number|absolute number|all told|altogether)\b", re.IGNORECASE)
+_SPEAKS_OF_A_CHANGE = re.compile(r"\b(?:increas\w*|ris(?:e|es|en|ing)|rose|grow\w*|grew|fall\w*|fell|cut\w*|reduc\w*|"
+                                 r"drop\w*|declin\w*|more|extra|additional|compared|against|than|chang\w*|"
+                                 r"differen\w*|avoided|saved)\b", re.IGNORECASE)
 _NOT_THE_CHANGE = re.compile(r"\bnot (?:the |a |just the )?(?:change|increase|rise|fall|difference)\b", re.IGNORECASE)
 _CHANGE_BEFORE = re.compile(r"\b(increas\w*|ris(?:e|es|en|ing)|rose|fell|fall(?:s|en|ing)?|grew|grow\w*|reduc\w*|cut|"
                             r"drop\w*|declin\w*|up|down)\b(?:\s+[\w'’-]+){0,3}?\s+(?:by|of)\s+(?:around\s+|about\s+|some\s+)?$",
@@ -529,10 +539,11 @@ def change_not_total(analysis: QueryAnalysis, answer) -> str | None:
     "the number of emergency admissions increased by 87,000", not how many there were): the first such
     figure's words, or None. A question asking for the change itself ("by how much ...") is not asked
     for a total."""
-    # "total delayed days 2015-16", typed as a search, asks for a number without saying which kind
-    wanted = analysis.wanted_figures or frozenset(
-        ("money",) if speaks_of_money(analysis.question) else ("count", "rate"))
-    asks_change = "change" in analysis.asked_figures and not _NOT_THE_CHANGE.search(analysis.question)
+    # "total delayed days 2015-16", typed as a search, asks for a number without saying which kind (a money
+    # word would have said so)
+    wanted = analysis.wanted_figures or frozenset(("count", "rate"))
+    # "the total increase", "the total extra cost against plan" ask for the change or the difference
+    asks_change = _SPEAKS_OF_A_CHANGE.search(analysis.question) and not _NOT_THE_CHANGE.search(analysis.question)
     if not _ASKS_A_TOTAL.search(analysis.question) or asks_change:
         return None
     # "£14 million more than they would have received" compares; only a question that asks for a figure
