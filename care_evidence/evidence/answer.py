@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -463,22 +464,10 @@ def _reason_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list[
     """For a why question answered by a sentence that gives no reason, the reason its paragraph gives
     next, within `reason_follow_sentences`: the question's words are in the sentence naming what
     happened ("only very few localities ... took up care trusts"), the reason in one after it ("Some of
-    the resistance stemmed from fears that social care priorities would be subsumed by the NHS")."""
-    first = chosen[0]
-    if any(GIVING_A_REASON.search(s.text) for s in chosen):
-        return []
-    rows = view.sentence_rows(view.row(first.passage.id))
-    taken = {s.row for s in chosen}
-    for row in range(first.row + 1, min(first.row + 1 + settings.reason_follow_sentences, rows.stop)):
-        text = view.sentence_text(row)
-        if row > first.row + 1 and POINTS_BACK.match(text):
-            break  # "This was because ..." two sentences on gives the reason for the sentence it skipped
-        # an example ("For example, ... because ...") gives the reason for something else
-        if (row not in taken and GIVING_A_REASON.search(text) and not _AN_EXAMPLE.match(text)
-                and analysis.question_terms & view.sentence_terms(row)):
-            return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
-                                   False)]
-    return []
+    the resistance stemmed from fears that social care priorities would be subsumed by the NHS").
+    "This was because ..." two sentences on gives the reason for the sentence it skipped: not taken."""
+    return _said_next(view, analysis, chosen, settings.reason_follow_sentences,
+                      lambda text: bool(GIVING_A_REASON.search(text)), stop_at_pointer=True)
 
 
 def _finding_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list[ScoredSentence],
@@ -488,15 +477,27 @@ def _finding_that_follows(view: IndexView, analysis: QueryAnalysis, chosen: list
     sentence that sets the study up ("The Department of Health commissioned the Social Care Institute for
     Excellence to test the draft integration standard"), its verdict in the one after ("The Institute
     concluded that the standard was a confusing mix ...")."""
+    return _said_next(view, analysis, chosen, settings.finding_follow_sentences,
+                      lambda text: bool(STATING_A_FINDING.search(text)) and not NOT_YET.search(text),
+                      stop_at_pointer=False)
+
+
+def _said_next(view: IndexView, analysis: QueryAnalysis, chosen: list[ScoredSentence], within: int,
+               says: Callable[[str], bool], stop_at_pointer: bool) -> list[ScoredSentence]:
+    """The first of the `within` sentences after the first chosen one, in its paragraph, that `says` what
+    the question asks for and shares a word with it, when no chosen sentence says it already. An example
+    ("For example, ... because ...") says it of something else."""
     first = chosen[0]
-    if any(STATING_A_FINDING.search(s.text) for s in chosen):
+    if any(says(s.text) for s in chosen):
         return []
     rows = view.sentence_rows(view.row(first.passage.id))
     taken = {s.row for s in chosen}
-    for row in range(first.row + 1, min(first.row + 1 + settings.finding_follow_sentences, rows.stop)):
+    for row in range(first.row + 1, min(first.row + 1 + within, rows.stop)):
         text = view.sentence_text(row)
-        if (row not in taken and STATING_A_FINDING.search(text) and not NOT_YET.search(text)
-                and not _AN_EXAMPLE.match(text) and analysis.question_terms & view.sentence_terms(row)):
+        if stop_at_pointer and row > first.row + 1 and POINTS_BACK.match(text):
+            break
+        if (row not in taken and says(text) and not _AN_EXAMPLE.match(text)
+                and analysis.question_terms & view.sentence_terms(row)):
             return [ScoredSentence(0.0, row, first.passage, first.citation, text, figures_in(first.passage, text),
                                    False)]
     return []
