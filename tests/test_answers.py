@@ -587,6 +587,7 @@ def test_an_answer_to_something_next_to_what_was_asked_is_refused(engine, questi
     ("What was the total increase in delayed days in 2015-16?", "185,000"),
     ("What was the total cost of the extra delayed days compared with plans?", "£146 million more"),
     ("How does Wales publish delayed transfers of care data?", "number of people experiencing a delayed"),
+    ("How many regional partnership boards are there in Wales?", "seven regional partnership boards"),  # in words
 ])
 def test_the_refusals_for_something_next_to_what_was_asked_do_not_misfire(engine, question, shown):
     answer = engine.ask(question)

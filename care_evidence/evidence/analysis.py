@@ -167,16 +167,17 @@ def counted_noun(question: str) -> frozenset[str]:
 
 
 # A number with the four words before it and the six after it ("50 vanguard sites", "integrated care
-# systems - 42 of which ...").
+# systems - 42 of which ..."); the words after are looked ahead at, not taken, so the next number is seen.
 _NUMBER_IN_WORDS = re.compile(r"((?:[\w'’‘-]+\W+){0,4})(?<![\w£$])(?:\d[\d,.]*|one|two|three|four|five|six|seven|"
-                              r"eight|nine|ten|eleven|twelve)\b((?:\s+[\w'’‘-]+){0,6})", re.IGNORECASE)
+                              r"eight|nine|ten|eleven|twelve)\b(?=((?:\s+[\w'’‘-]+){0,6}))", re.IGNORECASE)
 
 
 _AN_AGE = re.compile(r"\b(?:aged|age|ages|over|under)\W*$", re.IGNORECASE)  # "older people (aged 65 and over)"
 
 
-def counts(sentence: str, counted: frozenset[str]) -> bool:
+def counts(sentence: str, counted: frozenset[str], in_words_only: bool = False) -> bool:
     """Whether the sentence has a number beside one of the counted words ("50 vanguard sites" counts
-    vanguards; "between two and 10 years" does not)."""
+    vanguards; "between two and 10 years" does not); with `in_words_only`, a number spelt out ("seven
+    regional partnership boards"), which the figure parser does not read."""
     return any(content_terms(m.group(1) + " " + m.group(2)) & counted for m in _NUMBER_IN_WORDS.finditer(sentence)
-               if not _AN_AGE.search(m.group(1)))
+               if not _AN_AGE.search(m.group(1)) and not (in_words_only and m.group(0)[len(m.group(1))].isdigit()))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, time_key, value_key
+from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, counts, time_key, value_key
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for
 from care_evidence.evidence.view import IndexView
@@ -376,9 +376,12 @@ def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
     nation = nation_asked(analysis)
     if answer.table is not None and answer.table.rows:  # a table's cells: their unit is in the row or column
         return False
-    return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question)
-                and not any(f.kind in wanted for s in answer.sentences if not _about_another_nation(s.text, nation)
-                            for f in s.figures))
+    own = [s for s in answer.sentences if not _about_another_nation(s.text, nation)]
+    # The reports write small counts in words ("seven regional partnership boards"), which are no parsed figure.
+    in_words = "count" in wanted and analysis.counted and any(counts(s.text, analysis.counted, in_words_only=True)
+                                                                    for s in own)
+    return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question) and not in_words
+                and not any(f.kind in wanted for s in own for f in s.figures))
 
 
 def only_expected(analysis: QueryAnalysis, answer) -> str | None:
