@@ -342,6 +342,18 @@ def test_shortlist_changes_no_top_five_on_the_real_corpus(engine, monkeypatch):
     assert [[p.passage.id for p in unlimited.rank(q, 5)] for q in questions] == shortlisted
 
 
+def test_the_question_is_embedded_alike_on_its_thread_and_in_turn(engine):
+    """Below parallel_embedding_from passages the question is embedded in turn, above it on a thread
+    while BM25 runs: the ranking of every evaluation question must not depend on which."""
+    from care_evidence.evidence.engine import Engine
+
+    assert len(engine.passages) < engine.settings.parallel_embedding_from  # the five reports: in turn
+    threaded = Engine(engine.index, engine.embedder, engine.settings.replace(parallel_embedding_from=0))
+    questions = [f.question for f in load_facts()][:60]
+    assert ([[p.passage.id for p in threaded.rank(q, 5)] for q in questions]
+            == [[p.passage.id for p in engine.rank(q, 5)] for q in questions])
+
+
 @pytest.mark.parametrize("question,named", [
     ("Which kinds of services does the NAO's integration report focus on?", ("nao2017",)),
     ("What did the NAO's 2017 report say about pooled budgets?", ("nao2017",)),

@@ -64,3 +64,16 @@ def test_a_query_of_unknown_or_stop_words_finds_nothing(texts):
     index = LexicalIndex.build(texts["passages"])
     assert index.search("zzqx blorf", 5) == []
     assert index.search("the of and", 5) == []
+
+
+@pytest.mark.parametrize("unit", ["passages", "sentences"])
+def test_query_tokens_read_a_text_as_bm25s_tokenize_does(texts, unit):
+    """The query path tokenises without bm25s's progress bars; it must give the same stemmed words, in
+    order and with repeats, or a question would search other words than the index holds."""
+    from care_evidence.indexer.lexical import query_tokens
+
+    odd = ["Bed-blocking isn't Wales's £2.7bn problem", "Ynys Môn, Gwynedd — NHS’s 2015-16", "", "a the of"]
+    for text in texts[unit] + odd:
+        tokens = _tokenize([text])
+        words = {i: w for w, i in tokens.vocab.items()}
+        assert query_tokens(text) == [words[i] for i in tokens.ids[0]], text

@@ -33,7 +33,7 @@ from care_evidence.indexer.items import item_holding
 from care_evidence.indexer.lexical import content_terms, overlap
 from care_evidence.indexer.models import BOX, FIGURE, FOOTNOTE, KEY_FACT, PROSE_KINDS, TABLE, Passage
 from care_evidence.indexer.parsers import citing_locators
-from care_evidence.indexer.quantities import extract_quantities
+from care_evidence.indexer.quantities import sentence_quantities
 
 
 @dataclass
@@ -57,7 +57,7 @@ def _asking_for_a_passage() -> frozenset[str]:
 def figures_in(passage: Passage, sentence: str) -> list[FigureMention]:
     """Figures of a sentence, each taken from the passage's own printed text (never composed)."""
     out, used = [], set()
-    for q in extract_quantities(sentence):
+    for q in sentence_quantities(sentence):
         printed = " ".join(q.printed.split())
         for i, pq in enumerate(passage.quantities):
             if i not in used and " ".join(pq.printed.split()) == printed:

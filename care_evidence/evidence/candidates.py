@@ -7,7 +7,7 @@ diluted by the rest of it), each restricted to the rows the filters allow.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,8 +55,9 @@ class CandidateSearch:
         self.sentence_dense: DenseSearcher = index.sentence_dense
         self._embed = embed
         self.expansion = CorpusExpansion(index.vocabulary, index.lexical, settings, embed_words)
-        # The query embedding (torch, one core) runs while BM25 scores passages and sentences (numpy,
-        # the other core): neither needs the other, and at a million passages each takes ~10 ms.
+        # On a large index the query embedding (torch, one core) runs while BM25 scores passages and
+        # sentences (numpy, the other core): neither needs the other, and at a million passages each
+        # takes ~10 ms.
         self._embedder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
 
     def fused_depth(self, searched: int) -> int:
@@ -70,7 +71,7 @@ class CandidateSearch:
         with the corpus's words for the question's unused words and acronyms (expansion.py)."""
         if expand:
             analysis = self.expansion.expand(analysis)
-        embedding = self._embedder_thread.submit(self._embed, analysis.expanded)
+        embedding = self._embedding(analysis.expanded)
         allowed = self.view.allowed_rows(filters)
         if allowed is not None and not len(allowed):
             embedding.result()
@@ -97,6 +98,15 @@ class CandidateSearch:
             feedback = self.lexical.search(f"{analysis.expanded} {' '.join(words)}", pool, allowed)
         return SearchLists(lexical, dense, by_sentence, self.by_passage(sentence_words), cited, vector, depth,
                            feedback, analysis.expanded)
+
+    def _embedding(self, text: str) -> Future:
+        """The question's vector: computed on the embedding thread while BM25 runs on a large index, in
+        turn on a small one (settings parallel_embedding_from)."""
+        if len(self.view.passages) >= self.settings.parallel_embedding_from:
+            return self._embedder_thread.submit(self._embed, text)
+        done: Future = Future()
+        done.set_result(self._embed(text))
+        return done
 
     def by_passage(self, ranked_sentences: Ranking) -> Ranking:
         """Passages in the order of their best-ranked sentence, with that sentence's score."""

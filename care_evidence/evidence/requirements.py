@@ -28,7 +28,7 @@ from care_evidence.evidence.glossary import expand, has_entry_for
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import STOPWORDS, content_terms
 from care_evidence.indexer.models import FIGURE, TABLE
-from care_evidence.indexer.quantities import extract_quantities
+from care_evidence.indexer.quantities import sentence_quantities
 
 # What a report asks of government: its recommendations and conclusions, in the words people use for
 # them ("By what date did the Committee ask the Department to report back?").
@@ -214,7 +214,7 @@ def years_stated(text: str) -> set[int]:
 def periods_stated(text: str) -> tuple[set[str], set[int]]:
     """The periods a text states ("2017-18") and its plain years ("2018")."""
     periods, years = set(), set()
-    for q in extract_quantities(text):
+    for q in sentence_quantities(text):
         if q.kind == "period":
             periods.add(q.period)
         elif q.kind == "year" and q.value is not None:

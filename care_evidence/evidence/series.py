@@ -26,7 +26,7 @@ from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import content_terms, overlap
 from care_evidence.indexer.models import FIGURE, TABLE
-from care_evidence.indexer.quantities import extract_quantities
+from care_evidence.indexer.quantities import sentence_quantities
 
 # The words people use to ask how something moved over the years.
 _OVER_TIME = re.compile(
@@ -71,7 +71,7 @@ def asks_over_time(question: str) -> bool:
 def dated_values(sentence: str, kinds: frozenset[str]) -> list[tuple[str, object]]:
     """The values of a sentence that it dates itself, each with its period key, in reading order; one
     value for each period (the first dated)."""
-    found = extract_quantities(sentence)
+    found = sentence_quantities(sentence)
     times = [q for q in found if q.kind in _TIMES]
     out: dict[str, object] = {}
     for q in found:

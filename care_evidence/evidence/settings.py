@@ -42,6 +42,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("deep_from", 20_000, "passages searched above which deep_depth ranks are fused: at a million passages "
             "the answer sits deeper in each list (bench/scale.py: Recall@5 1M 0.787 -> 0.823)", minimum=0),
     Setting("deep_depth", 100, "ranks of each list fused above deep_from passages"),
+    Setting("parallel_embedding_from", 20_000, "passages at and above which the question is embedded on a "
+            "thread while BM25 runs: below it BM25 takes a few ms and the two threads' turns at the GIL cost "
+            "more than they save (ask p50 about 25 ms in turn against 30 ms threaded on the five reports)",
+            minimum=0),
     Setting("pool", 100, "passages taken from BM25 and dense (more if a deeper fusion is asked for)"),
     Setting("sentence_pool_factor", 3, "sentence lists are drawn this many times deeper than passage lists"),
     Setting("feedback_terms", 0, "words of the top passages added to the question for a fifth, feedback BM25 list "

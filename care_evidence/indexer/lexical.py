@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -45,6 +46,25 @@ def _tokenize(texts: list[str], show_progress: bool = False):
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=show_progress)
 
 
+@functools.cache
+def _english_stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token pattern
+
+
+def query_tokens(text: str) -> list[str]:
+    """A query's stemmed words in order, as `_tokenize` reads a text (lower case, bm25s's token pattern,
+    its English stop words out, then stemmed), without bm25s's per-call progress bars and id tables,
+    which cost more than the words themselves on a question's dozen searches and look-ups."""
+    stop = _english_stopwords()
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    return _stemmer().stemWords(words) if words else []
+
+
 class LexicalIndex:
     """bm25s over a list of texts; `save` and `load` keep it with the index, memory-mapped when loaded."""
 
@@ -79,9 +99,7 @@ class LexicalIndex:
         the query: their low IDF adds little, and their posting lists are most of a large index's
         work. They stay in a small index's queries, where they cost nothing.
         """
-        tokenized = _tokenize([query])
-        words = {i: w for w, i in tokenized.vocab.items()}
-        ids = self._bm25.get_tokens_ids([words[i] for i in tokenized.ids[0]])
+        ids = self._bm25.get_tokens_ids(query_tokens(query))
         if not ids or k <= 0:
             return []
         if self._df is None:
@@ -112,7 +130,7 @@ class LexicalIndex:
     def never_holds(self, word: str) -> bool:
         """No text holds the word as a query would search it (tokenised and stemmed alike: "joined-up"
         is "joined" and "up"); False for a word of stop words only ("them"), which is never searched."""
-        tokens = list(_tokenize([word]).vocab)
+        tokens = query_tokens(word)
         return bool(tokens) and all(self._bm25.vocab_dict.get(t) is None for t in tokens)
 
     def document_frequency(self, term: str) -> int:

@@ -6,6 +6,7 @@ cut verbatim from the passage it cites.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -101,6 +102,13 @@ def extract_quantities(text: str, ignore: Iterable[tuple[int, int]] = ()) -> tup
         elif m["count"]:
             found.append(Quantity(printed, start, end, "count", _number(m["count"]), ""))
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=16_384)
+def sentence_quantities(sentence: str) -> tuple[Quantity, ...]:
+    """`extract_quantities` of a sentence read at query time, remembered: the same few hundred sentences
+    are read for one question after another, and parsing them took a sixth of a question's time."""
+    return extract_quantities(sentence)
 
 
 def _plain(value: float) -> str:
