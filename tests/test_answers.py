@@ -682,3 +682,36 @@ def test_a_count_answers_how_many_only_when_it_counts_what_was_asked(engine, que
     if not_counting:
         assert not any(not_counting in s.text for s in answer.sentences), answer.sentences
         assert "50 vanguard sites" in answer.sentences[0].text
+
+
+def test_a_sentence_announcing_what_it_counts_off_comes_with_the_things_counted(engine):
+    """"NHS England told us that vanguards have been successful in two key ways." says nothing alone:
+    the sentences counting them off ("Firstly, ...", "Secondly, ...") come with it, and no further."""
+    answer = engine.ask("What evidence did NHS England give MPs that the vanguards were working?")
+    texts = [s.text for s in answer.sentences]
+    assert answer.found and any(t.startswith("NHS England told us") for t in texts), texts
+    assert any(t.startswith("Firstly, the number of emergency admissions") for t in texts), texts
+    assert any(t.startswith("Secondly, on return on investment") for t in texts), texts
+    assert all(s.citation.doc_id == "pac2018" for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question,speaker", [
+    ("What effect did using transformation money to keep hospitals running have on integration, according to "
+     "the Department?", {"depart"}),
+    ("According to the Department's evidence to PAC, why has integration gone slower than planned?", {"depart"}),
+    ("What bang for the buck does NHS England claim from the vanguards?", {"nhs", "england"}),
+    ("According to the NAO, what went wrong?", set()),  # a report's own name chooses the report
+    ("What did MPs say about the vanguards?", set()),
+])
+def test_whose_account_a_question_asks_for_is_read(engine, question, speaker):
+    from care_evidence.evidence.analysis import analyse
+
+    assert analyse(question, engine.documents).speaker == frozenset(speaker)
+
+
+def test_a_question_asking_for_a_bodys_account_is_answered_by_what_that_body_said(engine):
+    """PAC para 11 says where the money went; the sentence after it says what the Department said it did."""
+    answer = engine.ask("What effect did using transformation money to keep hospitals running have on "
+                        "integration, according to the Department?")
+    assert answer.found and any(s.text.startswith("The Department said that this diversion of money")
+                                for s in answer.sentences), [s.text for s in answer.sentences]

@@ -108,6 +108,7 @@ class QueryAnalysis:
     asks_why: bool  # asks for a reason ("why", "what caused", "the reasons for")
     asks_finding: bool = False  # asks what came of something ("what did the review conclude", "did it work")
     counted: frozenset[str] = frozenset()  # what "how many" counts ("patients"), with its glossary words
+    speaker: frozenset[str] = frozenset()  # whose words it asks for ("according to the Department"): stems
 
     def without_citations(self) -> str:
         """The question but for document names and locators ("Figure 13 of the NAO report")."""
@@ -139,7 +140,33 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
         asks_why=bool(ASKING_WHY.search(question)),
         asks_finding=bool(ASKING_FOR_A_FINDING.search(question)) and not asked and not ASKING_WHY.search(question),
         counted=counted_noun(question),
+        speaker=speaker_asked(question),
     )
+
+
+# Whose account the question asks for: "according to the Department", "What did NHS England tell MPs",
+# "Why did the Department say ...". A report's own name chooses the report instead (find_documents);
+# the speaker is someone the reports quote.
+_SPEECH = (r"(?:say|says|said|tell|tells|told|claim|claims|claimed|admit|admitted|accept|accepted|argue|argued|"
+           r"predict|expect)")
+_SPEAKER = re.compile(
+    r"\b(?i:according to (?:what )?(?:the )?)(?P<a>[A-Z][\w'’-]*(?: (?:of |and )?[A-Z][\w'’-]*){0,4})"
+    rf"|\b(?:did|does|do|has|have) (?:the )?(?P<b>[A-Z][\w'’-]*(?: (?:of |and )?[A-Z][\w'’-]*){{0,4}}) {_SPEECH}\b")
+_REPORT_VOICES = frozenset({"nao", "pac", "mps", "committee", "nuffield", "confederation", "audit", "trust",
+                            "report", "digest", "summary"})
+
+
+def speaker_asked(question: str) -> frozenset[str]:
+    """The stemmed words of the body whose account the question asks for, or none: none when the
+    name is a report's or its authors' ("the NAO", "MPs", "the Committee"), which choose the report."""
+    m = _SPEAKER.search(question)
+    if not m:
+        return frozenset()
+    name = (m.group("a") or m.group("b")).removesuffix("'s").removesuffix("’s")
+    words = {w.lower().strip("'’") for w in name.split()}
+    if words & _REPORT_VOICES:
+        return frozenset()
+    return content_terms(name)
 
 
 # What "how many" counts: the words after it up to the first plural one, since "how many" takes a plural

@@ -299,11 +299,24 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + (settings.figure_sentence_bonus if has_wanted else 0.0)
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
                  + (_finding_bonus(text, settings) if finding_here else 0.0)
+                 + (settings.speaker_sentence_bonus if _in_their_words(analysis, view, row, text) else 0.0)
                  - (settings.time_mismatch_penalty if other_times else 0.0)
                  + settings.passage_rank_weight * behind_top - penalty
                  - (settings.footnote_sentence_penalty if source_line else 0.0))
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))
     return out
+
+
+_REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|tells|claim(?:s|ed)?|accepted|acknowledged|admitted|explained|"
+                              r"argued|predicts?|predicted|stated|noted|informed|suggested|considers?|believes?|"
+                              r"expects?|recognised)\b", re.IGNORECASE)
+
+
+def _in_their_words(analysis: QueryAnalysis, view: IndexView, row: int, text: str) -> bool:
+    """The sentence reports what the body the question asks about said ("The Department said that this
+    diversion of money had meant ..."), for a question asking for its account ("according to the
+    Department")."""
+    return bool(analysis.speaker and analysis.speaker <= view.sentence_terms(row) and _REPORTED_SPEECH.search(text))
 
 
 def _subject(view: IndexView, analysis: QueryAnalysis) -> frozenset[str]:
@@ -508,15 +521,18 @@ _AN_EXAMPLE = re.compile(r"^\W*(?:For example|For instance|e\.g\.)", re.IGNORECA
 
 def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings: Settings) -> list[ScoredSentence]:
     """What follows a chosen sentence that only leads into a list ("An early evaluation ... found
-    that:"): alone, it says nothing. A list ends its paragraph in these reports, and an item may run
-    to several sentences, so the rest of the passage is taken, up to the list_chars setting."""
+    that:", or "... in two key ways." counted off by "Firstly, ..."): alone, it says nothing. A list ends
+    its paragraph in these reports, and an item may run to several sentences, so the rest of the passage
+    is taken (or the counted things, to the last one's sentence), up to the list_chars setting."""
     taken = {s.row for s in chosen}
     items = []
     for s in chosen:
-        if not s.text.rstrip().endswith(":"):
+        end = view.sentence_rows(view.row(s.passage.id)).stop
+        last = _enumerated_until(view, s.row, end)
+        if not s.text.rstrip().endswith(":") and last is None:
             continue
         budget = settings.list_chars
-        for item_row in range(s.row + 1, view.sentence_rows(view.row(s.passage.id)).stop):
+        for item_row in range(s.row + 1, end if last is None else last + 1):
             item = view.sentence_text(item_row)
             budget -= len(item)
             if budget < 0:
@@ -526,6 +542,28 @@ def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings:
                 items.append(ScoredSentence(0.0, item_row, s.passage, s.citation, item,
                                             figures_in(s.passage, item), False))
     return items
+
+
+# A sentence announcing how many things it is about ("NHS England told us that vanguards have been
+# successful in two key ways."), whose paragraph then counts them off ("Firstly, ...", "Secondly, ..."):
+# alone it says nothing, as a lead-in ending with a colon says nothing.
+_ORDINALS = ("second", "third", "fourth", "fifth")
+_ANNOUNCES_A_COUNT = re.compile(r"\b(two|three|four|five)\s+(?:[a-z]+\s+)?(?:ways|reasons|areas|respects|things|"
+                                r"points|bodies|changes|steps|factors|measures|aims|problems|parts|stages)\.\s*$",
+                                re.IGNORECASE)
+_COUNTS_OFF = re.compile(r"^\W*(?:first(?:ly)?|the first|in the first place)\b", re.IGNORECASE)
+
+
+def _enumerated_until(view: IndexView, lead_in: int, end: int) -> int | None:
+    """The last sentence row of the things a sentence announces and its next ones count off, or None."""
+    announced = _ANNOUNCES_A_COUNT.search(view.sentence_text(lead_in))
+    if not announced or lead_in + 1 >= end or not _COUNTS_OFF.match(view.sentence_text(lead_in + 1)):
+        return None
+    last_ordinal = _ORDINALS[["two", "three", "four", "five"].index(announced.group(1).lower())]
+    for row in range(lead_in + 2, end):
+        if re.match(rf"^\W*(?:{last_ordinal}(?:ly)?|finally|lastly)\b", view.sentence_text(row), re.IGNORECASE):
+            return row
+    return end - 1
 
 
 def answer_from_citation(view: IndexView, question: str, found: ScoredPassage, passages: list[ScoredPassage],

@@ -134,6 +134,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("finding_sentence_bonus", 0.25, "answer sentence: bonus when the question asks what came of something "
             "and it states a finding or outcome ('found', 'did not', 'was disbanded'); the same off one setting it "
             "up ('commissioned', 'established')", minimum=0),
+    Setting("speaker_sentence_bonus", 0.2, "answer sentence: bonus when the question asks for a body's account "
+            "(\"according to the Department\", \"what did NHS England tell MPs\") and the sentence reports what "
+            "that body said"),
     Setting("reason_sentence_bonus", 0.4, "answer sentence: bonus when the question asks why and it gives a reason "
             "('because', 'due to', 'the reasons')", minimum=0),
     Setting("reason_follow_sentences", 2, "a why question answered by a sentence giving no reason: the next this "
