@@ -715,3 +715,15 @@ def test_a_question_asking_for_a_bodys_account_is_answered_by_what_that_body_sai
                         "integration, according to the Department?")
     assert answer.found and any(s.text.startswith("The Department said that this diversion of money")
                                 for s in answer.sentences), [s.text for s in answer.sentences]
+
+
+def test_a_footnote_naming_a_source_answers_through_the_paragraph_citing_it(engine):
+    """Footnote 24 is the early evaluation's title: "How were the pioneers getting on according to the
+    early evaluation?" is answered by what a report says the evaluation found, not by the title; a
+    question about the source itself (its written evidence code) still gets the footnote."""
+    answer = engine.ask("how were the integrated care pioneers getting on according to the early evaluation?")
+    assert answer.found and not any(s.citation.locator.startswith("footnote") for s in answer.sentences)
+    assert any("slow progress" in s.text for s in answer.sentences), [s.text for s in answer.sentences]
+    source = engine.ask("Which organisation submitted the written evidence numbered IBH0007?")
+    assert source.found and source.sentences[0].citation.locator == "footnote 25"
+    assert "The Health Foundation" in source.sentences[0].text

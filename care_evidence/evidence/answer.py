@@ -205,7 +205,18 @@ def scored_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
                      filters: Filters, settings: Settings) -> list[ScoredSentence]:
     """Every sentence of the top passages (and of the duplicates folded into them), scored as an answer."""
     subject = _subject(view, analysis) if analysis.asks_finding else None  # once a question, not once a passage
-    citing_too = analysis.asks_finding and not analysis.asks_for_source
+    def citing_too(footnote: Passage) -> bool:
+        """A footnote answers as the paragraphs citing it when the question asks what a source found, or
+        when it only names a source (a title, "Q 121"): its words match the question, but it says nothing,
+        unless the question asks about the source itself ("When was ... published?", "IBH0007")."""
+        if analysis.asks_for_source or _ASKS_ABOUT_A_PUBLICATION.search(analysis.question):
+            return False
+        if analysis.asks_finding:
+            return True
+        citing = [view.passage_terms(view.row(p.id)) for p in _citing(view, footnote)]
+        own = analysis.question_terms & view.passage_terms(view.row(footnote.id))
+        return names_a_source_only(footnote) and all(own <= terms for terms in citing)
+
     return [s for passage, citation, score in _sources(view, top, filters, settings, citing_too)
             for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings,
                                        subject)]
@@ -217,14 +228,14 @@ def item_citation(view: IndexView, passage: Passage, citation: Citation, text: s
 
 
 def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters, settings: Settings,
-             citing_too: bool = False) -> list[tuple[Passage, Citation, float]]:
+             citing_too: Callable[[Passage], bool] = lambda footnote: False) -> list[tuple[Passage, Citation, float]]:
     """The top passages and the duplicates folded into them (a Key fact often states the figure most
-    directly) that the filters allow, each with its citation and score; with `citing_too`, a footnote's
-    citing paragraphs in its place, at its score (a question asking what a source found: the footnote
-    only names the source)."""
+    directly) that the filters allow, each with its citation and score; for a footnote `citing_too`
+    holds for, its citing paragraphs in its place, at its score (a question asking what a source found:
+    the footnote only names the source)."""
     out = []
     for sp in top:
-        if citing_too and sp.passage.kind == FOOTNOTE:  # in its place, the paragraphs citing it
+        if sp.passage.kind == FOOTNOTE and citing_too(sp.passage):  # in its place, the paragraphs citing it
             taken = {p.id for p, _, _ in out} | {s.passage.id for s in top}
             out += [(p, view.citation(p), sp.score) for p in _citing(view, sp.passage)
                     if p.id not in taken and view.allows(p, filters)]
@@ -234,6 +245,26 @@ def _sources(view: IndexView, top: list[ScoredPassage], filters: Filters, settin
         out += [(p, view.citation(p), sp.score - settings.duplicate_sentence_penalty) for p in duplicates
                 if view.allows(p, filters)]
     return out
+
+
+# What marks a footnote that names a source and says nothing else: an evidence session's question ("Q 121",
+# "Qq 99-105"), a written evidence code ("(IBH0008)"), a paper's session or number, a publication month,
+# an address, a title in italics, a pointer to another footnote.
+_A_SOURCE_ONLY = re.compile(r"\bQq? \d|\([A-Z]{3}\d{4}\)|\bSession \d{4}|\bHC \d+|\bunpublished\b|https?://|www\.|"
+                           r"\*[^*]+\*|^\W*(?:<sup>\d+</sup>\s*)?See footnote|\b(?:" + "|".join(
+                               ("January", "February", "March", "April", "May", "June", "July", "August",
+                                "September", "October", "November", "December")) + r") \d{4}\b")
+
+
+_ASKS_ABOUT_A_PUBLICATION = re.compile(r"\b(?:published|publication|submitted|written evidence|oral evidence)\b",
+                                       re.IGNORECASE)
+
+
+def names_a_source_only(footnote: Passage) -> bool:
+    """A footnote naming a source, stating no amount, share or rate of its own ("Based on Department of
+    Health 2015-16 excess bed day cost of £306 per day." states one, and answers for itself)."""
+    return (not any(q.kind in ("money", "percent", "rate") for q in footnote.quantities)
+            and bool(_A_SOURCE_ONLY.search(footnote.text)))
 
 
 def _citing(view: IndexView, footnote: Passage) -> list[Passage]:
