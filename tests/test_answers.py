@@ -727,3 +727,27 @@ def test_a_footnote_naming_a_source_answers_through_the_paragraph_citing_it(engi
     source = engine.ask("Which organisation submitted the written evidence numbered IBH0007?")
     assert source.found and source.sentences[0].citation.locator == "footnote 25"
     assert "The Health Foundation" in source.sentences[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "Which local areas got more from the pay-for-performance pot than their performance justified?",
+    "Which NHS trusts were in deficit?",
+    "Which vanguard sites did best at cutting hospital admissions?",
+])
+def test_a_question_asking_which_places_is_not_answered_by_sentences_naming_none(engine, question):
+    """The reports say how much the areas got, or that trusts had deficits, never which: "NHS England" or
+    "the Sustainability and Transformation Fund" in the sentence names no area or trust."""
+    answer = engine.ask(question)
+    assert not answer.found and "name none of the places or bodies asked about" in answer.message, answer.sentences
+
+
+@pytest.mark.parametrize("question,named", [
+    ("Which body is responsible for supporting clinical commissioning groups?", "NHS England"),
+    ("Which area has fully pooled its health and care budgets?", "Greater Manchester"),
+    ("Which of the four nations lets councils add an extra council-tax charge ring-fenced for adult care?", None),
+])
+def test_a_question_asking_which_is_answered_when_a_sentence_names_one(engine, question, named):
+    answer = engine.ask(question)
+    assert answer.found, answer.message
+    if named:
+        assert any(named in s.text for s in answer.sentences), [s.text for s in answer.sentences]

@@ -154,6 +154,11 @@ def unit_not_stated(unit: str, closest: str) -> str:
             "closest passages are listed below.")
 
 
+def names_none_asked(closest: str) -> str:
+    return (f"Not found: the passages closest to this question ({closest} first) name none of the places or "
+            "bodies asked about; the reports do not say which. They are listed below.")
+
+
 def names_no_person(closest: str) -> str:
     return (f"Not found: the passages closest to this question ({closest} first) name no one; the reports do not "
             "say who this was. They are listed below.")

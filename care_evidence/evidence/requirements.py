@@ -421,6 +421,58 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
     return None
 
 
+# What "which" asks to be named: places ("Which councils ...", "Which vanguard sites ...") and bodies
+# ("Which body ..."). Not nations ("Which of the four nations lets councils ..."): answered nation by
+# nation (comparison.py).
+_PLACES = content_terms(
+    "council councils authority authorities area areas site sites trust trusts ccg ccgs footprint footprints region "
+    "regions place places vanguard vanguards pioneer pioneers hospital hospitals city cities town towns county "
+    "counties locality localities system systems")
+_BODIES = content_terms("organisation organisations body bodies department departments ministry ministries charity "
+                        "charities provider providers company companies firm firms board boards partnership "
+                        "partnerships")
+# A name that is no place: a fund, plan, law, paper or part of a report ("the Sustainability and
+# Transformation Fund" does not say which trusts).
+_NO_PLACE = re.compile(r"\b(?:Fund|Funds|Programme|Plans?|Act|Bill|Review|Report|Framework|Standard|Strategy|View|"
+                       r"Paper|Grant|Levy|Figure|Table|Box|Appendix|Part|Summary|Statement|Spending|Budget)\b")
+_NATIONS = content_terms("nation nations country countries")
+_OPENING_WORDS = frozenset("the a an in for however this these that it its they their since from by on at as "
+                           "although while when both so but and or if".split())
+_A_NATION = re.compile(r"\b(?:England|English|Scotland|Scottish|Wales|Welsh|Northern Ireland|Northern Irish)\b")
+
+
+def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings) -> bool:
+    """A question asking which places or bodies ("Which local areas got more than their performance
+    justified?") answered by sentences naming none that the question does not already name: they say
+    how much or how many, not which. A body is any name; a place a nation or a name the reports print in
+    few passages ("Greater Manchester"), not "NHS England" or "the Better Care Fund"."""
+    noun = _WHICH_NOUN.search(analysis.question) if _ASKS_WHICH.search(analysis.question) else None
+    asked_for = content_terms(noun.group(1)) if noun else frozenset()
+    bodies = bool(asked_for & _BODIES)
+    if asked_for & _NATIONS or not (bodies or asked_for & _PLACES):
+        return False
+    asked = analysis.question.lower()
+    for sentence in answer.sentences:
+        for match in _NAME.finditer(sentence.text):
+            words = match.group(0).split()
+            # A sentence's first word is capitalised: alone ("However") or an opening word ("In Scotland") it
+            # is no name; "NHS England has used ..." opens with one.
+            if match.start() == 0 and (len(words) == 1 or words[0].lower() in _OPENING_WORDS):
+                words = words[1:]
+            name = " ".join(words)
+            if not name or name.lower() in asked or any(w.lower() in _MONTHS for w in words):
+                continue
+            few = _passages_naming(view, name) <= settings.figure_subject_max_passages
+            nation = _A_NATION.fullmatch(re.sub(r"['’]s$", "", name))  # "NHS England" is a body, not a nation
+            if bodies or nation or (few and not _NO_PLACE.search(name)):
+                return False
+        # A sentence opening with a nation names it, though its first word is not counted as a name above.
+        opening = _A_NATION.match(sentence.text.lstrip("• "))
+        if opening and opening.group(0).lower() not in asked:
+            return False
+    return True
+
+
 # A figure asked for per hour, week, day or person ("hourly pay", "per week towards care home fees") and how a
 # sentence states one of that unit; a figure a year for senior managers is not an hourly rate.
 _PER_UNIT = {
@@ -625,6 +677,8 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     counted = count_not_names(view, analysis, answer)
     if counted:
         return messages.count_not_names(counted, str(answer.sentences[0].citation))
+    if names_none_asked(view, analysis, answer, settings):
+        return messages.names_none_asked(str(answer.sentences[0].citation))
     other = counts_something_else(analysis, answer)
     if other:
         return messages.counts_something_else(other, str(answer.sentences[0].citation))
