@@ -751,3 +751,12 @@ def test_a_question_asking_which_is_answered_when_a_sentence_names_one(engine, q
     assert answer.found, answer.message
     if named:
         assert any(named in s.text for s in answer.sentences), [s.text for s in answer.sentences]
+
+
+def test_a_report_reprinting_the_answer_word_for_word_answers_when_named(engine):
+    """The NAO summary page reprints the report's summary: asked what the page says, the page's own
+    paragraph answers, not "Not found in NAO summary page" because the report's key fact ranks first."""
+    answer = engine.ask("What does the NAO summary page say made up the Better Care Fund's £3.8 billion minimum?")
+    assert answer.found, answer.message
+    assert answer.sentences[0].citation.doc_id == "naosummary2017"
+    assert any("£1.1 billion" in s.text for s in answer.sentences)

@@ -23,6 +23,7 @@ from care_evidence.evidence.lookup import Lookup
 from care_evidence.evidence.messages import Status
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filters, LookupResult, ScoredPassage
 from care_evidence.evidence.query import clean_query
+from care_evidence.evidence.quotes import normalise_for_match
 from care_evidence.evidence.references import parse_reference
 from care_evidence.evidence.requirements import caveat, figure_of_another_period, speaks_of_what_was_asked, unmet
 from care_evidence.evidence.rerank import rerank
@@ -222,10 +223,15 @@ class Engine:
         # A question asking what the report says about something is answered by its sentence naming it,
         # however generic another report's short sentence scores ("Notable schemes include the Better Care
         # Fund." for "What does the NHS Confederation digest say about the Better Care Fund?").
+        # The report named printing a sentence of the other's answer word for word (the NAO summary page
+        # reprints the report's summary) says what that answer says.
+        reprinted = ({normalise_for_match(s.text) for s in again.sentences}
+                     & {normalise_for_match(s.text) for s in result.sentences})
         if not again.found or not again.sentences or (
                 self._closeness(again.sentences, lists.vector)
                 < self._closeness(result.sentences[:1], lists.vector) - self.settings.named_report_margin
-                and not speaks_of_what_was_asked(analysis.question, [s.text for s in again.sentences])):
+                and not speaks_of_what_was_asked(analysis.question, [s.text for s in again.sentences])
+                and not reprinted):
             return result, passages
         return again, own + [p for p in passages if p.passage.doc_id not in named]
 
