@@ -760,3 +760,14 @@ def test_a_report_reprinting_the_answer_word_for_word_answers_when_named(engine)
     assert answer.found, answer.message
     assert answer.sentences[0].citation.doc_id == "naosummary2017"
     assert any("£1.1 billion" in s.text for s in answer.sentences)
+
+
+def test_a_paragraph_going_on_about_the_nation_of_the_one_before_is_about_it(engine):
+    """Nuffield's "However, even with this wider scope ... set-aside budgets have remained under the
+    control of NHS boards" names no nation; the paragraph before it is about Scotland, so it answers a
+    question about Scotland rather than being refused as not speaking of it."""
+    answer = engine.ask("Why has Scotland struggled to shift money out of acute hospitals using 'set-aside' budgets?")
+    assert answer.found, answer.message
+    assert any("set-aside" in s.text and "NHS boards" in s.text for s in answer.sentences)
+    refused = engine.ask("How many GP practices are there in Wales?")  # nothing of Wales's practices
+    assert not refused.found

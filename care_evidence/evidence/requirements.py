@@ -366,7 +366,18 @@ def place_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str | 
             return None
         if any(re.search(NATIONS[nation], text) for text in (s.text, passage.search_text, " ".join(passage.section))):
             return None
+        if _goes_on_about(view, passage, nation):
+            return None
     return nation
+
+
+def _goes_on_about(view: IndexView, passage, nation: str) -> bool:
+    """A paragraph naming no nation that follows one in its section naming this one: it goes on about it
+    ("In Scotland, integrated joint boards oversee ..." then "However, even with this wider scope ...")."""
+    if any(re.search(pattern, passage.search_text) for pattern in NATIONS.values()):
+        return False
+    before = [p for p in view.passages.neighbours(passage, 1, 0) if p.id != passage.id]
+    return bool(before) and bool(re.search(NATIONS[nation], before[-1].search_text))
 
 
 def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
