@@ -771,3 +771,22 @@ def test_a_paragraph_going_on_about_the_nation_of_the_one_before_is_about_it(eng
     assert any("set-aside" in s.text and "NHS boards" in s.text for s in answer.sentences)
     refused = engine.ask("How many GP practices are there in Wales?")  # nothing of Wales's practices
     assert not refused.found
+
+
+@pytest.mark.parametrize("question,name", [
+    ("What did Healthwatch England find about patients' experiences of being discharged from hospital?",
+     "Healthwatch England"),
+    ("How much did the US Medicare Shared Savings Program save in 2015?", "US Medicare Shared Savings Program"),
+])
+def test_a_name_no_report_prints_with_a_rare_word_is_said_not_to_be_mentioned(engine, question, name):
+    answer = engine.ask(question)
+    assert not answer.found and f"do not mention \u201c{name}\u201d" in answer.message, answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "What does the NHS Five Year Forward View say about new care models?",  # printed as "Five Year Forward View"
+    "What is the Welsh Government's Integrated Care Fund for?",  # "Welsh Government" and "Integrated Care Fund"
+    "What did the Social Care Institute for Excellence conclude about the integration standard?",
+])
+def test_a_name_in_the_users_words_of_common_words_is_not_refused(engine, question):
+    assert engine.ask(question).found

@@ -153,6 +153,42 @@ def _question_names(analysis: QueryAnalysis) -> list[str]:
     return out
 
 
+def _whole_names(analysis: QueryAnalysis) -> list[str]:
+    """The question's names of two words or more, split at a possessive ("Wales's Integrated Care Fund"
+    is "Wales" and "Integrated Care Fund"), a leading "the" taken off."""
+    out = []
+    for words in _names_asked(analysis):
+        current: list[str] = []
+        for word in words:
+            current.append(re.sub(r"['’]s?$", "", word))
+            if re.search(r"['’]s?$", word):
+                out.append(current)
+                current = []
+        out.append(current)
+    names = []
+    for words in out:
+        while words and words[0].lower() == "the":
+            words = words[1:]
+        if len(words) > 1:
+            names.append(" ".join(words))
+    return names
+
+
+def unprinted_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
+    """Names the question asks about that no passage prints, with a word the reports use in only a few
+    passages ("Healthwatch England", "Surrey County Council", "the Scottish Parliament"): a body or place
+    the reports do not discuss. A name of common words ("the NHS Five Year Forward View") may be the
+    user's wording of one the reports print otherwise, and counts as printed."""
+    out = []
+    for name in _whole_names(analysis):
+        if _passages_naming(view, name):
+            continue
+        frequencies = [view.index.lexical.document_frequency(t) for t in content_terms(name)]
+        if any(0 < f <= settings.unprinted_name_max_passages for f in frequencies):
+            out.append(name)
+    return out
+
+
 @functools.lru_cache(maxsize=256)
 def _passages_naming(view: IndexView, name: str) -> int:
     lowered = name.lower()
@@ -643,6 +679,7 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     asks_figure = bool(analysis.wanted_figures and _ASKS_FOR_A_FIGURE.search(analysis.question))
     unnamed = [name for name, _ in unknown_names(view, analysis)
                if len(name.split()) > 1 or (asks_figure and not _ACRONYM.match(name))]  # "NHSE" may be a short form
+    unnamed += [name for name in unprinted_names(view, analysis, settings) if name not in unnamed]
     if unnamed:
         return messages.name_not_mentioned(unnamed, str(answer.sentences[0].citation))
 

@@ -93,6 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
             "report named if its best sentence's cosine is within this of the other's first", minimum=0),
     Setting("comparison_aspect_share", 0.5, "comparison of two measures or groups ('X vs Y'): share of a side's "
             "own words a sentence must hold to speak of it", minimum=0),
+    Setting("unprinted_name_max_passages", 3, "a name of two words or more that no passage prints, with a word "
+            "held in at most this many passages ('Healthwatch England'), is one the reports do not mention", minimum=0),
     Setting("figure_subject_max_passages", 20, "a figure question's name ('the Health and Care Levy') held in at "
             "most this many passages must be named where the figure shown is stated; one in more is the reports' "
             "subject, its figures stated of 'the Fund'"),
