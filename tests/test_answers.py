@@ -790,3 +790,13 @@ def test_a_name_no_report_prints_with_a_rare_word_is_said_not_to_be_mentioned(en
 ])
 def test_a_name_in_the_users_words_of_common_words_is_not_refused(engine, question):
     assert engine.ask(question).found
+
+
+def test_a_quoted_term_no_report_prints_is_said_not_to_be_mentioned(engine):
+    answer = engine.ask("What did the reports find about the 'discharge to assess' approach for getting patients "
+                        "home from hospital sooner?")
+    assert not answer.found and "do not mention \u201cdischarge to assess\u201d" in answer.message, answer.message
+    quoted = engine.ask("Why has Scotland struggled to shift money out of acute hospitals using 'set-aside' budgets?")
+    assert quoted.found  # the reports print "'set-aside' budgets"
+    possessive = engine.ask("What is Wales's cap on non-residential care costs?")  # an apostrophe is no quote
+    assert possessive.found

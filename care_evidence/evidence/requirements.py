@@ -189,10 +189,28 @@ def unprinted_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[
     return out
 
 
+# A term the question puts in quotation marks ("the 'discharge to assess' approach"): an opening quote after a
+# space or bracket, a closing one before a space or punctuation (not an apostrophe: "Wales's", "isn't").
+_QUOTED_TERM = re.compile(r"(?:^|(?<=[\s(]))[‘'\"“]([^‘'\"“”’]{3,60}?)[’'\"”](?=[\s.,;:?!)]|$)")
+
+
+def unprinted_terms(view: IndexView, analysis: QueryAnalysis) -> list[str]:
+    """Terms the question quotes that no passage prints and the glossary does not know: the user's term
+    for something the reports do not discuss ("discharge to assess")."""
+    out = []
+    for match in _QUOTED_TERM.finditer(analysis.question):
+        term = " ".join(match.group(1).split())
+        if not has_entry_for(term.lower()) and not _passages_naming(view, term):
+            out.append(term)
+    return out
+
+
 @functools.lru_cache(maxsize=256)
 def _passages_naming(view: IndexView, name: str) -> int:
-    lowered = name.lower()
-    return sum(lowered in p.search_text.lower() for p in view.passages)
+    """Passages printing the name, in any case, with curly and straight quotes alike."""
+    lowered = name.lower().replace("’", "'").replace("‘", "'")
+    return sum(lowered in " ".join(p.search_text.lower().replace("’", "'").replace("‘", "'").split())
+               for p in view.passages)
 
 
 def specific_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
@@ -679,7 +697,8 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     asks_figure = bool(analysis.wanted_figures and _ASKS_FOR_A_FIGURE.search(analysis.question))
     unnamed = [name for name, _ in unknown_names(view, analysis)
                if len(name.split()) > 1 or (asks_figure and not _ACRONYM.match(name))]  # "NHSE" may be a short form
-    unnamed += [name for name in unprinted_names(view, analysis, settings) if name not in unnamed]
+    unnamed += [name for name in unprinted_names(view, analysis, settings) + unprinted_terms(view, analysis)
+                if name not in unnamed]
     if unnamed:
         return messages.name_not_mentioned(unnamed, str(answer.sentences[0].citation))
 
