@@ -800,3 +800,14 @@ def test_a_quoted_term_no_report_prints_is_said_not_to_be_mentioned(engine):
     assert quoted.found  # the reports print "'set-aside' budgets"
     possessive = engine.ask("What is Wales's cap on non-residential care costs?")  # an apostrophe is no quote
     assert possessive.found
+
+
+def test_a_change_over_a_span_is_not_answered_by_one_ending_earlier(engine):
+    """Nuffield's delays run to 2019: "between 2019 and 2021" is not answered by "higher ... in 2019 ... than
+    in 2012"; a span the reports cover is answered."""
+    answer = engine.ask("How did delayed transfers of care in England change between 2019 and 2021, through the "
+                        "Covid pandemic?")
+    assert not answer.found and answer.message.startswith("Not found for 2021"), answer.message
+    covered = engine.ask("By how much did councils cut their real-terms spending on adult care between 2010-11 "
+                         "and 2016-17?")
+    assert covered.found, covered.message

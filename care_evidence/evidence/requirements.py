@@ -295,6 +295,26 @@ def other_period(view: IndexView, analysis: QueryAnalysis, answer) -> list[str]:
     return sorted(periods_stated(answer.sentences[0].text)[0])
 
 
+# A change asked over a span: "between 2019 and 2021", "from 2009-10 to 2015-16".
+_SPAN = re.compile(r"\b(?:between|from)\s+(\d{4}(?:[-–/]\d{2,4})?)\s+(?:and|to|until)\s+(\d{4}(?:[-–/]\d{2,4})?)\b",
+                   re.IGNORECASE)
+
+
+def span_end_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str:
+    """The end of a span the question asks a change over ("between 2019 and 2021") when no answer sentence
+    nor its passage states it: the change the answer gives ends earlier ("higher ... in 2019 ... than in
+    2012" says nothing of 2021)."""
+    span = _SPAN.search(analysis.question)
+    if span is None:
+        return ""
+    end = span.group(2).replace("–", "-").replace("/", "-")
+    wanted = years_of([end if len(end) <= 4 or "-" in end else end[:4]])
+    stated = set()
+    for s in answer.sentences:
+        stated |= years_stated(s.text) | years_stated(view.passage(s.citation.passage_id).search_text)
+    return "" if wanted & stated else end
+
+
 def asks_for_recommendations(analysis: QueryAnalysis) -> bool:
     return bool(_ASKS_FOR_RECOMMENDATIONS.search(analysis.question))
 
@@ -727,6 +747,10 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
+    end = span_end_not_stated(view, analysis, answer)
+    if end:
+        return messages.period_not_stated([end], sorted(years_stated(answer.sentences[0].text)),
+                                          str(answer.sentences[0].citation))
     instead = other_period(view, analysis, answer)
     if instead:
         asked = sorted(t for t in analysis.times if re.fullmatch(r"\d{4}-\d{2}", t))
