@@ -811,3 +811,37 @@ def test_a_change_over_a_span_is_not_answered_by_one_ending_earlier(engine):
     covered = engine.ask("By how much did councils cut their real-terms spending on adult care between 2010-11 "
                          "and 2016-17?")
     assert covered.found, covered.message
+
+
+def test_a_question_asking_who_wrote_a_source_is_answered_by_its_footnote(engine):
+    """"Who evaluated the Integrated Care Pilots?" asks for the source's authors, which only the footnote
+    names (RAND Europe, Ernst and Young): it is not swapped for the paragraph citing it."""
+    answer = engine.ask("Who evaluated the Department of Health's Integrated Care Pilots?")
+    assert answer.found and "RAND Europe" in answer.sentences[0].text, [s.text for s in answer.sentences]
+
+
+def test_a_bodys_account_must_also_be_about_what_was_asked(engine):
+    """"NHS England told us this was because they had no mandate to do so." reports what NHS England said,
+    but not about emergency admissions: it takes no bonus for its speaker."""
+    answer = engine.ask("What did NHS England say about emergency admissions to hospital in 2015-16?")
+    assert not any("no mandate" in s.text for s in answer.sentences), [s.text for s in answer.sentences]
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Which authorities can take on functions under the Cities and Local Government Devolution Act 2016?",
+     "combined authorities"),
+    ("Which systems does England plan to build integration around?", "integrated care systems"),
+])
+def test_a_which_question_answered_by_a_kind_in_lower_case_is_answered(engine, question, kind):
+    answer = engine.ask(question)
+    assert answer.found and any(kind in s.text for s in answer.sentences), answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "Which councils failed to meet their Better Care Fund targets?",  # "Department for Communities" is no council
+    "Which hospitals had the most delayed discharges?",  # an italic report title is no hospital
+    "Which Pioneer sites were selected in the first wave?",  # "Support Pioneer" restates the question
+    "Which areas agreed that a pooled budget had led to more joined-up care?",  # "• Around ..." opens a bullet
+])
+def test_a_which_question_is_not_answered_by_a_fragment_of_a_name_or_a_title(engine, question):
+    assert not engine.ask(question).found

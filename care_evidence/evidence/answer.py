@@ -211,11 +211,14 @@ def scored_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
         unless the question asks about the source itself ("When was ... published?", "IBH0007")."""
         if analysis.asks_for_source or _ASKS_ABOUT_A_PUBLICATION.search(analysis.question):
             return False
+        # Only when a paragraph citing it is there to answer instead (a filter may leave it out).
+        citing = [p for p in _citing(view, footnote) if view.allows(p, filters)]
+        if not citing:
+            return False
         if analysis.asks_finding:
             return True
-        citing = [view.passage_terms(view.row(p.id)) for p in _citing(view, footnote)]
         own = analysis.question_terms & view.passage_terms(view.row(footnote.id))
-        return names_a_source_only(footnote) and all(own <= terms for terms in citing)
+        return names_a_source_only(footnote) and all(own <= view.passage_terms(view.row(p.id)) for p in citing)
 
     return [s for passage, citation, score in _sources(view, top, filters, settings, citing_too)
             for s in _scored_sentences(view, analysis, passage, citation, score - top[0].score, vector, settings,
@@ -256,8 +259,10 @@ _A_SOURCE_ONLY = re.compile(r"\bQq? \d|\([A-Z]{3}\d{4}\)|\bSession \d{4}|\bHC \d
                                 "September", "October", "November", "December")) + r") \d{4}\b")
 
 
-_ASKS_ABOUT_A_PUBLICATION = re.compile(r"\b(?:published|publication|submitted|written evidence|oral evidence)\b",
-                                       re.IGNORECASE)
+# A question about a source itself: when it came out, who sent it, who wrote or carried it out.
+_ASKS_ABOUT_A_PUBLICATION = re.compile(r"\b(?:published|publication|submitted|written evidence|oral evidence|by whom)\b"
+                                       r"|\bwho (?:\w+ )?(?:evaluated|wrote|authored|carried out|conducted|undertook|"
+                                       r"produced|ran|led|did)\b", re.IGNORECASE)
 
 
 def names_a_source_only(footnote: Passage) -> bool:
@@ -338,16 +343,19 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
     return out
 
 
-_REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|tells|claim(?:s|ed)?|accepted|acknowledged|admitted|explained|"
-                              r"argued|predicts?|predicted|stated|noted|informed|suggested|considers?|believes?|"
-                              r"expects?|recognised)\b", re.IGNORECASE)
+_REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|tells|claim(?:s|ed)?|accepted|acknowledged|explained|argued|"
+                              r"predicts?|predicted|stated|informed|suggested|recognised)\b", re.IGNORECASE)
 
 
 def _in_their_words(analysis: QueryAnalysis, view: IndexView, row: int, text: str) -> bool:
     """The sentence reports what the body the question asks about said ("The Department said that this
     diversion of money had meant ..."), for a question asking for its account ("according to the
     Department")."""
-    return bool(analysis.speaker and analysis.speaker <= view.sentence_terms(row) and _REPORTED_SPEECH.search(text))
+    terms = view.sentence_terms(row)
+    # ... and of what the question asks about: "NHS England told us this was because they had no mandate"
+    # is no answer to what NHS England said about emergency admissions.
+    return bool(analysis.speaker and analysis.speaker <= terms and (analysis.question_terms - analysis.speaker) & terms
+                and _REPORTED_SPEECH.search(text))
 
 
 def _subject(view: IndexView, analysis: QueryAnalysis) -> frozenset[str]:

@@ -156,7 +156,7 @@ def unit_not_stated(unit: str, closest: str) -> str:
 
 def names_none_asked(closest: str) -> str:
     return (f"Not found: the passages closest to this question ({closest} first) name none of the places or "
-            "bodies asked about; the reports do not say which. They are listed below.")
+            "bodies asked about. They are listed below; none says which.")
 
 
 def names_no_person(closest: str) -> str:

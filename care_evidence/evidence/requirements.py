@@ -18,6 +18,7 @@ checked, however similar its sentence is to the question:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -295,6 +296,22 @@ def other_period(view: IndexView, analysis: QueryAnalysis, answer) -> list[str]:
     return sorted(periods_stated(answer.sentences[0].text)[0])
 
 
+_ORDINAL_YEAR = re.compile(r"\b(first|second|third|fourth|fifth|final|last)\s+(?:full\s+)?year\b", re.IGNORECASE)
+
+
+def other_ordinal_year(analysis: QueryAnalysis, answer) -> tuple[str, str] | None:
+    """(asked, stated) when the question asks for a year of something by its order ("in its second year")
+    and the answer's sentences state another ("£5.3bn total pooled budget in the first year of the Better
+    Care Fund") and not the one asked."""
+    asked = {m.group(1).lower() for m in _ORDINAL_YEAR.finditer(analysis.question)}
+    if len(asked) != 1 or analysis.times:  # "its second year, 2016-17": the year named is checked as such
+        return None
+    stated = {m.group(1).lower() for s in answer.sentences for m in _ORDINAL_YEAR.finditer(s.text)}
+    if not stated or asked & stated:
+        return None
+    return next(iter(asked)), sorted(stated)[0]
+
+
 # A change asked over a span: "between 2019 and 2021", "from 2009-10 to 2015-16".
 _SPAN = re.compile(r"\b(?:between|from)\s+(\d{4}(?:[-–/]\d{2,4})?)\s+(?:and|to|until)\s+(\d{4}(?:[-–/]\d{2,4})?)\b",
                    re.IGNORECASE)
@@ -512,50 +529,66 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
 _PLACES = content_terms(
     "council councils authority authorities area areas site sites trust trusts ccg ccgs footprint footprints region "
     "regions place places vanguard vanguards pioneer pioneers hospital hospitals city cities town towns county "
-    "counties locality localities system systems")
+    "counties system systems group groups")
 _BODIES = content_terms("organisation organisations body bodies department departments ministry ministries charity "
                         "charities provider providers company companies firm firms board boards partnership "
                         "partnerships")
 # A name that is no place: a fund, plan, law, paper or part of a report ("the Sustainability and
 # Transformation Fund" does not say which trusts).
 _NO_PLACE = re.compile(r"\b(?:Fund|Funds|Programme|Plans?|Act|Bill|Review|Report|Framework|Standard|Strategy|View|"
-                       r"Paper|Grant|Levy|Figure|Table|Box|Appendix|Part|Summary|Statement|Spending|Budget)\b")
+                       r"Paper|Grant|Levy|Figure|Table|Box|Appendix|Part|Summary|Statement|Spending|Budget|"
+                       r"Department|Ministry|Government|Association|Institute|Office|Commission|Committee|"
+                       r"Services?|Pioneers?|Care)\b")
 _NATIONS = content_terms("nation nations country countries")
 _OPENING_WORDS = frozenset("the a an in for however this these that it its they their since from by on at as "
                            "although while when both so but and or if".split())
-_A_NATION = re.compile(r"\b(?:England|English|Scotland|Scottish|Wales|Welsh|Northern Ireland|Northern Irish)\b")
 
 
 def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings) -> bool:
     """A question asking which places or bodies ("Which local areas got more than their performance
-    justified?") answered by sentences naming none that the question does not already name: they say
-    how much or how many, not which. A body is any name; a place a nation or a name the reports print in
-    few passages ("Greater Manchester"), not "NHS England" or "the Better Care Fund"."""
+    justified?") answered by sentences naming none: they say how much or how many, not which. Named: a
+    body by any name the question does not hold ("NHS England"); a place by a name the reports print in
+    few passages that is no fund, plan, law or organisation ("Greater Manchester"); either by a kind
+    the question does not say ("combined authorities" for "Which authorities ...")."""
     noun = _WHICH_NOUN.search(analysis.question) if _ASKS_WHICH.search(analysis.question) else None
     asked_for = content_terms(noun.group(1)) if noun else frozenset()
     bodies = bool(asked_for & _BODIES)
-    if asked_for & _NATIONS or not (bodies or asked_for & _PLACES):
+    heads = asked_for & (_BODIES | _PLACES)
+    if asked_for & _NATIONS or not heads:
         return False
-    asked = analysis.question.lower()
     for sentence in answer.sentences:
-        for match in _NAME.finditer(sentence.text):
+        # A title in italics names a report, not a place; a bullet is no part of the sentence's first word.
+        text = re.sub(r"^[\s•●▪–-]+", "", re.sub(r"\*[^*]+\*", " ", sentence.text))
+        if _names_a_kind(text, heads, analysis.question_terms):
+            return False
+        for match in _NAME.finditer(text):
             words = match.group(0).split()
             # A sentence's first word is capitalised: alone ("However") or an opening word ("In Scotland") it
             # is no name; "NHS England has used ..." opens with one.
             if match.start() == 0 and (len(words) == 1 or words[0].lower() in _OPENING_WORDS):
                 words = words[1:]
             name = " ".join(words)
-            if not name or name.lower() in asked or any(w.lower() in _MONTHS for w in words):
+            # A name sharing a word with the question restates its subject ("Support Pioneer" for "Which
+            # Pioneer sites ...").
+            if not name or content_terms(name) & analysis.question_terms or any(w.lower() in _MONTHS for w in words):
                 continue
-            few = _passages_naming(view, name) <= settings.figure_subject_max_passages
-            nation = _A_NATION.fullmatch(re.sub(r"['’]s$", "", name))  # "NHS England" is a body, not a nation
-            if bodies or nation or (few and not _NO_PLACE.search(name)):
+            if bodies:
                 return False
-        # A sentence opening with a nation names it, though its first word is not counted as a name above.
-        opening = _A_NATION.match(sentence.text.lstrip("• "))
-        if opening and opening.group(0).lower() not in asked:
-            return False
+            if not _NO_PLACE.search(name) and _passages_naming(view, name) <= settings.figure_subject_max_passages:
+                return False
     return True
+
+
+def _names_a_kind(text: str, heads: frozenset[str], question_terms: frozenset[str]) -> bool:
+    """The sentence names a kind of what is asked for by a word the question does not use ("combined
+    authorities", "integrated care systems" for "Which authorities ...", "Which systems ...")."""
+    words = re.findall(r"[\w'’-]+", text)
+    for before, word in itertools.pairwise(words):
+        if word.endswith("s") and content_terms(word) & heads:  # a kind is named in the plural
+            modifier = content_terms(before)  # "combined", not "four" nor another place word ("footprints areas")
+            if modifier and not modifier & (question_terms | _PLACES | _BODIES) and not before[0].isdigit():
+                return True
+    return False
 
 
 # A figure asked for per hour, week, day or person ("hourly pay", "per week towards care home fees") and how a
@@ -747,6 +780,11 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
+    ordinal = other_ordinal_year(analysis, answer)
+    if ordinal:
+        asked, stated = ordinal
+        return messages.period_not_stated([f"its {asked} year"], [f"its {stated} year"],
+                                          str(answer.sentences[0].citation))
     end = span_end_not_stated(view, analysis, answer)
     if end:
         return messages.period_not_stated([end], sorted(years_stated(answer.sentences[0].text)),

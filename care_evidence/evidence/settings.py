@@ -138,7 +138,7 @@ SETTINGS: tuple[Setting, ...] = (
             "up ('commissioned', 'established')", minimum=0),
     Setting("speaker_sentence_bonus", 0.2, "answer sentence: bonus when the question asks for a body's account "
             "(\"according to the Department\", \"what did NHS England tell MPs\") and the sentence reports what "
-            "that body said"),
+            "that body said", minimum=0),
     Setting("reason_sentence_bonus", 0.4, "answer sentence: bonus when the question asks why and it gives a reason "
             "('because', 'due to', 'the reasons')", minimum=0),
     Setting("reason_follow_sentences", 2, "a why question answered by a sentence giving no reason: the next this "
