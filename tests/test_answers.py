@@ -845,3 +845,11 @@ def test_a_which_question_answered_by_a_kind_in_lower_case_is_answered(engine, q
 ])
 def test_a_which_question_is_not_answered_by_a_fragment_of_a_name_or_a_title(engine, question):
     assert not engine.ask(question).found
+
+
+def test_a_year_asked_by_its_order_is_not_answered_by_another(engine):
+    """"£5.3bn total pooled budget in the first year of the Better Care Fund" does not answer "its second
+    year"; "its first year" it does."""
+    second = engine.ask("How much did the Better Care Fund pool in its second year?")
+    assert not second.found and second.message.startswith("Not found for its second year"), second.message
+    assert engine.ask("How much did the Better Care Fund pool in its first year?").found
