@@ -129,7 +129,7 @@ def unknown_names(view: IndexView, analysis: QueryAnalysis) -> list[tuple[str, l
     those words."""
     out = []
     for words in _names_asked(analysis):
-        unknown = [w for w in words if w[0].isupper() and _unknown_word(view, w)]
+        unknown = [re.sub(r"['’]s$", "", w) for w in words if w[0].isupper() and _unknown_word(view, w)]
         if unknown:
             out.append((" ".join(words), unknown))
     return out
