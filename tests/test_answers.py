@@ -853,3 +853,14 @@ def test_a_year_asked_by_its_order_is_not_answered_by_another(engine):
     second = engine.ask("How much did the Better Care Fund pool in its second year?")
     assert not second.found and second.message.startswith("Not found for its second year"), second.message
     assert engine.ask("How much did the Better Care Fund pool in its first year?").found
+
+
+def test_which_asks_for_the_words_up_to_its_first_plural(engine):
+    """"Which adults do councils pay care for?" asks for adults, not councils: no place need be named."""
+    from care_evidence.evidence.requirements import _head_noun
+
+    assert _head_noun("adults do councils") == "adults"
+    assert _head_noun("local areas got") == "local areas"
+    assert _head_noun("integrated care pioneer") == "integrated care pioneer"
+    assert engine.ask("Which adults do councils pay care for?").found
+    assert not engine.ask("Name the 25 integrated care pioneer sites.").found

@@ -174,7 +174,7 @@ def speaker_asked(question: str) -> frozenset[str]:
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
 # A plural: a lower-case word in -s (not "-ss", "-us", "-is": "analysis", "status"), an acronym's plural ("CCGs"),
 # or an irregular one; "NHS" and "Wales" are not.
-_PLURAL = re.compile(r"^[a-z][\w'’-]*(?<![sui])s$|^[A-Z]{2,}s$|^(?i:people|staff|children|men|women|personnel)$")
+PLURAL = re.compile(r"^[a-z][\w'’-]*(?<![sui])s$|^[A-Z]{2,}s$|^(?i:people|staff|children|men|women|personnel)$")
 
 
 def counted_noun(question: str) -> frozenset[str]:
@@ -188,7 +188,7 @@ def counted_noun(question: str) -> frozenset[str]:
         if word.lower() in STOPWORDS or not content_terms(word):
             break
         words.append(word)
-        if _PLURAL.search(word):
+        if PLURAL.search(word):
             return content_terms(" ".join(words)) | content_terms(expand(" ".join(words)))
     return frozenset()
 

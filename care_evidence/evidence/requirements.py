@@ -23,7 +23,16 @@ import re
 from collections.abc import Iterable
 
 from care_evidence.evidence import messages
-from care_evidence.evidence.analysis import MONTHS, NATIONS, NOT_YET, QueryAnalysis, counts, time_key, value_key
+from care_evidence.evidence.analysis import (
+    MONTHS,
+    NATIONS,
+    NOT_YET,
+    PLURAL,
+    QueryAnalysis,
+    counts,
+    time_key,
+    value_key,
+)
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for
 from care_evidence.evidence.view import IndexView
@@ -551,7 +560,7 @@ def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings)
     few passages that is no fund, plan, law or organisation ("Greater Manchester"); either by a kind
     the question does not say ("combined authorities" for "Which authorities ...")."""
     noun = _WHICH_NOUN.search(analysis.question) if _ASKS_WHICH.search(analysis.question) else None
-    asked_for = content_terms(noun.group(1)) if noun else frozenset()
+    asked_for = content_terms(_head_noun(noun.group(1))) if noun else frozenset()
     bodies = bool(asked_for & _BODIES)
     heads = asked_for & (_BODIES | _PLACES)
     if asked_for & _NATIONS or not heads:
@@ -577,6 +586,18 @@ def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings)
             if not _NO_PLACE.search(name) and _passages_naming(view, name) <= settings.figure_subject_max_passages:
                 return False
     return True
+
+
+def _head_noun(words: str) -> str:
+    """What "which" asks for: its words up to the first plural ("local areas", "NHS trusts"), or all of them
+    when none is plural ("body is responsible", "integrated care pioneer" of "Name the 25 integrated care
+    pioneer sites"). "Which adults do councils pay for?" asks for adults, not councils."""
+    out = []
+    for word in words.split():
+        out.append(word)
+        if PLURAL.match(word):
+            break
+    return " ".join(out)
 
 
 def _names_a_kind(text: str, heads: frozenset[str], question_terms: frozenset[str]) -> bool:
