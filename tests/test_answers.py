@@ -864,3 +864,19 @@ def test_which_asks_for_the_words_up_to_its_first_plural(engine):
     assert _head_noun("integrated care pioneer") == "integrated care pioneer"
     assert engine.ask("Which adults do councils pay care for?").found
     assert not engine.ask("Name the 25 integrated care pioneer sites.").found
+
+
+def test_a_period_asked_is_not_answered_by_sentences_stating_none_in_passages_of_others(engine):
+    """"Delayed days increased by 119% ..." states no period; its passage and the next state 2014-15 to
+    2016-17: nothing answers for 2017-18."""
+    answer = engine.ask("How many delayed days were there in 2017-18?")
+    assert not answer.found and answer.message.startswith("Not found for 2017-18"), answer.message
+
+
+def test_a_law_or_an_acronym_of_the_question_names_no_body_asked_for(engine):
+    """"The Social Services and Well-being (Wales) Act 2014 formalised ... seven regional partnership boards
+    (RPBs)" names neither which boards nor how much each pools."""
+    answer = engine.ask("Which Welsh regional partnership boards pool the most money?")
+    assert not answer.found, [s.text for s in answer.sentences]
+    source = engine.ask("Which organisation submitted the written evidence numbered IBH0007?")
+    assert source.found and "The Health Foundation" in source.sentences[0].text

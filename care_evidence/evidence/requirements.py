@@ -302,7 +302,10 @@ def other_period(view: IndexView, analysis: QueryAnalysis, answer) -> list[str]:
     spans = {p for p in periods if len(years_of([p])) > 2}  # "2017-2020", "2015-19"
     if asked & periods or years_of(asked) & (years | years_of(spans)) or not periods:
         return []
-    return sorted(periods_stated(answer.sentences[0].text)[0])
+    # The periods the answer's sentences state, or, when they state none ("Delayed days increased by
+    # 119% ..."), those of their passages: either way not the one asked for.
+    said = set().union(*(periods_stated(s.text)[0] for s in answer.sentences))
+    return sorted(said or periods)
 
 
 _ORDINAL_YEAR = re.compile(r"\b(first|second|third|fourth|fifth|final|last)\s+(?:full\s+)?year\b", re.IGNORECASE)
@@ -542,13 +545,16 @@ _PLACES = content_terms(
 _BODIES = content_terms("organisation organisations body bodies department departments ministry ministries charity "
                         "charities provider providers company companies firm firms board boards partnership "
                         "partnerships")
-# A name that is no place: a fund, plan, law, paper or part of a report ("the Sustainability and
-# Transformation Fund" does not say which trusts).
-_NO_PLACE = re.compile(r"\b(?:Fund|Funds|Programme|Plans?|Act|Bill|Review|Report|Framework|Standard|Strategy|View|"
-                       r"Paper|Grant|Levy|Figure|Table|Box|Appendix|Part|Summary|Statement|Spending|Budget|"
-                       r"Department|Ministry|Government|Association|Institute|Office|Commission|Committee|"
-                       r"Services?|Pioneers?|Care)\b")
+# A name that is no body: a fund, plan, law, paper or part of a report ("the Sustainability and
+# Transformation Fund" does not say which trusts); no place either: an organisation.
+_NO_BODY = re.compile(r"\b(?:Fund|Funds|Programme|Plans?|Act|Bill|Review|Report|Framework|Standard|Strategy|View|"
+                      r"Paper|Grant|Levy|Figure|Table|Box|Appendix|Part|Summary|Statement|Spending|Budget)\b")
+_NO_PLACE = re.compile(_NO_BODY.pattern + r"|\b(?:Department|Ministry|Government|Association|Institute|Office|"
+                       r"Commission|Committee|Services?|Pioneers?|Care)\b")
 _NATIONS = content_terms("nation nations country countries")
+# A name run on over "and" and a bracket, so that a law's or fund's name is read whole ("the Social Services and
+# Well-being (Wales) Act 2014", not "Social Services").
+_WHOLE_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on|and)\s+)?\(?[A-Z][\w'’&-]*\)?)*")
 _OPENING_WORDS = frozenset("the a an in for however this these that it its they their since from by on at as "
                            "although while when both so but and or if".split())
 
@@ -570,7 +576,7 @@ def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings)
         text = re.sub(r"^[\s•●▪–-]+", "", re.sub(r"\*[^*]+\*", " ", sentence.text))
         if _names_a_kind(text, heads, analysis.question_terms):
             return False
-        for match in _NAME.finditer(text):
+        for match in _WHOLE_NAME.finditer(text):
             words = match.group(0).split()
             # A sentence's first word is capitalised: alone ("However") or an opening word ("In Scotland") it
             # is no name; "NHS England has used ..." opens with one.
@@ -579,13 +585,28 @@ def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings)
             name = " ".join(words)
             # A name sharing a word with the question restates its subject ("Support Pioneer" for "Which
             # Pioneer sites ...").
-            if not name or content_terms(name) & analysis.question_terms or any(w.lower() in _MONTHS for w in words):
+            core = re.sub(r"\s*\([^)]*\)", "", name)  # "The Health Foundation (IBH0007)" names the Foundation
+            if (not core or content_terms(core) & analysis.question_terms or any(w.lower() in _MONTHS for w in words)
+                    or _abbreviates(core, analysis.question)):
                 continue
-            if bodies:
+            if bodies and not _NO_BODY.search(name):  # "the Social Services and Well-being (Wales) Act" is no board
                 return False
             if not _NO_PLACE.search(name) and _passages_naming(view, name) <= settings.figure_subject_max_passages:
                 return False
     return True
+
+
+_DETERMINERS = frozenset("the a an these those this that such other each every all some any many most more several "
+                         "their its our his her".split())
+
+
+def _abbreviates(name: str, question: str) -> bool:
+    """An acronym of words the question spells out ("RPBs" for "regional partnership boards")."""
+    if not _ACRONYM.match(name):
+        return False
+    letters = name.rstrip("s").lower()
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", question)).lower()
+    return letters in initials
 
 
 def _head_noun(words: str) -> str:
@@ -606,7 +627,8 @@ def _names_a_kind(text: str, heads: frozenset[str], question_terms: frozenset[st
     words = re.findall(r"[\w'’-]+", text)
     for before, word in itertools.pairwise(words):
         if word.endswith("s") and content_terms(word) & heads:  # a kind is named in the plural
-            modifier = content_terms(before)  # "combined", not "four" nor another place word ("footprints areas")
+            # "combined", not "four", "these" nor another place word ("footprints areas")
+            modifier = content_terms(before) if before.lower() not in _DETERMINERS else frozenset()
             if modifier and not modifier & (question_terms | _PLACES | _BODIES) and not before[0].isdigit():
                 return True
     return False
