@@ -774,8 +774,7 @@ def test_a_paragraph_going_on_about_the_nation_of_the_one_before_is_about_it(eng
 
 
 @pytest.mark.parametrize("question,name", [
-    ("What did Healthwatch England find about patients' experiences of being discharged from hospital?",
-     "Healthwatch England"),
+    ("Did the National Care Service bill get through the Scottish Parliament?", "Scottish Parliament"),
     ("How much did the US Medicare Shared Savings Program save in 2015?", "US Medicare Shared Savings Program"),
 ])
 def test_a_name_no_report_prints_with_a_rare_word_is_said_not_to_be_mentioned(engine, question, name):
@@ -880,3 +879,43 @@ def test_a_law_or_an_acronym_of_the_question_names_no_body_asked_for(engine):
     assert not answer.found, [s.text for s in answer.sentences]
     source = engine.ask("Which organisation submitted the written evidence numbered IBH0007?")
     assert source.found and "The Health Foundation" in source.sentences[0].text
+
+
+@pytest.mark.parametrize("question,named", [
+    ("Which department is responsible for adult social care policy in England?", "The Department of Health"),
+    ("Which body took control of health and social care budgets in Greater Manchester?",
+     "Greater Manchester Combined Authority"),
+    ("Which council gave written evidence to the Public Accounts Committee about long-term funding?",
+     "West Sussex County Council"),
+    ("Which organisations support vanguard sites alongside NHS England?", "NHS Improvement"),
+])
+def test_a_name_repeating_a_word_of_the_question_still_names_what_was_asked(engine, question, named):
+    """The body asked for often repeats the question's words ("Department ...", "Greater Manchester ..."):
+    only a name made of the question's words alone restates it."""
+    answer = engine.ask(question)
+    assert answer.found and any(named in s.text for s in answer.sentences), answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "Is there a 'purchaser-provider split' in Wales?",  # printed "purchaser/provider split"
+    "What do the reports say about 'the Scottish approach'?",  # printed "a 'Scottish approach'"
+    "Did the NAO find 'no compelling evidence that integration leads to savings'?",  # words left out
+    "What is the Medicare Shared Savings Programme?",  # printed "Program"
+    "What did West Sussex Council tell the Committee?",  # printed "West Sussex County Council"
+    "What does the Future Generations Act require in Wales?",
+    "How is the share of adults with more than one long-term condition set to change between 2015 and 2035?",
+    "What Happened In Canterbury, New Zealand?",  # title case: every word reads as a name
+])
+def test_a_term_or_name_the_reports_print_otherwise_is_not_said_to_be_unmentioned(engine, question):
+    answer = engine.ask(question)
+    assert answer.found, answer.message
+
+
+@pytest.mark.parametrize("question", [
+    "In Northern Ireland, do different pension schemes make it hard to move staff between health and social care?",
+    "In Scotland, how big is the pay gap for senior managers between health and social care?",
+])
+def test_a_paragraph_is_about_the_nation_before_it_only_when_it_goes_on_from_it(engine, question):
+    """"Apart from in Northern Ireland, ..." is not about Northern Ireland; "Previous research has
+    suggested ..." after a paragraph on Scotland starts something new."""
+    assert not engine.ask(question).found

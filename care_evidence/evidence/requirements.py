@@ -34,9 +34,9 @@ from care_evidence.evidence.analysis import (
     value_key,
 )
 from care_evidence.evidence.answer import figures_in
-from care_evidence.evidence.glossary import expand, has_entry_for
+from care_evidence.evidence.glossary import expand, has_entry_for, load_glossary
 from care_evidence.evidence.view import IndexView
-from care_evidence.indexer.lexical import STOPWORDS, content_terms
+from care_evidence.indexer.lexical import STOPWORDS, content_terms, query_tokens
 from care_evidence.indexer.models import FIGURE, TABLE
 from care_evidence.indexer.quantities import sentence_quantities
 
@@ -185,18 +185,25 @@ def _whole_names(analysis: QueryAnalysis) -> list[str]:
 
 
 def unprinted_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
-    """Names the question asks about that no passage prints, with a word the reports use in only a few
-    passages ("Healthwatch England", "Surrey County Council", "the Scottish Parliament"): a body or place
-    the reports do not discuss. A name of common words ("the NHS Five Year Forward View") may be the
-    user's wording of one the reports print otherwise, and counts as printed."""
+    """Names the question asks about that no passage prints, even loosely, with a word the reports use in
+    only a few passages ("Healthwatch England", "Surrey County Council", "the Scottish Parliament"): a body
+    or place the reports do not discuss. A name of common words ("the NHS Five Year Forward View") may be
+    the user's wording of one the reports print otherwise, and counts as printed; so does a question in
+    title case, whose every word reads as a name."""
+    if _in_title_case(analysis.question):
+        return []
     out = []
     for name in _whole_names(analysis):
-        if _passages_naming(view, name):
-            continue
         frequencies = [view.index.lexical.document_frequency(t) for t in content_terms(name)]
-        if any(0 < f <= settings.unprinted_name_max_passages for f in frequencies):
+        if (any(0 < f <= settings.unprinted_name_max_passages for f in frequencies)
+                and not _printed_loosely(view, name, gap=1)):
             out.append(name)
     return out
+
+
+def _in_title_case(question: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", question)
+    return len(words) > 3 and sum(w[0].isupper() for w in words) > 0.7 * len(words)
 
 
 # A term the question puts in quotation marks ("the 'discharge to assess' approach"): an opening quote after a
@@ -205,14 +212,65 @@ _QUOTED_TERM = re.compile(r"(?:^|(?<=[\s(]))[‘'\"“]([^‘'\"“”’]{3,60}
 
 
 def unprinted_terms(view: IndexView, analysis: QueryAnalysis) -> list[str]:
-    """Terms the question quotes that no passage prints and the glossary does not know: the user's term
-    for something the reports do not discuss ("discharge to assess")."""
+    """Terms the question quotes that no passage prints, even loosely, and the glossary does not know as a
+    whole: the user's term for something the reports do not discuss ("discharge to assess")."""
     out = []
     for match in _QUOTED_TERM.finditer(analysis.question):
         term = " ".join(match.group(1).split())
-        if not has_entry_for(term.lower()) and not _passages_naming(view, term):
+        if not _glossary_term(term) and not _printed_loosely(view, term):
             out.append(term)
     return out
+
+
+def _glossary_term(term: str) -> bool:
+    """The glossary knows the whole term ("bed-blocking"), not only a word of it ("care home closures")."""
+    return any(pattern.fullmatch(term) for pattern, _ in load_glossary())
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only, "&" as "and", a leading article off: "purchaser-provider split",
+    "purchaser/provider split" and "the Scottish approach" read as the reports print them."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.lower().replace("&", " and "))
+    return re.sub(r"[^0-9a-z]", "", text)
+
+
+@functools.lru_cache(maxsize=256)
+def _printed_loosely(view: IndexView, phrase: str, gap: int = 3) -> bool:
+    """Some passage prints the phrase, whatever its hyphens, spaces, slashes and quotes, or its words in
+    order with at most `gap` others between each ("no compelling evidence that integration leads to
+    savings" for "no compelling evidence to show that integration in England leads to sustainable
+    financial savings"), a word matching another it begins ("Programme", "Program"). A name is read
+    with one word between ("West Sussex Council", "Future Generations Act"): three would let
+    "Healthwatch England" stand for a table listing Healthwatch among NHS England's partners."""
+    squashed = _squashed(phrase)
+    wanted = query_tokens(phrase)
+    for passage in view.passages:
+        text = passage.search_text
+        if squashed and squashed in _squashed(text):
+            return True
+        lowered = text.lower()
+        # a stem's first letters are in the word it comes from ("save" is not in "savings"; "sav" is)
+        if len(wanted) > 1 and all(w[:3] in lowered for w in wanted) and _in_order(wanted, query_tokens(text), gap):
+            return True
+    return False
+
+
+def _in_order(wanted: list[str], tokens: list[str], gap: int = 3) -> bool:
+    def same(a: str, b: str) -> bool:
+        return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+    for start, token in enumerate(tokens):
+        if not same(token, wanted[0]):
+            continue
+        at, found = start, 1
+        while found < len(wanted):
+            ahead = [i for i in range(at + 1, min(at + 2 + gap, len(tokens))) if same(tokens[i], wanted[found])]
+            if not ahead:
+                break
+            at, found = ahead[0], found + 1
+        if found == len(wanted):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -340,7 +398,9 @@ def span_end_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str
     wanted = years_of([end if len(end) <= 4 or "-" in end else end[:4]])
     stated = set()
     for s in answer.sentences:
-        stated |= years_stated(s.text) | years_stated(view.passage(s.citation.passage_id).search_text)
+        for text in (s.text, view.passage(s.citation.passage_id).search_text):
+            # "double between 2015 and 2035.14": a footnote number glued to the year hides it from the parser
+            stated |= years_stated(text) | {y for y in wanted if re.search(rf"(?<![\d£$.,]){y}(?![\d,])", text)}
     return "" if wanted & stated else end
 
 
@@ -474,13 +534,25 @@ def place_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str | 
     return nation
 
 
+# A paragraph going on from the one before: "However, ...", "This ...", "In practice, ...".
+_GOES_ON = re.compile(r"^\W*(?:However|But|Yet|Even|Despite|Nevertheless|In practice|In addition|Also|Further|"
+                      r"Furthermore|Moreover|This|These|That|Those|It|Its|They|Their|Such)\b")
+
+
 def _goes_on_about(view: IndexView, passage, nation: str) -> bool:
     """A paragraph naming no nation that follows one in its section naming this one: it goes on about it
     ("In Scotland, integrated joint boards oversee ..." then "However, even with this wider scope ...")."""
     if any(re.search(pattern, passage.search_text) for pattern in NATIONS.values()):
         return False
+    if not _GOES_ON.match(passage.search_text):  # "Previous research has suggested ..." starts something new
+        return False
     before = [p for p in view.passages.neighbours(passage, 1, 0) if p.id != passage.id]
-    return bool(before) and bool(re.search(NATIONS[nation], before[-1].search_text))
+    if not before:
+        return False
+    text = before[-1].search_text
+    others = [n for n, pattern in NATIONS.items() if n != nation and re.search(pattern, text)]
+    return (bool(re.search(NATIONS[nation], text)) and not others
+            and not re.search(r"\b(?:apart from|except|unlike|other than)\s+(?:in\s+)?" + NATIONS[nation], text))
 
 
 def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
@@ -582,22 +654,31 @@ def names_none_asked(view: IndexView, analysis: QueryAnalysis, answer, settings)
             # is no name; "NHS England has used ..." opens with one.
             if match.start() == 0 and (len(words) == 1 or words[0].lower() in _OPENING_WORDS):
                 words = words[1:]
-            name = " ".join(words)
-            # A name sharing a word with the question restates its subject ("Support Pioneer" for "Which
-            # Pioneer sites ...").
-            core = re.sub(r"\s*\([^)]*\)", "", name)  # "The Health Foundation (IBH0007)" names the Foundation
-            if (not core or content_terms(core) & analysis.question_terms or any(w.lower() in _MONTHS for w in words)
-                    or _abbreviates(core, analysis.question)):
+            # A run of names joined by "and" is read name by name, but a law's or fund's name whole.
+            parts = re.split(r"\s+and\s+", " ".join(words))
+            if len(parts) > 1 and _NO_BODY.search(parts[-1]):  # "Social Services and Well-being (Wales) Act"
                 continue
-            if bodies and not _NO_BODY.search(name):  # "the Social Services and Well-being (Wales) Act" is no board
-                return False
-            if not _NO_PLACE.search(name) and _passages_naming(view, name) <= settings.figure_subject_max_passages:
+            if any(_names_one(view, part, analysis, bodies, settings) for part in parts):
                 return False
     return True
 
 
+def _names_one(view: IndexView, name: str, analysis: QueryAnalysis, bodies: bool, settings) -> bool:
+    """Whether one name (of a run split at "and") names a body or place the question does not."""
+    core = re.sub(r"\s*\([^)]*\)", "", name)  # "The Health Foundation (IBH0007)" names the Foundation
+    # A name of the question's own words restates it ("Pioneer sites" for "Which Pioneer sites ...");
+    # one adding a word names something ("Department of Health" for "Which department ...").
+    if (not core or content_terms(core) <= analysis.question_terms
+            or any(w.lower() in _MONTHS for w in core.split()) or _abbreviates(core, analysis.question)):
+        return False
+    if bodies:
+        return not _NO_BODY.search(core)  # "the Sustainability and Transformation Fund" is no body
+    return not _NO_PLACE.search(core) and _passages_naming(view, core) <= settings.figure_subject_max_passages
+
+
 _DETERMINERS = frozenset("the a an these those this that such other each every all some any many most more several "
-                         "their its our his her".split())
+                         "their its our his her local public national different individual relevant new existing"
+                         .split())
 
 
 def _abbreviates(name: str, question: str) -> bool:
