@@ -586,7 +586,7 @@ def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings:
 # A sentence announcing how many things it is about ("NHS England told us that vanguards have been
 # successful in two key ways."), whose paragraph then counts them off ("Firstly, ...", "Secondly, ..."):
 # alone it says nothing, as a lead-in ending with a colon says nothing.
-_ORDINALS = ("second", "third", "fourth", "fifth")
+_LAST_OF = {"two": "second", "three": "third", "four": "fourth", "five": "fifth"}  # what counts off the last
 _ANNOUNCES_A_COUNT = re.compile(r"\b(two|three|four|five)\s+(?:[a-z]+\s+)?(?:ways|reasons|areas|respects|things|"
                                 r"points|bodies|changes|steps|factors|measures|aims|problems|parts|stages)\.\s*$",
                                 re.IGNORECASE)
@@ -598,7 +598,7 @@ def _enumerated_until(view: IndexView, lead_in: int, end: int) -> int | None:
     announced = _ANNOUNCES_A_COUNT.search(view.sentence_text(lead_in))
     if not announced or lead_in + 1 >= end or not _COUNTS_OFF.match(view.sentence_text(lead_in + 1)):
         return None
-    last_ordinal = _ORDINALS[["two", "three", "four", "five"].index(announced.group(1).lower())]
+    last_ordinal = _LAST_OF[announced.group(1).lower()]
     for row in range(lead_in + 2, end):
         if re.match(rf"^\W*(?:{last_ordinal}(?:ly)?|finally|lastly)\b", view.sentence_text(row), re.IGNORECASE):
             return row

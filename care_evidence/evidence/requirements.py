@@ -395,7 +395,7 @@ def span_end_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str
     if span is None:
         return ""
     end = span.group(2).replace("–", "-").replace("/", "-")
-    wanted = years_of([end if len(end) <= 4 or "-" in end else end[:4]])
+    wanted = years_of([end])
     stated = set()
     for s in answer.sentences:
         for text in (s.text, view.passage(s.citation.passage_id).search_text):
