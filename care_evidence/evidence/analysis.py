@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from care_evidence.evidence.doc_names import find_documents
+from care_evidence.evidence.doc_names import find_documents, reporting_document
 from care_evidence.evidence.glossary import expand
 from care_evidence.evidence.intent import COMPATIBLE, asked_figure_kinds
 from care_evidence.evidence.references import REFERENCE_PATTERNS
@@ -71,7 +71,8 @@ STATING_A_FINDING = re.compile(
     r"cannot|could not|failed|disbanded|abolished|missed|little evidence|no evidence|limited|unlikely|"
     r"proved|slower than|worse|fell short|not achieved)\b", re.IGNORECASE)
 # A sentence speaking of something still to come or under way when the report was written...
-NOT_YET = re.compile(r"\b(due (to|for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
+NOT_YET = re.compile(r"\b(due (to (?:be|report|publish|start|begin|run|end|conclude|complete|close|open|launch|take)\b|"
+                     r"for|at)|plans? to|commissioned|is (undertaking|developing|reviewing|"
                       r"consulting)|was reviewing|pending|expected (to|for)|currently consulting|intends? to)\b",
                       re.IGNORECASE)
 # A sentence that sets up a finding, not one: a body commissioned, established or launched something.
@@ -123,6 +124,9 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
     # A document's name chooses the document; as words to match it would favour footnotes that cite
     # reports of that name.
     named, without_names = find_documents(question, documents)
+    reporting = reporting_document(question, documents)
+    if reporting is not None:  # the digest's account of what the NAO found is answered from the digest
+        named, without_names = (reporting[0],), reporting[1]
     expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
     months = [m for m in months_spelt_out(question) if m.lower() not in expanded.lower()]
     if months:  # "DTOC rise Nov 2014 to Nov 2016" is searched with "November", as the reports print it

@@ -37,9 +37,17 @@ def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple
     if pattern is None:
         return (), text.lower()
     lowered = text.lower()
-    found = [by_name[m.group(0)] for m in pattern.finditer(lowered)
-             if not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])]
+    matches = list(pattern.finditer(lowered))
+    found = [by_name[m.group(0)] for i, m in enumerate(matches)
+             if not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])
+             and not _owns(lowered, m, matches[i + 1] if i + 1 < len(matches) else None)]
     return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
+
+
+def _owns(text: str, name: re.Match, following: re.Match | None) -> bool:
+    """A publisher's name owning the next name ("the NAO's web summary"): the question names the
+    document owned, not the publisher's other report."""
+    return following is not None and re.fullmatch(r"['’]s\s+", text[name.end():following.start()]) is not None
 
 
 # After a name: words that make one noun with "report" or "study" ("the NAO['s] vanguards report").
@@ -69,3 +77,37 @@ def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
         return False
     subject = content_terms(" ".join(w for w in words if w not in _WHICH_OR_WHEN))
     return bool(subject - content_terms(" ".join([doc.title, doc.label, doc.kind, *doc.aliases])))
+
+
+# What a report says of another ("What did the NHS Confederation digest say the NAO recommended?", "How did
+# the digest sum up what the NAO found?"): a speech verb after the first name, and no word setting the two
+# side by side ("and", "vs", "agree") before the second.
+_REPORTED_SPEECH = re.compile(
+    r"^(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*?"
+    r"\b(?:say|says|said|sum(?:s|med)? up|summari[sz]e[sd]?|describe[sd]?|report(?:s|ed)?|write|writes|wrote|"
+    r"think|thinks|thought|claim(?:s|ed)?|tell|tells|told)\b"
+    r"(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*$")
+_ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$")
+
+
+def reporting_document(text: str, documents: dict[str, DocumentInfo]) -> tuple[str, str] | None:
+    """The document a question asks for its account of another it names (the digest in "What did the
+    NHS Confederation digest say the NAO recommended?"), with the text without that document's names:
+    the other's name is what the account is of ("The NAO recommends that ..."). None for a question
+    setting two reports side by side ("What did the NAO and the PAC say?")."""
+    pattern, by_name = _names_pattern(documents)
+    if pattern is None:
+        return None
+    lowered = text.lower()
+    matches = [m for m in pattern.finditer(lowered) if by_name[m.group(0)] in find_documents(text, documents)[0]]
+    ids = list(dict.fromkeys(by_name[m.group(0)] for m in matches))
+    if len(ids) != 2:
+        return None
+    first = matches[0]
+    second = next(m for m in matches if by_name[m.group(0)] != by_name[first.group(0)])
+    between = lowered[first.end():second.start()]
+    if not (_REPORTED_SPEECH.match(between) or (_ACCORDING_TO.search(lowered[:first.start()])
+                                                and re.search(r",", between))):
+        return None
+    speaker = by_name[first.group(0)]
+    return speaker, pattern.sub(lambda m: " " if by_name[m.group(0)] == speaker else m.group(0), lowered)

@@ -160,13 +160,15 @@ class Engine:
         result = answer(self.view, analysis, passages, lists.cited if lists else set(),
                         lists.vector if lists else None, filters, self.settings)
         result, passages = self._from_the_report_named(analysis, filters, result, passages, k)
+        result = self._only_the_reports_named(analysis, result)
         result = self._read_tables(analysis, result, passages, lists.searched if lists else "")
         reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
         elif result.found:  # a comparison's parts, each answered on its own; never in place of "not found"
             read = result
-            result = compare(self.view, self.searches, analysis, filters, self.settings, result)
+            result = self._only_the_reports_named(
+                analysis, compare(self.view, self.searches, analysis, filters, self.settings, result))
             result.table, result.reading = read.table, read.reading  # how far a table quoted can be read
         if result.found and asks_over_time(question):  # each year's value, from every report
             deeper = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
@@ -175,7 +177,8 @@ class Engine:
             # the year of a figure stated without one is looked up as deep as a series is, however few
             # passages the caller asked to see
             around = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
-            said = (figure_of_another_period(self.view, analysis, result, around), caveat(self.view, analysis),
+            said = (figure_of_another_period(self.view, analysis, result, around, self.settings),
+                    caveat(self.view, analysis),
                     result.caveat)
             result.caveat = " ".join(c for c in said if c)
         result.passages = result.passages[:k]
@@ -206,8 +209,8 @@ class Engine:
         BCF delayed days cost"). Its answer is kept if it is one; else the other report's stands,
         to be said as not from the report named (requirements.unmet)."""
         named = analysis.named_documents
-        if (len(named) != 1 or filters.documents or not result.found or not result.sentences
-                or result.sentences[0].citation.doc_id in named):
+        if len(named) != 1 or filters.documents or (result.found and (
+                not result.sentences or result.sentences[0].citation.doc_id in named)):
             return result, passages
         own_filters = dataclasses.replace(filters, documents=named)
         lists = self.searches.search(analysis, own_filters)
@@ -227,6 +230,9 @@ class Engine:
         # reprints the report's summary) says what that answer says.
         reprinted = ({normalise_for_match(s.text) for s in again.sentences}
                      & {normalise_for_match(s.text) for s in result.sentences})
+        if not result.found:  # the report named answers though other reports' passages ranked above it
+            return (again, own + [p for p in passages if p.passage.doc_id not in named]) if again.found else (
+                result, passages)
         if not again.found or not again.sentences or (
                 self._closeness(again.sentences, lists.vector)
                 < self._closeness(result.sentences[:1], lists.vector) - self.settings.named_report_margin
@@ -234,6 +240,17 @@ class Engine:
                 and not reprinted):
             return result, passages
         return again, own + [p for p in passages if p.passage.doc_id not in named]
+
+    @staticmethod
+    def _only_the_reports_named(analysis, result: Answer) -> Answer:
+        """An answer from the report named says only what that report says: another report's sentence
+        after it would be quoted as the named one's ("What figures did the NAO give for vanguard areas?"
+        is not answered by the PAC's 1.6% against 6.3%). That report's passages still show below."""
+        named = analysis.named_documents
+        if not named or not result.sentences or result.sentences[0].citation.doc_id not in named:
+            return result
+        kept = [s for s in result.sentences if s.citation.doc_id in named]
+        return dataclasses.replace(result, sentences=kept) if len(kept) < len(result.sentences) else result
 
     def _closeness(self, sentences: list[AnswerSentence], vector: np.ndarray) -> float:
         """The cosine to the question of the closest of an answer's sentences."""

@@ -11,8 +11,11 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("money", (r"\bhow much\b", r"£", r"\bcost(s|ing)?\b", r"\bspen[dt]\b", r"\bfund(ing|s)?\b", r"\bbudget",
                r"\bsav(e|ed|ing|ings)\b", r"\bmoney\b", r"\bamount\b", r"\binvest(ed|ment)?\b", r"\bbillion\b",
                r"\bmillion\b", r"\bprice\b", r"\bthreshold\b", r"\bcap\b", r"\bshortfall\b", r"\bgap\b",
-               r"\bdeficits?\b", r"\boverspends?\b", r"\bworth\b(?! it\b)")),
-    ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b")),
+               r"\bdeficits?\b", r"\boverspends?\b", r"\bworth\b(?! it\b)",
+               r"\b(?:hourly|weekly|annual|average) (?:pay|wages?|salar(?:y|ies)|earnings)\b", r"\bpay gap\b",
+               r"\bwages?\b", r"\bsalar(?:y|ies)\b")),
+    ("count", (r"\bhow many\b", r"\bnumber of\b", r"\bhow big\b", r"\bhow large\b", r"\bincrease\b", r"\brise\b",
+               r"\bin days\b", r"\bnumber of days\b")),
     # "when" asks for a date where it opens the question or a second one ("... and when were they
     # chosen?"), not in a clause ("What was wrong with the standard when it was tested?")
     ("year", (r"^\W*when\b|(?:\band|\bor|;|\?)\s+when\b|\bwhen (?:did|was|were|will|is|are|does|do|has|have)\b"
@@ -29,6 +32,9 @@ _CHANGE_WORD = (r"\b(grow(s|ing)?|grew|grown|growth|ris(e|es|ing)|rose|risen|inc
 _CHANGE_ASK = (r"\b(how (much|far|fast) (did|does|do|has|have|had|will|would|is|are)|how much (extra|more|additional)|"
                r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift)|"
                r"how (has|have|did|do|does) .{0,60}\bchang(e|ed))\b")
+# "When X happened, what ...": a clause setting the scene, not a question asking when.
+WHEN_CLAUSE = re.compile(r"^\W*when\b[^?,;]*,\s*(?:what|how|which|who|why|where|did|does|do|is|was|were|has|have|"
+                         r"had|can|could|would)\b", re.IGNORECASE)
 # A figure of one of these kinds satisfies a question of the key's kind.
 COMPATIBLE = {
     "money": ("money",),
@@ -44,6 +50,8 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
     """Figure kinds the question asks for, most specific first; () for a question not about a figure."""
     q = question.lower()
     kinds = [kind for kind, patterns in _RULES if any(re.search(p, q) for p in patterns)]
+    if "year" in kinds and WHEN_CLAUSE.search(q) and not re.search(r"\?\s+when\b|\band when\b", q):
+        kinds.remove("year")  # "When the standard was tested, what was the verdict?" asks for the verdict
     if re.search(_CHANGE_WORD, q) and re.search(_CHANGE_ASK, q):
         kinds.insert(0, "change")
     # "What share of the pool ..." asks for a share; "how much of the pool was the NHS transfer" is

@@ -35,6 +35,7 @@ from care_evidence.evidence.analysis import (
 )
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for, load_glossary
+from care_evidence.evidence.intent import WHEN_CLAUSE
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import STOPWORDS, content_terms, query_tokens
 from care_evidence.indexer.models import FIGURE, TABLE
@@ -48,16 +49,22 @@ _ASKS_FOR_RECOMMENDATIONS = re.compile(
     r"NHS England|DHSC|councils)\b.{0,60}?\bto\b", re.IGNORECASE)
 # A question whose form asks for a figure; "which", "why" and "what did ... say" questions that merely
 # mention money ask for no figure, and a sentence without one can answer them.
-_ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage)\b"
-                                r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) the (?:[\w'’-]+ ){0,3}(?:rate|total|"
-                                r"amount|cost|value|size|percentage|proportion|share)\b"
+_ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage|percent)\b"
+                                r"|\bwhat\s*%|\bwhat (?:did|does|do|will|would) .{0,60}\bcost\b"
+                                r"|\bin days\W*$"
+                                r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) (?:the |[\w'’-]+['’]s )"
+                                r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
+                                r"allocation|budget)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
+# A question asking for numbers of no kind it says.
+_ASKS_FOR_ANY_FIGURE = re.compile(r"\b(?:what|which|any)\s+(?:figures|numbers|statistics)\b", re.IGNORECASE)
 # A question asking what a study, review, plan or bill found, decided or came to.
 _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
                                   r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
 _A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(green|white) paper|bill|consultation|"
                               r"survey|inquiry|fund|programme|strategy)\b", re.IGNORECASE)
-_REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|decided|reported that)\b")
+_REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|shows that|decided|reported that|"
+                                 r"(?:was|were) not achieved)\b")
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
 _CAME_OF_IT = re.compile(r"^(It|They|Its|Their|This|These|The \w+(?: \w+)?)\b.*\b(found|concluded|showed|decided|"
                          r"reported that)\b")
@@ -97,7 +104,7 @@ _ENUMERATES = re.compile(r"(?:^|\n)\s*[•●▪-]\s|:\s*$|\b(?:First|Firstly|Se
 
 
 # A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
-_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on)\s+)?[A-Z][\w'’&-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on|to)\s+)?[A-Z][\w'’&-]*)*")
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
 _LINKING = r"(?:(?:and|of|the|for|&)\s+)*"
 
@@ -284,8 +291,16 @@ def _passages_naming(view: IndexView, name: str) -> int:
 def specific_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
     """The question's names that the corpus holds in a few passages: what it asks about, not the
     reports' subject ("the Better Care Fund") nor a name no passage uses."""
-    return [n for n in _question_names(analysis)
-            if 1 <= _passages_naming(view, n) <= settings.figure_subject_max_passages]
+    out = []
+    for name in _question_names(analysis):
+        words = name.split()
+        # "the Welsh Invest to Save Fund", printed nowhere, is the reports' "Invest to Save Fund" in Wales
+        if (len(words) > 2 and any(re.fullmatch(pattern, words[0]) for pattern in NATIONS.values())
+                and not _passages_naming(view, name)):
+            name = " ".join(words[1:])
+        if 1 <= _passages_naming(view, name) <= settings.figure_subject_max_passages:
+            out.append(name)
+    return out
 
 
 
@@ -300,7 +315,10 @@ def figure_without_its_subject(view: IndexView, analysis: QueryAnalysis, answer,
     names = specific_names(view, analysis, settings)
     if not names:
         return []
-    stating = [view.passage(s.citation.passage_id).search_text.lower() for s in answer.sentences
+    # A table's rows are one passage: its figure is stated of what its own row names ("A Healthier Wales
+    # Transformation Fund (2019-): provides £100 million a year" is not the Invest to Save Fund's, two rows on).
+    stating = [(s.text if view.passage(s.citation.passage_id).kind == TABLE
+                else view.passage(s.citation.passage_id).search_text).lower() for s in answer.sentences
                if any(f.kind in analysis.wanted_figures for f in s.figures)]
     if any(all(n.lower() in text for n in names) for text in stating):
         return []
@@ -408,13 +426,15 @@ def asks_for_recommendations(analysis: QueryAnalysis) -> bool:
     return bool(_ASKS_FOR_RECOMMENDATIONS.search(analysis.question))
 
 
-def latest_year(view: IndexView) -> int | None:
-    """The year of the most recent document, from its metadata date."""
-    years = [int(d.date[:4]) for d in view.documents.values() if d.date[:4].isdigit()]
-    return max(years) if years else None
+def latest_year(view: IndexView, doc_ids: Iterable[str] | None = None) -> int | None:
+    """The year of the most recent document (of `doc_ids`, else of all), from its metadata date; None
+    when one of them is undated."""
+    docs = view.documents.values() if doc_ids is None else [view.documents[d] for d in doc_ids]
+    years = [int(d.date[:4]) if d.date[:4].isdigit() else None for d in docs]
+    return max(years) if years and None not in years else None
 
 
-def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer, around=None) -> str:
+def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer, around=None, settings=None) -> str:
     """"For 2017-18, not 2018-19:" when every sentence stating a figure of the kind asked for states a
     year or period, and none the one asked for: a partial answer says which part it answers."""
     report_years = {str(y) for y in years_of_named_reports(view, analysis)}  # "the PAC (2018)" names a report
@@ -428,8 +448,9 @@ def figure_of_another_period(view: IndexView, analysis: QueryAnalysis, answer, a
     stating = [s for s in answer.sentences if s.citation.passage_id == cell
                or any(f.kind in analysis.wanted_figures for f in s.figures)]
     around = answer.passages if around is None else around
-    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")} or _times_stated_with(view, around, s)
-             for s in stating]
+    depth = settings.same_figure_passages if settings is not None else 0
+    times = [{time_key(f) for f in s.figures if f.kind in ("year", "period")}
+             or _times_stated_with(view, around, s, depth, analysis.wanted_figures) for s in stating]
     if not stating or not all(times) or any(_same_time(asked, t) for t in times):
         return ""
     stated = sorted(set().union(*times))
@@ -440,16 +461,22 @@ _SAME_THING_WORDS = 2  # words, not common ones, a sentence stating the same val
 _COMMON_SHARE = 0.15  # a word in more than this share of the passages says nothing of what a sentence is about
 
 
-def _times_stated_with(view: IndexView, around: list, sentence) -> set[str]:
+def _times_stated_with(view: IndexView, around: list, sentence, depth: int = 0,
+                       kinds: frozenset[str] = frozenset()) -> set[str]:
     """The years a sentence stating no year gives its figure for, where the passages `around` it (the
-    question's top passages) state the same figure of the same thing with one: "£5.3bn total pooled
-    budget in the first year" is "£5.3 billion being pooled in 2015-16" in the paragraph it sums up."""
-    values = {value_key(f) for f in sentence.figures if f.kind not in ("year", "period")}
+    question's top passages) or the `depth` passages worded most like it state the same figure of the
+    same thing with one: "£5.3bn total pooled budget in the first year" is "£5.3 billion being pooled in
+    2015-16" in the paragraph it sums up; "increased to 82.7%" (NAO para 2.8) is "82.7% ... in 2015-16"
+    in the key facts. Only figures of the `kinds` asked for are dated, if given: the "91" of "at home 91
+    days after discharge" is the question's own."""
+    values = {value_key(f) for f in sentence.figures
+              if f.kind not in ("year", "period") and (not kinds or f.kind in kinds)}
     if not values:
         return set()
     ids = {sentence.citation.passage_id}
     for sp in around:
         ids |= {sp.passage.id, *(c.passage_id for c in sp.also_in)}
+    ids |= {view.passages[row].id for row, _ in view.index.lexical.search(sentence.text, depth)}
     # The same value stated of the same thing: "36% of local areas reported having contingency
     # arrangements" in 2016-17 is not Figure 8's 36% of the pay-for-performance money in 2015-16.
     most = _COMMON_SHARE * len(view.passages)  # "local areas" is said of everything
@@ -566,6 +593,8 @@ def states_no_figure_asked(analysis: QueryAnalysis, answer) -> bool:
     # The reports write small counts in words ("seven regional partnership boards"), which are no parsed figure.
     in_words = "count" in wanted and analysis.counted and any(counts(s.text, analysis.counted, in_words_only=True)
                                                                     for s in own)
+    if not wanted and _ASKS_FOR_ANY_FIGURE.search(analysis.question):  # "What figures did the NAO give for ...?"
+        return not any(f.kind not in ("year", "period") for s in own for f in s.figures)
     return bool(wanted and _ASKS_FOR_A_FIGURE.search(analysis.question) and not in_words
                 and not any(f.kind in wanted for s in own for f in s.figures))
 
@@ -797,7 +826,8 @@ _A_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
     """A question asking when, answered by sentences that state no year, period or month (a source's
     "(2020)" in a table's note dates the source, not what is asked)."""
-    if not _ASKS_WHEN.search(analysis.question) or answer.table is not None and answer.table.rows:
+    if (not _ASKS_WHEN.search(analysis.question) or WHEN_CLAUSE.search(analysis.question)
+            or answer.table is not None and answer.table.rows):
         return False
     return not any(not _A_SOURCE.search(s.text) and (any(f.kind in ("year", "period") for f in s.figures)
                                                      or _A_MONTH.search(s.text))
@@ -898,8 +928,9 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
         for s in answer.sentences:
             stated |= years_stated(s.text) | years_stated(view.passage(s.citation.passage_id).search_text)
         # A passage that states no year at all (a paragraph under a 2015-16 heading) is not taken to
-        # be about another period; a year after the last report is one no passage can answer for.
-        latest = latest_year(view)
+        # be about another period; a year after the reports cited is one they cannot answer for (the
+        # NAO in 2017 on "delayed discharges from hospitals" says nothing of spring 2020).
+        latest = latest_year(view, {s.citation.doc_id for s in answer.sentences})
         if not asked & stated and (stated or (latest is not None and min(asked) > latest)):
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),

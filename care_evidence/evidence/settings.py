@@ -100,6 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
             "subject, its figures stated of 'the Fund'"),
     Setting("part_similarity", 0.30, "a comparison's part (a nation, a report, a measure), searched on its own: "
             "cosine its best sentence must reach to answer it", minimum=0),
+    Setting("same_figure_passages", 5, "a figure stated without its year ('increased to 82.7%'): passages worded "
+            "most like its sentence, searched besides the question's for the same figure stated with one", minimum=0),
     Setting("series_passages", 10, "a question over time ('how has ... changed'): top passages its yearly values "
             "are gathered from"),
     Setting("series_similarity", 0.35, "a question over time: cosine a sentence must reach for its dated values to "
