@@ -130,7 +130,9 @@ def no_date_stated(closest: str) -> str:
 
 def no_figure_for(names: list[str], closest: str) -> str:
     named = " or ".join(f"\u201c{n}\u201d" for n in names)
-    return (f"Not found: no passage stating a figure of the kind asked for names {named}. The closest passages "
+    # "the closest": a passage further down may state one (Nuffield Table 6 gives the Invest to Save Fund's
+    # £14 million for 2009 to 2018, which does not answer "How much does it spend each year?")
+    return (f"Not found: none of the closest passages stating a figure of the kind asked for names {named}. They "
             f"({closest} first) are listed below; their figures are for other things.")
 
 

@@ -929,9 +929,13 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
             stated |= years_stated(s.text) | years_stated(view.passage(s.citation.passage_id).search_text)
         # A passage that states no year at all (a paragraph under a 2015-16 heading) is not taken to
         # be about another period; a year after the reports cited is one they cannot answer for (the
-        # NAO in 2017 on "delayed discharges from hospitals" says nothing of spring 2020).
+        # NAO in 2017 on "delayed discharges from hospitals" says nothing of spring 2020), unless the
+        # figure asked for is dated where the reports state it again: that is said as a partial answer
+        # ("For 2015-16, not 2018-19: £5.3bn total pooled budget in the first year").
         latest = latest_year(view, {s.citation.doc_id for s in answer.sentences})
-        if not asked & stated and (stated or (latest is not None and min(asked) > latest)):
+        after_the_reports = not stated and latest is not None and min(asked) > latest and not (
+            analysis.wanted_figures and figure_of_another_period(view, analysis, answer, settings=settings))
+        if not asked & stated and (stated or after_the_reports):
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
