@@ -87,6 +87,8 @@ _REPORTED_SPEECH = re.compile(
     r"\b(?:say|says|said|sum(?:s|med)? up|summari[sz]e[sd]?|describe[sd]?|report(?:s|ed)?|write|writes|wrote|"
     r"think|thinks|thought|claim(?:s|ed)?|tell|tells|told)\b"
     r"(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*$")
+_A_QUESTION = re.compile(r"\?\s*$|^\W*(?:what|how|did|does|do|according|which|why|when|where|who|is|was|were|has|"
+                         r"have|had)\b", re.IGNORECASE)
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$")
 
 
@@ -96,8 +98,8 @@ def reporting_document(text: str, documents: dict[str, DocumentInfo]) -> tuple[s
     the other's name is what the account is of ("The NAO recommends that ..."). None for a question
     setting two reports side by side ("What did the NAO and the PAC say?")."""
     pattern, by_name = _names_pattern(documents)
-    if pattern is None:
-        return None
+    if pattern is None or not _A_QUESTION.search(text):  # a claim ("The digest called the NAO's report ...")
+        return None                                        # is checked against every report it may quote
     lowered = text.lower()
     matches = [m for m in pattern.finditer(lowered) if by_name[m.group(0)] in find_documents(text, documents)[0]]
     ids = list(dict.fromkeys(by_name[m.group(0)] for m in matches))
