@@ -990,3 +990,12 @@ def test_a_result_owed_to_something_is_no_plan(engine):
     """"was not achieved due to significant increases" reports a result: "due to" is no "due to report"."""
     answer = engine.ask("What was the result of the Better Care Fund's savings target in 2015-16?")
     assert answer.found and any("savings target was not achieved" in s.text for s in answer.sentences)
+
+
+def test_what_a_named_report_says_about_a_subject_it_names_is_found_however_short(engine):
+    """The digest names information sharing once, in a sentence about barriers: it is what the digest says
+    about it, though the sentence resembles the whole question less than an answer must."""
+    answer = engine.ask("What does the NHS Confederation say about information sharing?")
+    assert answer.found and answer.sentences[0].citation.doc_id == "nhsconfed2017"
+    assert "information sharing" in answer.sentences[0].text
+    assert not engine.ask("What does the NHS Confederation say about dentistry?").found

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from care_evidence.evidence.doc_names import find_documents, reporting_document
-from care_evidence.evidence.glossary import expand
+from care_evidence.evidence.glossary import expand, has_entry_for
 from care_evidence.evidence.intent import COMPATIBLE, asked_figure_kinds
 from care_evidence.evidence.references import REFERENCE_PATTERNS
 from care_evidence.indexer.lexical import STOPWORDS, content_terms
@@ -212,3 +212,27 @@ def counts(sentence: str, counted: frozenset[str], in_words_only: bool = False) 
     regional partnership boards"), which the figure parser does not read."""
     return any(content_terms(m.group(1) + " " + m.group(2)) & counted for m in _NUMBER_IN_WORDS.finditer(sentence)
                if not _AN_AGE.search(m.group(1)) and not (in_words_only and m.group(0)[len(m.group(1))].isdigit()))
+
+
+# What a question asks a report to speak of: "What does the digest say about the Better Care Fund?"
+_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|write|writes|wrote|report|reports|reported)\s+(?:about|on)\s+(.+)",
+                         re.IGNORECASE)
+
+
+def speaks_of_what_was_asked(question: str, texts: list[str]) -> bool:
+    """Whether a question asking what a report says about something ("... say about the BCF?") is
+    answered by sentences naming every word of it, a glossary phrase by the reports' own words ("BCF":
+    "Better Care Fund"). False for a question of another form."""
+    found = _SAYS_ABOUT.search(question)
+    if not found:
+        return False
+    subject = found.group(1)
+    held = content_terms(" ".join(texts))
+    for word in re.findall(r"[\w'’&-]+", subject):
+        terms = content_terms(word)
+        if not terms or terms <= held:
+            continue
+        spelt = content_terms(expand(word)) - terms  # "BCF" -> "Better Care Fund"
+        if not (has_entry_for(word) and spelt and spelt <= held):
+            return False
+    return True

@@ -22,6 +22,7 @@ from care_evidence.evidence.analysis import (
     STATING_A_FINDING,
     QueryAnalysis,
     counts,
+    speaks_of_what_was_asked,
     time_key,
     value_key,
 )
@@ -92,8 +93,14 @@ def answer(view: IndexView, analysis: QueryAnalysis, passages: list[ScoredPassag
     # words (a figure's title) resemble the question's, if the question asks nothing else of it
     # ("How many astronauts does NAO Figure 13 show landing on Mars?" is not found).
     named = [p for p in top if view.row(p.passage.id) in cited]
-    if best_similarity < settings.not_found_similarity and not (named and asks_only_for(view, analysis,
-                                                                                         named[0].passage, settings)):
+    # "What does the NHS Confederation say about information sharing?": the report named speaking of it in
+    # a sentence ("... workforce challenges and information sharing challenges, were still in place") is
+    # what it says, however little the sentence resembles the question as a whole.
+    speaking = [p for p in top if p.passage.doc_id in analysis.named_documents and any(
+        speaks_of_what_was_asked(question, [view.sentence_text(r)])
+        for r in view.sentence_rows(view.row(p.passage.id)))]
+    if best_similarity < settings.not_found_similarity and not speaking and not (
+            named and asks_only_for(view, analysis, named[0].passage, settings)):
         return Answer(question, False, messages.nothing_answers(), passages=passages, asked_for=asked)
     # The answer is read from the passage the question names, not from another that says more; and
     # from the report the question names, when one of the top passages is from it.

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from care_evidence.evidence.analysis import analyse
+from care_evidence.evidence.analysis import analyse, speaks_of_what_was_asked
 from care_evidence.evidence.answer import answer, answer_from_citation
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.claims import CheckResult, ClaimChecker
@@ -25,7 +25,7 @@ from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filt
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.quotes import normalise_for_match
 from care_evidence.evidence.references import parse_reference
-from care_evidence.evidence.requirements import caveat, figure_of_another_period, speaks_of_what_was_asked, unmet
+from care_evidence.evidence.requirements import caveat, figure_of_another_period, unmet
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings

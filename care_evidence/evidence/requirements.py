@@ -984,27 +984,3 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
     if only_planned(view, analysis, answer):
         return messages.only_planned(str(answer.sentences[0].citation), answer.sentences[0].text)
     return None
-
-
-# What a question asks a report to speak of: "What does the digest say about the Better Care Fund?"
-_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|write|writes|wrote|report|reports|reported)\s+(?:about|on)\s+(.+)",
-                         re.IGNORECASE)
-
-
-def speaks_of_what_was_asked(question: str, texts: list[str]) -> bool:
-    """Whether a question asking what a report says about something ("... say about the BCF?") is
-    answered by sentences naming every word of it, a glossary phrase by the reports' own words ("BCF":
-    "Better Care Fund"). False for a question of another form."""
-    found = _SAYS_ABOUT.search(question)
-    if not found:
-        return False
-    subject = found.group(1)
-    held = content_terms(" ".join(texts))
-    for word in re.findall(r"[\w'’&-]+", subject):
-        terms = content_terms(word)
-        if not terms or terms <= held:
-            continue
-        spelt = content_terms(expand(word)) - terms  # "BCF" -> "Better Care Fund"
-        if not (has_entry_for(word) and spelt and spelt <= held):
-            return False
-    return True
