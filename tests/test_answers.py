@@ -950,6 +950,13 @@ def test_a_reports_account_of_another_is_quoted_from_it_alone(engine):
     answer = engine.ask("What did the NHS Confederation digest say the NAO recommended to national bodies?")
     assert answer.found and answer.sentences[0].text.startswith("The NAO recommends that national bodies")
     assert {s.citation.doc_id for s in answer.sentences} == {"nhsconfed2017"}
+    pioneers = engine.ask("What did the NHS Confederation digest say the NAO found about the pioneers?")
+    assert pioneers.found and "pioneers" in pioneers.sentences[0].text
+    assert pioneers.sentences[0].citation.doc_id == "nhsconfed2017"
+    # the digest never mentions Greater Manchester; the NAO report does, and is not quoted as the digest
+    manchester = engine.ask("What does the NHS Confederation's summary of the NAO report say about Greater "
+                            "Manchester?")
+    assert not manchester.found and manchester.message.startswith("Not found in NHS Confederation 2017")
 
 
 @pytest.mark.parametrize("question,message", [

@@ -126,7 +126,9 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
     named, without_names = find_documents(question, documents)
     reporting = reporting_document(question, documents)
     if reporting is not None:  # the digest's account of what the NAO found is answered from the digest
-        named, without_names = (reporting[0],), reporting[1]
+        named = (reporting[0],)
+        if not _SAYS_ABOUT.search(question):  # "... say the NAO recommends?": the NAO is what it speaks of
+            without_names = reporting[1]
     expanded = expand(without_names if re.search(r"\w{3,}", without_names) else question)
     months = [m for m in months_spelt_out(question) if m.lower() not in expanded.lower()]
     if months:  # "DTOC rise Nov 2014 to Nov 2016" is searched with "November", as the reports print it
@@ -215,8 +217,8 @@ def counts(sentence: str, counted: frozenset[str], in_words_only: bool = False) 
 
 
 # What a question asks a report to speak of: "What does the digest say about the Better Care Fund?"
-_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|write|writes|wrote|report|reports|reported)\s+(?:about|on)\s+(.+)",
-                         re.IGNORECASE)
+_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|write|writes|wrote|report|reports|reported|find|finds|found|conclude|"
+                         r"concludes|concluded)(?:\s+[\w'’-]+){0,3}?\s+(?:about|on)\s+(.+)", re.IGNORECASE)
 
 
 def speaks_of_what_was_asked(question: str, texts: list[str]) -> bool:

@@ -85,7 +85,7 @@ def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
 _REPORTED_SPEECH = re.compile(
     r"^(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*?"
     r"\b(?:say|says|said|sum(?:s|med)? up|summari[sz]e[sd]?|describe[sd]?|report(?:s|ed)?|write|writes|wrote|"
-    r"think|thinks|thought|claim(?:s|ed)?|tell|tells|told)\b"
+    r"think|thinks|thought|claim(?:s|ed)?|tell|tells|told|(?:summary|account|digest|version|reading) of)\b"
     r"(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*$")
 _A_QUESTION = re.compile(r"\?\s*$|^\W*(?:what|how|did|does|do|according|which|why|when|where|who|is|was|were|has|"
                          r"have|had)\b", re.IGNORECASE)
