@@ -1006,3 +1006,31 @@ def test_what_a_named_report_says_about_a_subject_it_names_is_found_however_shor
     assert answer.found and answer.sentences[0].citation.doc_id == "nhsconfed2017"
     assert "information sharing" in answer.sentences[0].text
     assert not engine.ask("What does the NHS Confederation say about dentistry?").found
+
+
+@pytest.mark.parametrize("question,named", [
+    ("What does the NAO online summary say about integration?", ("naosummary2017",)),  # its publisher's page
+    ("What does the NHS Confederation's online summary say about the Better Care Fund?", ("nhsconfed2017",)),
+])
+def test_a_publishers_name_before_a_report_names_that_report(engine, question, named):
+    assert analyse(question, engine.documents).named_documents == named
+
+
+@pytest.mark.parametrize("question", [
+    "The NAO said the Better Care Fund did not achieve its targets. What did the PAC say about it?",
+    "Did the PAC say something different to the NAO about delayed transfers?",
+    "Which of the NAO's findings were reported by the NHS Confederation?",
+])
+def test_two_reports_side_by_side_are_no_account_of_one_by_the_other(engine, question):
+    assert reporting_document(question, engine.documents) is None
+
+
+def test_the_review_misfires_stay_fixed(engine):
+    """Found by a fresh-eyes review: "cost-effectiveness" asks for no figure; "When did X start, how many
+    ...?" asks when; a year after every report is refused, not half answered; names joined by "to" are
+    read as one only where a passage prints them so."""
+    assert engine.ask("What does the NHS Confederation digest say about cost-effectiveness?").found
+    assert "year" in asked_figure_kinds("When did the vanguards start, how many were there?")
+    assert not engine.ask("How much was pooled in the Better Care Fund in 2023-24?").found
+    refused = engine.ask("How much money went from the Integrated Care Fund to Regional Partnership Boards?")
+    assert not refused.found and "\u201cIntegrated Care Fund\u201d" in refused.message

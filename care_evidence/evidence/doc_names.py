@@ -3,6 +3,7 @@ when the name is part of the name of another of the publisher's reports ("the NA
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from care_evidence.indexer.lexical import content_terms
@@ -38,16 +39,34 @@ def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple
         return (), text.lower()
     lowered = text.lower()
     matches = list(pattern.finditer(lowered))
-    found = [by_name[m.group(0)] for i, m in enumerate(matches)
-             if not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])
-             and not _owns(lowered, m, matches[i + 1] if i + 1 < len(matches) else None)]
+    dropped = {id(m) for name, following in itertools.pairwise(matches)
+               for m in _not_named(lowered, name, following, by_name, documents)}
+    found = [by_name[m.group(0)] for m in matches
+             if id(m) not in dropped and not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])]
     return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
 
 
-def _owns(text: str, name: re.Match, following: re.Match | None) -> bool:
-    """A publisher's name owning the next name ("the NAO's web summary"): the question names the
-    document owned, not the publisher's other report."""
-    return following is not None and re.fullmatch(r"['’]s\s+", text[name.end():following.start()]) is not None
+def _not_named(text: str, name: re.Match, following: re.Match, by_name: dict[str, str],
+               documents: dict[str, DocumentInfo]) -> set[re.Match]:
+    """Of a name and the one right after it, the one the question does not name. A publisher's name before
+    a document it publishes ("the NAO's web summary", "the NAO online summary") names that document, not
+    the publisher's other report; one publisher's own ("the NHS Confederation's online summary") is its
+    own, not another's of that kind."""
+    between = re.fullmatch(r"(['’]s)?\s+", text[name.end():following.start()])
+    if between is None:
+        return set()
+    owner, owned = documents[by_name[name.group(0)]], documents[by_name[following.group(0)]]
+    if owner.id == owned.id:
+        return set()
+    if _same_publisher(owner, owned):
+        return {name}
+    return {following} if between.group(1) else set()
+
+
+def _same_publisher(a: DocumentInfo, b: DocumentInfo) -> bool:
+    """"National Audit Office (Comptroller and Auditor General)" publishes what "National Audit Office" does."""
+    first, second = (re.sub(r"\s*\(.*", "", d.publisher).strip().lower() for d in (a, b))
+    return bool(first) and first == second
 
 
 # After a name: words that make one noun with "report" or "study" ("the NAO['s] vanguards report").
@@ -82,11 +101,16 @@ def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
 # What a report says of another ("What did the NHS Confederation digest say the NAO recommended?", "How did
 # the digest sum up what the NAO found?"): a speech verb after the first name, and no word setting the two
 # side by side ("and", "vs", "agree") before the second.
+# Words setting two reports side by side ("and", "vs", "agree", "different", "but"), or making the second
+# the speaker ("reported by the digest"); a sentence's end or a dash starts another clause.
+_SIDE_BY_SIDE = (r"(?!\b(?:and|or|but|whereas|while|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|"
+                 r"different|differently|with|same|similar|like|unlike|contradict\w*|match\w*|anything|not|also|"
+                 r"by)\b)[^,;?.\-–—]")
 _REPORTED_SPEECH = re.compile(
-    r"^(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*?"
+    rf"^(?:{_SIDE_BY_SIDE})*?"
     r"\b(?:say|says|said|sum(?:s|med)? up|summari[sz]e[sd]?|describe[sd]?|report(?:s|ed)?|write|writes|wrote|"
     r"think|thinks|thought|claim(?:s|ed)?|tell|tells|told|(?:summary|account|digest|version|reading) of)\b"
-    r"(?:(?!\b(?:and|or|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|with|same|similar|like|unlike|contradicts?|matche?s?)\b)[^,;?])*$")
+    rf"(?:{_SIDE_BY_SIDE})*$")
 _A_QUESTION = re.compile(r"\?\s*$|^\W*(?:what|how|did|does|do|according|which|why|when|where|who|is|was|were|has|"
                          r"have|had)\b", re.IGNORECASE)
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$")

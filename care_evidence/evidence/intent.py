@@ -33,8 +33,17 @@ _CHANGE_ASK = (r"\b(how (much|far|fast) (did|does|do|has|have|had|will|would|is|
                r"by how|by what|what (\w+ )?(cut|rise|increase|reduction|fall|drop|growth|uplift)|"
                r"how (has|have|did|do|does) .{0,60}\bchang(e|ed))\b")
 # "When X happened, what ...": a clause setting the scene, not a question asking when.
-WHEN_CLAUSE = re.compile(r"^\W*when\b[^?,;]*,\s*(?:what|how|which|who|why|where|did|does|do|is|was|were|has|have|"
-                         r"had|can|could|would)\b", re.IGNORECASE)
+# Not "When did the vanguards start, how many were there?": "when" and a verb ask when.
+_WHEN_CLAUSE = re.compile(r"^\W*when\b(?!\s+(?:did|does|do|is|was|were|will|has|have|had|are|can|could|would|should)\b)"
+                          r"[^?,;]*,\s*(?:what|how|which|who|why|where|did|does|do|is|was|were|has|have|had|can|could|"
+                          r"would)\b", re.IGNORECASE)
+
+
+def sets_the_scene(question: str) -> bool:
+    """"When the standard was tested, what was the verdict?" asks for the verdict, unless it asks when as well
+    ("..., and when was it tested?")."""
+    return bool(_WHEN_CLAUSE.search(question)) and not re.search(r"\?\s+when\b|\band when\b", question,
+                                                                  re.IGNORECASE)
 # A figure of one of these kinds satisfies a question of the key's kind.
 COMPATIBLE = {
     "money": ("money",),
@@ -50,7 +59,7 @@ def asked_figure_kinds(question: str) -> tuple[str, ...]:
     """Figure kinds the question asks for, most specific first; () for a question not about a figure."""
     q = question.lower()
     kinds = [kind for kind, patterns in _RULES if any(re.search(p, q) for p in patterns)]
-    if "year" in kinds and WHEN_CLAUSE.search(q) and not re.search(r"\?\s+when\b|\band when\b", q):
+    if "year" in kinds and sets_the_scene(q):
         kinds.remove("year")  # "When the standard was tested, what was the verdict?" asks for the verdict
     if re.search(_CHANGE_WORD, q) and re.search(_CHANGE_ASK, q):
         kinds.insert(0, "change")

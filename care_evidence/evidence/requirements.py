@@ -35,7 +35,7 @@ from care_evidence.evidence.analysis import (
 )
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for, load_glossary
-from care_evidence.evidence.intent import WHEN_CLAUSE
+from care_evidence.evidence.intent import sets_the_scene
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import STOPWORDS, content_terms, query_tokens
 from care_evidence.indexer.models import FIGURE, TABLE
@@ -50,14 +50,16 @@ _ASKS_FOR_RECOMMENDATIONS = re.compile(
 # A question whose form asks for a figure; "which", "why" and "what did ... say" questions that merely
 # mention money ask for no figure, and a sentence without one can answer them.
 _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (share|proportion|percentage|percent)\b"
-                                r"|\bwhat\s*%|\bwhat (?:did|does|do|will|would) .{0,60}\bcost\b"
+                                r"|\bwhat\s*%|\bwhat (?:did|does|do|will|would) (?!.*\b(?:say|said|about)\b)"
+                                r"(?:[\w'’]+ ){0,6}?cost\b(?![-\w])"
                                 r"|\bin days\W*$"
                                 r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) (?:the |[\w'’-]+['’]s )"
                                 r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
                                 r"allocation|budget)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
 # A question asking for numbers of no kind it says.
-_ASKS_FOR_ANY_FIGURE = re.compile(r"\b(?:what|which|any)\s+(?:figures|numbers|statistics)\b", re.IGNORECASE)
+_ASKS_FOR_ANY_FIGURE = re.compile(r"\bwhat\s+(?:figures|numbers|statistics)\s+(?:did|does|do|has|have)\b",
+                                  re.IGNORECASE)
 # A question asking what a study, review, plan or bill found, decided or came to.
 _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
                                   r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
@@ -104,7 +106,7 @@ _ENUMERATES = re.compile(r"(?:^|\n)\s*[•●▪-]\s|:\s*$|\b(?:First|Firstly|Se
 
 
 # A run of capitalised words in a question: a name ("the Barker Commission", "Morecambe Bay").
-_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on|to)\s+)?[A-Z][\w'’&-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w'’&-]*(?:\s+(?:(?:of|for|the|on)\s+)?[A-Z][\w'’&-]*)*")
 _ACRONYM = re.compile(r"^[A-Z]{2,5}s?$")
 _LINKING = r"(?:(?:and|of|the|for|&)\s+)*"
 
@@ -291,17 +293,32 @@ def _passages_naming(view: IndexView, name: str) -> int:
 def specific_names(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
     """The question's names that the corpus holds in a few passages: what it asks about, not the
     reports' subject ("the Better Care Fund") nor a name no passage uses."""
-    out = []
-    for name in _question_names(analysis):
-        words = name.split()
-        # "the Welsh Invest to Save Fund", printed nowhere, is the reports' "Invest to Save Fund" in Wales
-        if (len(words) > 2 and any(re.fullmatch(pattern, words[0]) for pattern in NATIONS.values())
-                and not _passages_naming(view, name)):
-            name = " ".join(words[1:])
-        if 1 <= _passages_naming(view, name) <= settings.figure_subject_max_passages:
+    names = [_as_printed(view, n) for n in _joined_over_to(view, analysis, _question_names(analysis))]
+    return [n for n in names if 1 <= _passages_naming(view, n) <= settings.figure_subject_max_passages]
+
+
+def _as_printed(view: IndexView, name: str) -> str:
+    """"the Welsh Invest to Save Fund", printed nowhere, is the reports' "Invest to Save Fund" in Wales."""
+    words = name.split()
+    if (len(words) > 2 and any(re.fullmatch(pattern, words[0]) for pattern in NATIONS.values())
+            and not _passages_naming(view, name)):
+        return " ".join(words[1:])
+    return name
+
+
+
+def _joined_over_to(view: IndexView, analysis: QueryAnalysis, names: list[str]) -> list[str]:
+    """Two names the question joins with "to" read as one where a passage prints them so ("Invest" and
+    "Save Fund": the "Invest to Save Fund"), not where none does ("from the Integrated Care Fund to
+    Regional Partnership Boards" names two things)."""
+    out: list[str] = []
+    for name in names:
+        joined = f"{out[-1]} to {name}" if out else ""
+        if joined and joined in analysis.question and _passages_naming(view, _as_printed(view, joined)):
+            out[-1] = joined
+        else:
             out.append(name)
     return out
-
 
 
 def figure_without_its_subject(view: IndexView, analysis: QueryAnalysis, answer, settings) -> list[str]:
@@ -826,7 +843,7 @@ _A_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 def states_no_date_asked(analysis: QueryAnalysis, answer) -> bool:
     """A question asking when, answered by sentences that state no year, period or month (a source's
     "(2020)" in a table's note dates the source, not what is asked)."""
-    if (not _ASKS_WHEN.search(analysis.question) or WHEN_CLAUSE.search(analysis.question)
+    if (not _ASKS_WHEN.search(analysis.question) or sets_the_scene(analysis.question)
             or answer.table is not None and answer.table.rows):
         return False
     return not any(not _A_SOURCE.search(s.text) and (any(f.kind in ("year", "period") for f in s.figures)
@@ -932,10 +949,11 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
         # NAO in 2017 on "delayed discharges from hospitals" says nothing of spring 2020), unless the
         # figure asked for is dated where the reports state it again: that is said as a partial answer
         # ("For 2015-16, not 2018-19: £5.3bn total pooled budget in the first year").
-        latest = latest_year(view, {s.citation.doc_id for s in answer.sentences})
-        after_the_reports = not stated and latest is not None and min(asked) > latest and not (
+        latest, cited = latest_year(view), latest_year(view, {s.citation.doc_id for s in answer.sentences})
+        after_the_reports = not stated and latest is not None and min(asked) > latest
+        after_those_cited = not stated and cited is not None and min(asked) > cited and not (
             analysis.wanted_figures and figure_of_another_period(view, analysis, answer, settings=settings))
-        if not asked & stated and (stated or after_the_reports):
+        if not asked & stated and (stated or after_the_reports or after_those_cited):
             first = answer.sentences[0].citation
             return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
