@@ -11,7 +11,7 @@ from care_evidence.eval.answers import Question, grade, holds, load_questions
 from care_evidence.eval.data import load_facts
 from care_evidence.evidence.analysis import analyse
 from care_evidence.evidence.answer import POINTS_BACK, _is_bare_title
-from care_evidence.evidence.doc_names import reporting_document
+from care_evidence.evidence.doc_names import find_documents, reporting_document
 from care_evidence.evidence.intent import asked_figure_kinds
 from care_evidence.evidence.models import Filters
 
@@ -942,7 +942,7 @@ def test_a_report_named_by_its_owners_possessive_is_that_report_alone(engine):
     ("Does the PAC agree with the NAO about the Better Care Fund?", None),
 ])
 def test_what_one_report_says_of_another_is_asked_of_the_first(engine, question, reporting):
-    found = reporting_document(question, engine.documents)
+    found = reporting_document(question, engine.documents, find_documents(question, engine.documents)[0])
     assert (found[0] if found else None) == reporting
 
 
@@ -1022,7 +1022,7 @@ def test_a_publishers_name_before_a_report_names_that_report(engine, question, n
     "Which of the NAO's findings were reported by the NHS Confederation?",
 ])
 def test_two_reports_side_by_side_are_no_account_of_one_by_the_other(engine, question):
-    assert reporting_document(question, engine.documents) is None
+    assert reporting_document(question, engine.documents, find_documents(question, engine.documents)[0]) is None
 
 
 def test_the_review_misfires_stay_fixed(engine):

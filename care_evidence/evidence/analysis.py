@@ -124,7 +124,7 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
     # A document's name chooses the document; as words to match it would favour footnotes that cite
     # reports of that name.
     named, without_names = find_documents(question, documents)
-    reporting = reporting_document(question, documents)
+    reporting = reporting_document(question, documents, named)
     if reporting is not None:  # the digest's account of what the NAO found is answered from the digest
         named = (reporting[0],)
         if not _SAYS_ABOUT.search(question):  # "... say the NAO recommends?": the NAO is what it speaks of

@@ -100,9 +100,8 @@ def _names_another_report(after_name: str, doc: DocumentInfo) -> bool:
 
 # What a report says of another ("What did the NHS Confederation digest say the NAO recommended?", "How did
 # the digest sum up what the NAO found?"): a speech verb after the first name, and no word setting the two
-# side by side ("and", "vs", "agree") before the second.
-# Words setting two reports side by side ("and", "vs", "agree", "different", "but"), or making the second
-# the speaker ("reported by the digest"); a sentence's end or a dash starts another clause.
+# side by side ("and", "vs", "agree", "different", "but") or making the second the speaker ("reported by
+# the digest"); a sentence's end or a dash starts another clause.
 _SIDE_BY_SIDE = (r"(?!\b(?:and|or|but|whereas|while|vs|versus|compared?|than|both|each|agree|agrees|differ|differs|"
                  r"different|differently|with|same|similar|like|unlike|contradict\w*|match\w*|anything|not|also|"
                  r"by)\b)[^,;?.\-–—]")
@@ -116,19 +115,20 @@ _A_QUESTION = re.compile(r"\?\s*$|^\W*(?:what|how|did|does|do|according|which|wh
 _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?$")
 
 
-def reporting_document(text: str, documents: dict[str, DocumentInfo]) -> tuple[str, str] | None:
+def reporting_document(text: str, documents: dict[str, DocumentInfo],
+                       named: tuple[str, ...]) -> tuple[str, str] | None:
     """The document a question asks for its account of another it names (the digest in "What did the
     NHS Confederation digest say the NAO recommended?"), with the text without that document's names:
     the other's name is what the account is of ("The NAO recommends that ..."). None for a question
-    setting two reports side by side ("What did the NAO and the PAC say?")."""
+    setting two reports side by side ("What did the NAO and the PAC say?"). `named`: what find_documents
+    found in the text."""
     pattern, by_name = _names_pattern(documents)
     if pattern is None or not _A_QUESTION.search(text):  # a claim ("The digest called the NAO's report ...")
         return None                                        # is checked against every report it may quote
     lowered = text.lower()
-    matches = [m for m in pattern.finditer(lowered) if by_name[m.group(0)] in find_documents(text, documents)[0]]
-    ids = list(dict.fromkeys(by_name[m.group(0)] for m in matches))
-    if len(ids) != 2:
+    if len(named) != 2:
         return None
+    matches = [m for m in pattern.finditer(lowered) if by_name[m.group(0)] in named]
     first = matches[0]
     second = next(m for m in matches if by_name[m.group(0)] != by_name[first.group(0)])
     between = lowered[first.end():second.start()]

@@ -306,7 +306,6 @@ def _as_printed(view: IndexView, name: str) -> str:
     return name
 
 
-
 def _joined_over_to(view: IndexView, analysis: QueryAnalysis, names: list[str]) -> list[str]:
     """Two names the question joins with "to" read as one where a passage prints them so ("Invest" and
     "Save Fund": the "Invest to Save Fund"), not where none does ("from the Integrated Care Fund to
