@@ -1034,3 +1034,22 @@ def test_the_review_misfires_stay_fixed(engine):
     assert not engine.ask("How much was pooled in the Better Care Fund in 2023-24?").found
     refused = engine.ask("How much money went from the Integrated Care Fund to Regional Partnership Boards?")
     assert not refused.found and "\u201cIntegrated Care Fund\u201d" in refused.message
+
+
+@pytest.mark.parametrize("question,nations", [
+    ("Nuffield four nations report - what should policymakers focus on instead of more restructuring?", []),
+    ("male life expectancy at birth in Scotland 2017-19 four countries report", []),
+    ("What does the four-nation comparison say about pooled budgets?", []),
+    ("How do the four nations differ in how they pool budgets?", ["England", "Scotland", "Wales", "Northern Ireland"]),
+    ("Has satisfaction with social care gone up or down in each of the four nations?",
+     ["England", "Scotland", "Wales", "Northern Ireland"]),
+])
+def test_the_name_of_a_report_on_the_four_nations_compares_no_nations(engine, question, nations):
+    """"The Nuffield four nations report" names the report; it asks one question of it, not one of each nation."""
+    from care_evidence.evidence.analysis import analyse
+    from care_evidence.evidence.comparison import comparison_parts
+
+    analysis = analyse(question, engine.documents)
+    assert [p.label for p in comparison_parts(engine.view, analysis, engine.settings) if p.names] == nations
+    if not nations:
+        assert analysis.named_documents == ("nuffield2022",)

@@ -44,9 +44,12 @@ NATIONS = {  # any case ("england vs scotland" as typed in a search box), but "N
     "Northern Ireland": r"(?i:\bNorthern Ireland\b)|\bNI\b",
 }
 # "the four nations", "each UK country", "across the UK": every nation is a part.
+# Not the name of a report comparing them: "the Nuffield four nations report" asks one report one question.
+_A_REPORT_OF_THEM = r"(?!['’]?\s*(?:report|comparison|study|review|analysis|paper)\b)"
 EVERY_NATION = re.compile(
     r"\b(?:four|each|all|every|different)\s+(?:of\s+the\s+)?(?:four\s+)?(?:UK\s+)?(?:nations|countries|nation|country)\b"
-    r"|\bUK(?:'s)?\s+(?:nations|countries)\b|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
+    + _A_REPORT_OF_THEM + r"|\bUK(?:'s)?\s+(?:nations|countries)\b" + _A_REPORT_OF_THEM
+    + r"|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
     re.IGNORECASE)
 
 ASKING_WHY = re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
