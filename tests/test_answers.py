@@ -677,11 +677,12 @@ def test_what_a_named_report_says_about_a_subject_is_its_sentence_naming_it(engi
 def test_a_count_answers_how_many_only_when_it_counts_what_was_asked(engine, question, counted, not_counting):
     """"50 vanguard sites" answers "how many vanguards"; "between two and 10 years" is a count of years and
     no longer takes the figure bonus or the second sentence's place."""
-    from care_evidence.evidence.analysis import analyse
+    from care_evidence.evidence.analysis import analyse, counts
 
     assert counted <= analyse(question, engine.documents).counted
     answer = engine.ask(question)
-    assert answer.found and any(f.kind == "count" for f in answer.sentences[0].figures + answer.sentences[-1].figures)
+    assert answer.found and any(f.kind == "count" and counts(s.text, counted) for s in answer.sentences[:2]
+                                for f in s.figures), answer.sentences
     if not_counting:
         assert not any(not_counting in s.text for s in answer.sentences), answer.sentences
         assert "50 vanguard sites" in answer.sentences[0].text
@@ -1053,3 +1054,49 @@ def test_the_name_of_a_report_on_the_four_nations_compares_no_nations(engine, qu
     assert [p.label for p in comparison_parts(engine.view, analysis, engine.settings) if p.names] == nations
     if not nations:
         assert analysis.named_documents == ("nuffield2022",)
+
+
+def test_the_next_best_sentence_of_the_paragraph_is_shown_after_the_best(real_index, embedder, engine):
+    """A finding is often said beside the sentence most like the question: "local government was not
+    involved in the design" and, next, how its engagement has improved since. Shown after the best
+    sentence, from the same paragraph; with runner_up_margin 0, not at all."""
+    from care_evidence.evidence.engine import Engine
+    from care_evidence.evidence.settings import Settings
+
+    question = "What did the NAO find about local government involvement in STPs?"
+    answer = engine.ask(question)
+    texts = [s.text for s in answer.sentences]
+    assert texts[0].startswith("However, local government was not involved in the design"), texts
+    assert texts[1].startswith("The engagement of local authorities has improved"), texts
+    assert {s.citation.locator for s in answer.sentences} == {"Summary para 21"}
+    alone = Engine(real_index, embedder, Settings({**engine.settings, "runner_up_margin": 0.0})).ask(question)
+    assert [s.text for s in alone.sentences] == texts[:1]
+
+
+def test_a_bulleted_point_does_not_run_on_into_another_point_of_its_paragraph(engine):
+    """NAO para 3.23 lists barriers one bullet each: the national tariff's is not followed by the
+    information-sharing bullet's sentence, which holds none of the question's words."""
+    answer = engine.ask("How does the national tariff work against integration?")
+    assert answer.found and "national tariff" in answer.sentences[0].text
+    assert not any("data-sharing" in s.text for s in answer.sentences), [s.text for s in answer.sentences]
+
+
+@pytest.mark.parametrize("question,said", [
+    ("What happened to delayed transfers of care in England after 2019?", "Not found for the years after 2019"),
+    ("Which STP footprints were led by council officials?", "the reports say how many"),
+])
+def test_after_a_year_and_which_ones_are_not_answered_by_that_year_or_a_count(engine, question, said):
+    """"After 2019" is not answered by a passage stating 2019; "which footprints" not by "four footprints",
+    whichever of the answer's sentences states the count (the next best sentence among them)."""
+    answer = engine.ask(question)
+    assert not answer.found and said in answer.message, answer.message
+
+
+def test_years_after_a_year_are_those_asked(engine):
+    from care_evidence.evidence.analysis import analyse
+    from care_evidence.evidence.requirements import years_as_asked, years_asked
+
+    after = analyse("Did delays fall after 2016-17?", engine.documents)
+    assert years_asked(after) == set(range(2018, 2028))
+    assert years_as_asked(after, years_asked(after)) == ["the years after 2016-17"]
+    assert years_asked(analyse("delays in 2016 and 2019", engine.documents)) == {2016, 2019}

@@ -7,6 +7,7 @@ penalties for other years, for captions and footnotes not asked for, and for fol
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -445,6 +446,65 @@ def _second_figure_sentence(analysis: QueryAnalysis, scored: list[ScoredSentence
         if other.states_wanted_figure and other.text != best.text and mostly_new:
             return [other]
     return []
+
+
+def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vector: np.ndarray,
+                   settings: Settings) -> Answer:
+    """The answer with the next best sentence of its best sentence's paragraph, when it scores within
+    `runner_up_margin` of it: a reason or finding is often said in the sentence beside the one most like
+    the question ("... the two main reported reasons for the increase are ..." after "61% of delays have
+    been due to health"), and the margin between them is below what the scores can tell apart. Added only
+    to an answer the requirements have passed: the second sentence must not make a question the reports
+    cannot answer look answered. Not to a lettered recommendation (an item of its own) or a table's cells."""
+    if (not result.found or not result.sentences or result.table is not None or settings.runner_up_margin <= 0):
+        return result
+    shown = {s.text for s in result.sentences}
+    subject = _subject(view, analysis) if analysis.asks_finding else None
+    best: ScoredSentence | None = None
+    paragraphs: dict[str, list[ScoredSentence]] = {}
+    for s in result.sentences:
+        passage = view.passage(s.citation.passage_id)
+        if item_holding(passage, s.text) is not passage:
+            return result  # a lettered recommendation answers as its item
+        if passage.id not in paragraphs:
+            paragraphs[passage.id] = _scored_sentences(view, analysis, passage, s.citation, 0.0, vector, settings,
+                                                       subject)
+        for scored in paragraphs[passage.id]:
+            if scored.text == s.text and (best is None or scored.score > best.score):
+                best = scored
+    if best is None:
+        return result
+    rows = {view.sentence_text(r): r for r in view.sentence_rows(view.row(best.passage.id))}
+    shown_rows = {rows[t] for t in shown if t in rows}
+    for other in sorted(paragraphs[best.passage.id], key=lambda s: -s.score):
+        if best.score - other.score > settings.runner_up_margin:
+            break
+        # a pointer ("This was because ...") only beside the sentence it points back to; no half sentence
+        if (other.text in shown or (POINTS_BACK.match(other.text) and other.row - 1 not in shown_rows)
+                or _cut_off(best.passage, other.text)
+                or (_list_item_of(view, other.row, rows) != _list_item_of(view, best.row, rows)
+                    and not analysis.terms & view.sentence_terms(other.row))):
+            continue
+        # after the best sentence and what goes with it (its list, what it goes on to say): the answer
+        # most like the question still leads
+        at = next(i for i, s in enumerate(result.sentences) if s.text == best.text) + 1
+        while at < len(result.sentences) and result.sentences[at].citation.passage_id == best.passage.id:
+            at += 1
+        added = AnswerSentence(other.text, best.citation, other.figures)
+        return dataclasses.replace(result, sentences=[*result.sentences[:at], added, *result.sentences[at:]])
+    return result
+
+
+def _list_item_of(view: IndexView, row: int, rows: dict[str, int]) -> int | None:
+    """The row of the bulleted item a sentence belongs to (itself, or the nearest bullet before it in its
+    paragraph), None before the first: a paragraph's items are separate points ("• Financial incentives:
+    ..." and "• Information-sharing: ..."), and a sentence of one speaks to a question answered by another
+    only when it holds a word of the question (the reablement measure's item beside the care homes')."""
+    first = min(rows.values())
+    for before in range(row, first - 1, -1):
+        if is_list_item(view.sentence_text(before)):
+            return before
+    return None
 
 
 _TWO_QUESTIONS = re.compile(r"\bhow many\b.*\band\s+(?:what|how much|how big)\b", re.IGNORECASE)

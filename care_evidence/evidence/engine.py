@@ -13,7 +13,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from care_evidence.evidence.analysis import analyse, speaks_of_what_was_asked
-from care_evidence.evidence.answer import answer, answer_from_citation
+from care_evidence.evidence.answer import answer, answer_from_citation, with_runner_up
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.claims import CheckResult, ClaimChecker
 from care_evidence.evidence.comparison import compare
@@ -25,7 +25,7 @@ from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filt
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.quotes import normalise_for_match
 from care_evidence.evidence.references import parse_reference
-from care_evidence.evidence.requirements import caveat, figure_of_another_period, unmet
+from care_evidence.evidence.requirements import caveat, figure_of_another_period, misleads, unmet
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
@@ -163,6 +163,12 @@ class Engine:
         result = self._only_the_reports_named(analysis, result)
         result = self._read_tables(analysis, result, passages, lists.searched if lists else "")
         reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
+        if result.found and not reason:
+            # The runner-up is added to an answer the requirements passed (it must not make a question the
+            # reports cannot answer look answered), then what it shows is checked too.
+            shown = with_runner_up(self.view, analysis, result, lists.vector, self.settings)
+            reason = misleads(self.view, analysis, shown)
+            result = result if reason else shown
         if reason:  # a confident answer the question did not ask for is worse than none
             result = Answer(question, False, reason, passages=passages, asked_for=result.asked_for)
         elif result.found:  # a comparison's parts, each answered on its own; never in place of "not found"

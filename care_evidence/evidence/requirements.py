@@ -53,7 +53,7 @@ _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (shar
                                 r"|\bwhat\s*%|\bwhat (?:did|does|do|will|would) (?!.*\b(?:say|said|about)\b)"
                                 r"(?:[\w'’]+ ){0,6}?cost\b(?![-\w])"
                                 r"|\bin days\W*$"
-                                r"|\bhow (big|large)\b|\bwhat (?:is|was|are|were) (?:the |[\w'’-]+['’]s )"
+                                r"|\bhow (big|large)\b|\bwhat(?: is|['’]s| was| are| were) (?:the |[\w'’-]+['’]s )"
                                 r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
                                 r"allocation|budget)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
@@ -87,8 +87,10 @@ _HAPPENED = re.compile(r"\b(actual(?:ly)?|achieved|outturn|in fact|increased|red
 
 # A question asking which things or who ("Which four STP footprints were led by council officials?",
 # "Name the areas that graduated"), and a count in a sentence ("four ... footprints are being led by ...").
-_ASKS_WHICH = re.compile(r"^\W*(?:which|name|list|where (?:were|are|was|is))\b|\blist of\b|\bname (?:the|them|all)\b",
-                         re.IGNORECASE)
+_ASKS_WHICH = re.compile(r"^\W*(?:which|name|list|where (?:were|are|was|is))\b|\blist of\b|\bname (?:the|them|all)\b"
+                         r"|\bwhich ones\b|\blist them\b", re.IGNORECASE)
+# "... a dozen papers - which ones?": what the question spoke of before asks to be named.
+_WHICH_ONES = re.compile(r"\b(?:which ones|name them|list them)\b", re.IGNORECASE)
 # A count of things: a number of one to three digits (not a year, not money or a share) or a number word,
 # then the words it counts, up to the verb ("six to 10 local areas to graduate").
 _NUMBER_WORD = r"(?:(?<![£$\d.,/–-])\d{1,3}(?![\d.,/–-])|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -353,12 +355,27 @@ def years_of(keys: Iterable[str]) -> set[int]:
     return years
 
 
+# "after 2019", "post-2016", "beyond 2020-21": the years after it, not the year itself.
+_AFTER_A_YEAR = re.compile(r"\b(?:after|post-?|beyond)\s*((?:19|20)\d{2}(?:[-–/]\d{2,4})?)\b", re.IGNORECASE)
+
+
 def years_asked(analysis: QueryAnalysis) -> set[int]:
-    """Years the question names; "the 2010s" is the decade."""
+    """Years the question names; "the 2010s" is the decade; "after 2019" the decade after it: a passage
+    stating 2019 does not answer what happened after it, one stating 2021 does."""
     years = years_of(analysis.times)
     for decade in re.findall(r"\b((?:19|20)\d0)['’]?s\b", analysis.question):
         years.update(range(int(decade), int(decade) + 10))
+    for after in _AFTER_A_YEAR.finditer(analysis.question):
+        before = years_of([after.group(1).replace("–", "-").replace("/", "-")])
+        if before:
+            years = (years - before) | set(range(max(before) + 1, max(before) + 11))
     return years
+
+
+def years_as_asked(analysis: QueryAnalysis, years: set[int]) -> list[int] | list[str]:
+    """The years asked for as a message says them: "the years after 2019", not each of the ten."""
+    after = [f"the years after {m.group(1)}" for m in _AFTER_A_YEAR.finditer(analysis.question)]
+    return after or sorted(years)
 
 
 def years_stated(text: str) -> set[int]:
@@ -635,20 +652,26 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
     "First, ...", "such as") or a chart's or table's may name them."""
     if not _ASKS_WHICH.search(analysis.question) or not answer.sentences:
         return None
-    first = answer.sentences[0]
-    passage = view.passage(first.citation.passage_id)
-    if passage.kind in (FIGURE, TABLE) or _ENUMERATES.search(passage.text):
+    # Any passage of the answer listing items, or a chart's or table's, may name them.
+    passages = [view.passage(s.citation.passage_id) for s in answer.sentences]
+    if any(p.kind in (FIGURE, TABLE) or _ENUMERATES.search(p.text) for p in passages):
         return None
     # What "which" asks for must be what the sentence counts: "Which organisation selected 50 vanguard
     # sites?" asks for an organisation, which the sentence names.
     noun = _WHICH_NOUN.search(analysis.question) or _WHERE_NOUN.search(analysis.question)
-    if noun is None:
+    if noun is not None:
+        asked = content_terms(noun.group(1))
+        asked |= content_terms(expand(noun.group(1)))  # "STP": "sustainability and transformation plan"
+    elif _WHICH_ONES.search(analysis.question):
+        asked = analysis.question_terms
+    else:
         return None
-    asked = content_terms(noun.group(1))
-    asked |= content_terms(expand(noun.group(1)))  # "STP": "sustainability and transformation plan"
-    for match in _COUNTED.finditer(first.text):
-        if content_terms(match.group(1)) & asked:
-            return match.group(0).strip()
+    # Any of the answer's sentences: the one counting them need not be the first ("Among the local
+    # authorities we spoke to, ..." before "four ... footprints are being led by local authority officials").
+    for sentence in answer.sentences:
+        for match in _COUNTED.finditer(sentence.text):
+            if content_terms(match.group(1)) & asked:
+                return match.group(0).strip()
     return None
 
 
@@ -911,6 +934,13 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
     return not any(_CAME_OF_IT.search(text) for text in following)
 
 
+def misleads(view: IndexView, analysis: QueryAnalysis, answer) -> str | None:
+    """Why an answer as shown, with every sentence added to it, would mislead (the message to show
+    instead), or None: a count of the things a question asks to be named."""
+    counted = count_not_names(view, analysis, answer)
+    return messages.count_not_names(counted, str(answer.sentences[0].citation)) if counted else None
+
+
 def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -> str | None:
     """Why a found answer does not answer the question (the message to show instead), or None."""
     # A name of two or more words with a word no passage uses is what the question is about ("the
@@ -954,7 +984,8 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
             analysis.wanted_figures and figure_of_another_period(view, analysis, answer, settings=settings))
         if not asked & stated and (stated or after_the_reports or after_those_cited):
             first = answer.sentences[0].citation
-            return messages.period_not_stated(sorted(asked), sorted(stated & years_stated(answer.sentences[0].text)),
+            return messages.period_not_stated(years_as_asked(analysis, asked),
+                                              sorted(stated & years_stated(answer.sentences[0].text)),
                                               str(first))
     ordinal = other_ordinal_year(analysis, answer)
     if ordinal:

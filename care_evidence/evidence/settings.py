@@ -129,6 +129,8 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=0),
     Setting("second_sentence_margin", 0.12, "a second figure sentence is added when within this of the first",
             minimum=0),
+    Setting("runner_up_margin", 0.15, "an answer the requirements pass also shows the next best sentence of its "
+            "best sentence's paragraph when within this of it (0: never)", minimum=0),
     Setting("second_sentence_max_shared", 0.5, "... and when at most this share of its asked-for figures are the "
             "first's (not the same breakdown restated)", minimum=0),
     Setting("named_passage_overlap", 0.5, "a passage the question cites answers it when it holds this share of the "
