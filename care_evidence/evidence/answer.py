@@ -475,6 +475,9 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
     if best is None:
         return result
     rows = {view.sentence_text(r): r for r in view.sentence_rows(view.row(best.passage.id))}
+    passage_rows = view.sentence_rows(view.row(best.passage.id))
+    if best.text.rstrip().endswith(":") or _enumerated_until(view, best.row, passage_rows.stop) is not None:
+        return result  # a lead-in shown with its list: the list is what goes with it
     shown_rows = {rows[t] for t in shown if t in rows}
     for other in sorted(paragraphs[best.passage.id], key=lambda s: -s.score):
         if best.score - other.score > settings.runner_up_margin:
