@@ -1100,3 +1100,25 @@ def test_years_after_a_year_are_those_asked(engine):
     assert years_asked(after) == set(range(2018, 2028))
     assert years_as_asked(after, years_asked(after)) == ["the years after 2016-17"]
     assert years_asked(analyse("delays in 2016 and 2019", engine.documents)) == {2016, 2019}
+
+
+def test_a_sentence_announcing_a_number_of_things_comes_with_the_bullets_naming_them(engine):
+    """"The Departments have identified three main barriers ..." ends with a stop, and its paragraph lists
+    them one bullet each, after a sentence between: the answer names the three, each by its bullet's
+    opening, not the five sentences each bullet runs to."""
+    answer = engine.ask("What are the three barriers to integration the NAO identified?")
+    texts = [s.text for s in answer.sentences]
+    assert texts[0].startswith("The Departments have identified three main barriers"), texts
+    assert [t.split(":")[0] for t in texts[1:4]] == ["• Financial incentives", "• Workforce challenges",
+                                                     "• Information-sharing"], texts
+    assert len(texts) == 4 and {s.citation.locator for s in answer.sentences} == {"para 3.23"}
+
+
+def test_a_lead_in_added_after_the_best_sentence_comes_with_its_list(engine):
+    """"An early evaluation ... found that:" shown after the sentence that names the pioneers (what it
+    goes on to say) says nothing alone: its five findings follow it."""
+    answer = engine.ask("What did the early evaluation of the integrated care 'pioneer' areas find?")
+    texts = [s.text for s in answer.sentences]
+    lead = next(i for i, t in enumerate(texts) if t.endswith("found that:"))
+    assert texts[lead + 1].startswith("• local areas were making slow progress"), texts
+    assert texts[-1].startswith("• areas expected that it would take five years or more"), texts

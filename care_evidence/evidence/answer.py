@@ -129,6 +129,7 @@ def answer_sentences(view: IndexView, analysis: QueryAnalysis, top: list[ScoredP
         chosen += _reason_that_follows(view, analysis, chosen, settings)
     if analysis.asks_finding:
         chosen += _finding_that_follows(view, analysis, chosen, settings)
+    chosen += _list_after_lead_in(view, chosen, settings)  # of a lead-in those added ("... found that:")
     chosen.sort(key=lambda s: (s.passage.doc_id, s.passage.order, s.row))  # in reading order
     wanted = analysis.wanted_figures
     for s in chosen:
@@ -493,8 +494,10 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
         at = next(i for i, s in enumerate(result.sentences) if s.text == best.text) + 1
         while at < len(result.sentences) and result.sentences[at].citation.passage_id == best.passage.id:
             at += 1
-        added = AnswerSentence(other.text, best.citation, other.figures)
-        return dataclasses.replace(result, sentences=[*result.sentences[:at], added, *result.sentences[at:]])
+        # a lead-in comes with its list ("An early evaluation ... found that:" and what it found)
+        added = [AnswerSentence(s.text, best.citation, s.figures)
+                 for s in [other, *_list_after_lead_in(view, [other], settings)] if s.text not in shown]
+        return dataclasses.replace(result, sentences=[*result.sentences[:at], *added, *result.sentences[at:]])
     return result
 
 
@@ -638,10 +641,11 @@ def _list_after_lead_in(view: IndexView, chosen: list[ScoredSentence], settings:
     for s in chosen:
         end = view.sentence_rows(view.row(s.passage.id)).stop
         last = _enumerated_until(view, s.row, end)
-        if not s.text.rstrip().endswith(":") and last is None:
+        announced = _items_announced(view, s, end)
+        if not s.text.rstrip().endswith(":") and last is None and not announced:
             continue
         budget = settings.list_chars
-        for item_row in range(s.row + 1, end if last is None else last + 1):
+        for item_row in announced or range(s.row + 1, end if last is None else last + 1):
             item = view.sentence_text(item_row)
             budget -= len(item)
             if budget < 0:
@@ -661,6 +665,32 @@ _ANNOUNCES_A_COUNT = re.compile(r"\b(two|three|four|five)\s+(?:[a-z]+\s+)?(?:way
                                 r"points|bodies|changes|steps|factors|measures|aims|problems|parts|stages)\.\s*$",
                                 re.IGNORECASE)
 _COUNTS_OFF = re.compile(r"^\W*(?:first(?:ly)?|the first|in the first place)\b", re.IGNORECASE)
+
+
+# "The Departments have identified three main barriers to integration encountered by local areas.", then
+# one bullet for each: a lead-in, though it ends with a stop.
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ANNOUNCES_ITEMS = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[a-z-]+\s+){0,2}[a-z-]+s\b",
+                              re.IGNORECASE)
+
+
+def _items_announced(view: IndexView, sentence: ScoredSentence, end: int) -> list[int]:
+    """The rows opening the bullets a sentence announces by their number ("three main barriers", then
+    "• Financial incentives: ...", "• Workforce challenges: ...", "• Information-sharing: ..."), past one
+    sentence between them; each bullet by its opening sentence, which names it (the rest of
+    an item may run to paragraphs). None unless as many bullets as things announced follow."""
+    announced = _ANNOUNCES_ITEMS.search(sentence.text)
+    if is_list_item(sentence.text) or not announced:
+        return []
+    start = sentence.row + 1
+    if start < end and not is_list_item(view.sentence_text(start)):
+        start += 1  # "In addition ..., we have identified other evidence ... to overcome these barriers."
+    if start >= end or not is_list_item(view.sentence_text(start)):
+        return []
+    bullets = [row for row in range(start, end) if is_list_item(view.sentence_text(row))]
+    # as many bullets as things announced: "launched in two waves" is not what five bullets after it list
+    number = announced.group(1).lower()
+    return bullets if len(bullets) == _NUMBERS.get(number, int(number) if number.isdigit() else 0) else []
 
 
 def _enumerated_until(view: IndexView, lead_in: int, end: int) -> int | None:
