@@ -45,12 +45,15 @@ NATIONS = {  # any case ("england vs scotland" as typed in a search box), but "N
 }
 # "the four nations", "each UK country", "across the UK": every nation is a part.
 # Not the name of a report comparing them: "the Nuffield four nations report" asks one report one question.
-_A_REPORT_OF_THEM = r"(?!['’]?\s*(?:report|comparison|study|review|analysis|paper)\b)"
+_A_REPORT_OF_THEM = r"(?!['’]?\s*(?:report|paper)\b)"  # "a four nations comparison of delays" compares them
 EVERY_NATION = re.compile(
     r"\b(?:four|each|all|every|different)\s+(?:of\s+the\s+)?(?:four\s+)?(?:UK\s+)?(?:nations|countries|nation|country)\b"
     + _A_REPORT_OF_THEM + r"|\bUK(?:'s)?\s+(?:nations|countries)\b" + _A_REPORT_OF_THEM
     + r"|\bnations?'|\bby\s+(?:UK\s+)?(?:nation|country)\b",
     re.IGNORECASE)
+
+# "after 2019", "post-2016", "beyond 2020-21": the years after the one named.
+AFTER_A_YEAR = re.compile(r"\b(?:after|post-?|beyond)\s*((?:19|20)\d{2}(?:[-–/]\d{2,4})?)\b", re.IGNORECASE)
 
 ASKING_WHY = re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b|\bwhat(?:'s| is| was) behind\b|\bwhat caused\b|\bexplain",
                         re.IGNORECASE)
@@ -139,7 +142,9 @@ def analyse(question: str, documents: dict[str, DocumentInfo]) -> QueryAnalysis:
     asked = asked_figure_kinds(question)
     kinds = tuple(kind for kind, pattern in KIND_WORDS if re.search(pattern, question, re.IGNORECASE))
     # "between 2010-11 and 2016-17": compared as parsed figures, "2010–11" in the text is "2010-11" typed.
-    times = frozenset(time_key(q) for q in extract_quantities(question) if q.kind in ("year", "period"))
+    # "after 2019" asks for the years after it, not 2019 (requirements.years_asked)
+    times = frozenset(time_key(q) for q in extract_quantities(AFTER_A_YEAR.sub(" ", question))
+                      if q.kind in ("year", "period"))
     return QueryAnalysis(
         question=question, named_documents=named, without_names=without_names, expanded=expanded,
         terms=content_terms(expanded), question_terms=content_terms(question), kinds=kinds,

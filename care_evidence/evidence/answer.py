@@ -17,7 +17,9 @@ import numpy as np
 
 from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import (
+    EVERY_NATION,
     GIVING_A_REASON,
+    NATIONS,
     NOT_YET,
     SETTING_UP,
     STATING_A_FINDING,
@@ -456,8 +458,11 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
     the question ("... the two main reported reasons for the increase are ..." after "61% of delays have
     been due to health"), and the margin between them is below what the scores can tell apart. Added only
     to an answer the requirements have passed: the second sentence must not make a question the reports
-    cannot answer look answered. Not to a lettered recommendation (an item of its own) or a table's cells."""
-    if (not result.found or not result.sentences or result.table is not None or settings.runner_up_margin <= 0):
+    cannot answer look answered. Not to a lettered recommendation (an item of its own), a table or chart
+    (its cells run on), a question setting nations side by side (answered part by part), nor a lead-in
+    shown with its list."""
+    if (not result.found or not result.sentences or result.table is not None or settings.runner_up_margin <= 0
+            or _sets_nations_side_by_side(analysis.question)):
         return result
     shown = {s.text for s in result.sentences}
     subject = _subject(view, analysis) if analysis.asks_finding else None
@@ -465,8 +470,8 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
     paragraphs: dict[str, list[ScoredSentence]] = {}
     for s in result.sentences:
         passage = view.passage(s.citation.passage_id)
-        if item_holding(passage, s.text) is not passage:
-            return result  # a lettered recommendation answers as its item
+        if item_holding(passage, s.text) is not passage or passage.kind in (FIGURE, TABLE):
+            return result
         if passage.id not in paragraphs:
             paragraphs[passage.id] = _scored_sentences(view, analysis, passage, s.citation, 0.0, vector, settings,
                                                        subject)
@@ -475,30 +480,65 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
                 best = scored
     if best is None:
         return result
-    rows = {view.sentence_text(r): r for r in view.sentence_rows(view.row(best.passage.id))}
     passage_rows = view.sentence_rows(view.row(best.passage.id))
-    if best.text.rstrip().endswith(":") or _enumerated_until(view, best.row, passage_rows.stop) is not None:
+    rows = {view.sentence_text(r): r for r in passage_rows}
+    if (best.text.rstrip().endswith(":") or _enumerated_until(view, best.row, passage_rows.stop) is not None
+            or _items_announced(view, best, passage_rows.stop)):
         return result  # a lead-in shown with its list: the list is what goes with it
     shown_rows = {rows[t] for t in shown if t in rows}
     for other in sorted(paragraphs[best.passage.id], key=lambda s: -s.score):
         if best.score - other.score > settings.runner_up_margin:
             break
-        # a pointer ("This was because ...") only beside the sentence it points back to; no half sentence
-        if (other.text in shown or (POINTS_BACK.match(other.text) and other.row - 1 not in shown_rows)
-                or _cut_off(best.passage, other.text)
-                or (_list_item_of(view, other.row, rows) != _list_item_of(view, best.row, rows)
-                    and not analysis.terms & view.sentence_terms(other.row))):
+        if other.text in shown or not _may_stand_beside(view, analysis, best, other, rows, shown_rows):
             continue
-        # after the best sentence and what goes with it (its list, what it goes on to say): the answer
-        # most like the question still leads
-        at = next(i for i, s in enumerate(result.sentences) if s.text == best.text) + 1
-        while at < len(result.sentences) and result.sentences[at].citation.passage_id == best.passage.id:
-            at += 1
         # a lead-in comes with its list ("An early evaluation ... found that:" and what it found)
         added = [AnswerSentence(s.text, best.citation, s.figures)
                  for s in [other, *_list_after_lead_in(view, [other], settings)] if s.text not in shown]
+        at = _reading_place(result.sentences, best, other.row, rows)
         return dataclasses.replace(result, sentences=[*result.sentences[:at], *added, *result.sentences[at:]])
     return result
+
+
+# A sentence speaking of what the one before it said ("Further challenges include ...", "One way of doing
+# this is ..."): a pointer, though it does not open with one.
+_POINTS_BACK_WITHIN = re.compile(r"^\W*(?:Further|(?:[\w'’-]+\s+){0,4}(?:this|these|those|such)\b)", re.IGNORECASE)
+
+
+def _may_stand_beside(view: IndexView, analysis: QueryAnalysis, best: ScoredSentence, other: ScoredSentence,
+                      rows: dict[str, int], shown_rows: set[int]) -> bool:
+    """Whether a sentence of the best one's paragraph may be shown beside it: not a pointer without the
+    sentence it points back to, not half a sentence, not another bulleted point holding none of the
+    question's words, not another period than the one asked, not another nation than the one asked."""
+    if (POINTS_BACK.match(other.text) or _POINTS_BACK_WITHIN.match(other.text)) and other.row - 1 not in shown_rows:
+        return False
+    if _cut_off(best.passage, other.text):
+        return False
+    if (_list_item_of(view, other.row, rows) != _list_item_of(view, best.row, rows)
+            and not analysis.terms & view.sentence_terms(other.row)):
+        return False
+    stated = {time_key(f) for f in other.figures if f.kind in ("year", "period")}
+    if analysis.times and stated and not analysis.times & stated:
+        return False  # "In 2015-16, the minimum was £3.8 billion" beside the 2016-17 asked for
+    asked = {n for n, pattern in NATIONS.items() if re.search(pattern, analysis.question)}
+    named = {n for n, pattern in NATIONS.items() if re.search(pattern, other.text)}
+    return not (named - asked and (asked or not re.search("|".join(NATIONS.values()), best.text)))
+
+
+def _sets_nations_side_by_side(question: str) -> bool:
+    return bool(EVERY_NATION.search(question)) or sum(bool(re.search(p, question)) for p in NATIONS.values()) >= 2
+
+
+def _reading_place(sentences: list[AnswerSentence], best: ScoredSentence, row: int, rows: dict[str, int]) -> int:
+    """Where a sentence of the best one's paragraph goes among the answer's sentences: in the order the
+    paragraph prints them, but never ahead of the answer's first sentence (the one most like the
+    question leads)."""
+    at = next(i for i, s in enumerate(sentences) if s.text == best.text)
+    while at > 0 and sentences[at - 1].citation.passage_id == best.passage.id:
+        at -= 1  # the start of the paragraph's run of sentences
+    while (at < len(sentences) and sentences[at].citation.passage_id == best.passage.id
+           and rows.get(sentences[at].text, -1) < row):
+        at += 1
+    return at if at > 0 else next(i for i, s in enumerate(sentences) if s.text == best.text) + 1
 
 
 def _list_item_of(view: IndexView, row: int, rows: dict[str, int]) -> int | None:

@@ -25,7 +25,13 @@ from care_evidence.evidence.models import Answer, AnswerSentence, Citation, Filt
 from care_evidence.evidence.query import clean_query
 from care_evidence.evidence.quotes import normalise_for_match
 from care_evidence.evidence.references import parse_reference
-from care_evidence.evidence.requirements import caveat, figure_of_another_period, misleads, unmet
+from care_evidence.evidence.requirements import (
+    caveat,
+    figure_of_another_period,
+    later_years_not_stated,
+    misleads,
+    unmet,
+)
 from care_evidence.evidence.rerank import rerank
 from care_evidence.evidence.series import asks_over_time, gather_series
 from care_evidence.evidence.settings import Settings, load_settings
@@ -184,6 +190,7 @@ class Engine:
             # passages the caller asked to see
             around = fold_duplicates(self.view, candidates, self.settings.series_passages, filters)
             said = (figure_of_another_period(self.view, analysis, result, around, self.settings),
+                    later_years_not_stated(self.view, analysis, result),
                     caveat(self.view, analysis),
                     result.caveat)
             result.caveat = " ".join(c for c in said if c)

@@ -118,6 +118,12 @@ def period_not_stated(asked: list[int] | list[str], stated: list[int] | list[str
             f"{years}.{other} They are listed below; none answers for {years}.")
 
 
+def later_years_not_stated(asked: list[str] | list[int]) -> str:
+    years = " or ".join(str(y) for y in asked)
+    return (f"Not found for {years}: the passages below state no later year than the one named; what they say "
+            "may not hold after it.")
+
+
 def no_figure_stated(closest: str) -> str:
     return (f"Not found: the passages closest to this question ({closest} first) give no figure of the kind asked "
             "for. They are listed below; none states it.")

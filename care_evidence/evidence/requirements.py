@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from care_evidence.evidence import messages
 from care_evidence.evidence.analysis import (
+    AFTER_A_YEAR,
     MONTHS,
     NATIONS,
     NOT_YET,
@@ -55,7 +56,7 @@ _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (shar
                                 r"|\bin days\W*$"
                                 r"|\bhow (big|large)\b|\bwhat(?: is|['’]s| was| are| were) (?:the |[\w'’-]+['’]s )"
                                 r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
-                                r"allocation|budget)\b"
+                                r"allocation|budget|gap)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
 # A question asking for numbers of no kind it says.
 _ASKS_FOR_ANY_FIGURE = re.compile(r"\bwhat\s+(?:figures|numbers|statistics)\s+(?:did|does|do|has|have)\b",
@@ -99,7 +100,8 @@ _COUNTED = re.compile(rf"\b{_NUMBER_WORD}(?:\s+to\s+{_NUMBER_WORD})?(?!\s*(?:%|p
                       r"[\w'’‘-]+){1,6})", re.IGNORECASE)
 # What "which" asks for: the words after it, past "of the", "were the" and a number ("Which four STP
 # footprints", "Name the 44 footprints", "Which were the four ...").
-_WHICH_NOUN = re.compile(rf"^\W*(?:which|name|list)(?:\s+(?:of|were|are|was|is|the|all|these|those|{_NUMBER_WORD}))*"
+_WHICH_NOUN = re.compile(rf"^\W*(?:which|name|list)"
+                         rf"(?:\s+(?:ones|of|were|are|was|is|the|all|these|those|{_NUMBER_WORD}))*"
                          r"((?:\s+[\w'’-]+){1,3})", re.IGNORECASE)
 # "Where were the nine integrated personal budget demonstrator sites?": the things are all it names.
 _WHERE_NOUN = re.compile(r"^\W*where\s+(?:were|are|was|is)\s+(.*)", re.IGNORECASE)
@@ -355,26 +357,41 @@ def years_of(keys: Iterable[str]) -> set[int]:
     return years
 
 
-# "after 2019", "post-2016", "beyond 2020-21": the years after it, not the year itself.
-_AFTER_A_YEAR = re.compile(r"\b(?:after|post-?|beyond)\s*((?:19|20)\d{2}(?:[-–/]\d{2,4})?)\b", re.IGNORECASE)
-
-
 def years_asked(analysis: QueryAnalysis) -> set[int]:
-    """Years the question names; "the 2010s" is the decade; "after 2019" the decade after it: a passage
+    """Years the question names; "the 2010s" is the decade; "after 2019" every year after it: a passage
     stating 2019 does not answer what happened after it, one stating 2021 does."""
     years = years_of(analysis.times)
     for decade in re.findall(r"\b((?:19|20)\d0)['’]?s\b", analysis.question):
         years.update(range(int(decade), int(decade) + 10))
-    for after in _AFTER_A_YEAR.finditer(analysis.question):
+    return years | years_after(analysis)
+
+
+def years_after(analysis: QueryAnalysis) -> set[int]:
+    """The years after the one a question asks "after" ("after 2016-17": 2018 on, to the century's end)."""
+    years: set[int] = set()
+    for after in AFTER_A_YEAR.finditer(analysis.question):
         before = years_of([after.group(1).replace("–", "-").replace("/", "-")])
         if before:
-            years = (years - before) | set(range(max(before) + 1, max(before) + 11))
+            years.update(range(max(before) + 1, 2100))
     return years
+
+
+def later_years_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> str:
+    """The caveat of an answer to "What happened after 2019?" whose passages state no year after it."""
+    later = years_after(analysis)
+    if not later or not answer.found or not answer.sentences:
+        return ""
+    stated = set()
+    for s in answer.sentences:
+        stated |= years_stated(s.text) | years_stated(view.passage(s.citation.passage_id).search_text)
+    if stated & later or not stated:
+        return ""
+    return messages.later_years_not_stated(years_as_asked(analysis, later))
 
 
 def years_as_asked(analysis: QueryAnalysis, years: set[int]) -> list[int] | list[str]:
     """The years asked for as a message says them: "the years after 2019", not each of the ten."""
-    after = [f"the years after {m.group(1)}" for m in _AFTER_A_YEAR.finditer(analysis.question)]
+    after = [f"the years after {m.group(1)}" for m in AFTER_A_YEAR.finditer(analysis.question)]
     return after or sorted(years)
 
 
@@ -663,7 +680,11 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
         asked = content_terms(noun.group(1))
         asked |= content_terms(expand(noun.group(1)))  # "STP": "sustainability and transformation plan"
     elif _WHICH_ONES.search(analysis.question):
-        asked = analysis.question_terms
+        # "... test five new care models - name them": the things the question counts, not its every word
+        counted = [m.group(1) for m in _COUNTED.finditer(analysis.question)]
+        if not counted:
+            return None
+        asked = content_terms(" ".join(counted)) | content_terms(expand(" ".join(counted)))
     else:
         return None
     # Any of the answer's sentences: the one counting them need not be the first ("Among the local
@@ -982,7 +1003,11 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
         after_the_reports = not stated and latest is not None and min(asked) > latest
         after_those_cited = not stated and cited is not None and min(asked) > cited and not (
             analysis.wanted_figures and figure_of_another_period(view, analysis, answer, settings=settings))
-        if not asked & stated and (stated or after_the_reports or after_those_cited):
+        # "after 2019" answered by passages stating 2019 and no later year: a partial answer, said in its
+        # caveat (later_years_not_stated), for what comes after a year is often said in a passage dated by it
+        after_stated_year = bool(stated) and asked == years_after(analysis) and not (
+            latest is not None and min(asked) > latest)
+        if not asked & stated and (stated or after_the_reports or after_those_cited) and not after_stated_year:
             first = answer.sentences[0].citation
             return messages.period_not_stated(years_as_asked(analysis, asked),
                                               sorted(stated & years_stated(answer.sentences[0].text)),

@@ -29,7 +29,9 @@ def _stemmer():
 
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words of a text, for sentence-level word overlap."""
-    words = [w for w in re.findall(r"[a-z0-9£%][a-z0-9£%.,'-]*[a-z0-9%]|[a-z0-9]", text.lower()) if w not in STOPWORDS]
+    # "what's" is "what": a stop word, not a word of the question's subject
+    words = [w for w in (re.sub(r"'s$", "", t) for t in re.findall(r"[a-z0-9£%][a-z0-9£%.,'-]*[a-z0-9%]|[a-z0-9]",
+                                                                    text.lower())) if w not in STOPWORDS]
     return frozenset(_stemmer().stemWords(words))
 
 
