@@ -45,7 +45,8 @@ NATIONS = {  # any case ("england vs scotland" as typed in a search box), but "N
 }
 # "the four nations", "each UK country", "across the UK": every nation is a part.
 # Not the name of a report comparing them: "the Nuffield four nations report" asks one report one question.
-_A_REPORT_OF_THEM = r"(?!['’]?\s*(?:report|paper)\b)"  # "a four nations comparison of delays" compares them
+# ... but "a four nations comparison of delays" compares them.
+_A_REPORT_OF_THEM = r"(?!['’]?\s*(?:report|paper)\b|['’]?\s*(?:comparison|study|review|analysis)\b(?!\s+of\b))"
 EVERY_NATION = re.compile(
     r"\b(?:four|each|all|every|different)\s+(?:of\s+the\s+)?(?:four\s+)?(?:UK\s+)?(?:nations|countries|nation|country)\b"
     + _A_REPORT_OF_THEM + r"|\bUK(?:'s)?\s+(?:nations|countries)\b" + _A_REPORT_OF_THEM

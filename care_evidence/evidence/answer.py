@@ -538,7 +538,12 @@ def _reading_place(sentences: list[AnswerSentence], best: ScoredSentence, row: i
     while (at < len(sentences) and sentences[at].citation.passage_id == best.passage.id
            and rows.get(sentences[at].text, -1) < row):
         at += 1
-    return at if at > 0 else next(i for i, s in enumerate(sentences) if s.text == best.text) + 1
+    if at == 0:
+        at = next(i for i, s in enumerate(sentences) if s.text == best.text) + 1
+    # not between a sentence and the one pointing back to it ("This has led to concern ...")
+    while at < len(sentences) and POINTS_BACK.match(sentences[at].text):
+        at += 1
+    return at
 
 
 def _list_item_of(view: IndexView, row: int, rows: dict[str, int]) -> int | None:

@@ -56,7 +56,7 @@ _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (shar
                                 r"|\bin days\W*$"
                                 r"|\bhow (big|large)\b|\bwhat(?: is|['’]s| was| are| were) (?:the |[\w'’-]+['’]s )"
                                 r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
-                                r"allocation|budget|gap)\b"
+                                r"allocation|budget|(?:pay|wage|salary) gap)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
 # A question asking for numbers of no kind it says.
 _ASKS_FOR_ANY_FIGURE = re.compile(r"\bwhat\s+(?:figures|numbers|statistics)\s+(?:did|does|do|has|have)\b",
@@ -680,11 +680,13 @@ def count_not_names(view: IndexView, analysis: QueryAnalysis, answer) -> str | N
         asked = content_terms(noun.group(1))
         asked |= content_terms(expand(noun.group(1)))  # "STP": "sustainability and transformation plan"
     elif _WHICH_ONES.search(analysis.question):
-        # "... test five new care models - name them": the things the question counts, not its every word
-        counted = [m.group(1) for m in _COUNTED.finditer(analysis.question)]
-        if not counted:
+        # "... test five new care models - name them": the things the question counts, or failing a number
+        # its plural nouns ("vanguard sites", "footprints"), not its every word
+        counted = [m.group(1) for m in _COUNTED.finditer(analysis.question)] or re.findall(
+            r"\b[A-Za-z]+[^s\W]s\b", analysis.question)
+        asked = (content_terms(" ".join(counted)) | content_terms(expand(" ".join(counted)))) - {"one"}  # "which ones"
+        if not asked:
             return None
-        asked = content_terms(" ".join(counted)) | content_terms(expand(" ".join(counted)))
     else:
         return None
     # Any of the answer's sentences: the one counting them need not be the first ("Among the local
@@ -1005,7 +1007,7 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
             analysis.wanted_figures and figure_of_another_period(view, analysis, answer, settings=settings))
         # "after 2019" answered by passages stating 2019 and no later year: a partial answer, said in its
         # caveat (later_years_not_stated), for what comes after a year is often said in a passage dated by it
-        after_stated_year = bool(stated) and asked == years_after(analysis) and not (
+        after_stated_year = (min(asked) - 1) in stated and asked == years_after(analysis) and not (
             latest is not None and min(asked) > latest)
         if not asked & stated and (stated or after_the_reports or after_those_cited) and not after_stated_year:
             first = answer.sentences[0].citation
