@@ -390,7 +390,7 @@ def later_years_not_stated(view: IndexView, analysis: QueryAnalysis, answer) -> 
 
 
 def years_as_asked(analysis: QueryAnalysis, years: set[int]) -> list[int] | list[str]:
-    """The years asked for as a message says them: "the years after 2019", not each of the ten."""
+    """The years asked for as a message says them: "the years after 2019", not each year after it."""
     after = [f"the years after {m.group(1)}" for m in AFTER_A_YEAR.finditer(analysis.question)]
     return after or sorted(years)
 
