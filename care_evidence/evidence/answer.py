@@ -31,6 +31,7 @@ from care_evidence.evidence.analysis import (
 )
 from care_evidence.evidence.models import Answer, AnswerSentence, Citation, FigureMention, Filters, ScoredPassage
 from care_evidence.evidence.recommendations import asks_for_recommendation, headline_row, recommendation_passages
+from care_evidence.evidence.references import number_value
 from care_evidence.evidence.settings import Settings
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.items import item_holding
@@ -714,7 +715,6 @@ _COUNTS_OFF = re.compile(r"^\W*(?:first(?:ly)?|the first|in the first place)\b",
 
 # "The Departments have identified three main barriers to integration encountered by local areas.", then
 # one bullet for each: a lead-in, though it ends with a stop.
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ANNOUNCES_ITEMS = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[a-z-]+\s+){0,2}[a-z-]+s\b",
                               re.IGNORECASE)
 
@@ -734,8 +734,7 @@ def _items_announced(view: IndexView, sentence: ScoredSentence, end: int) -> lis
         return []
     bullets = [row for row in range(start, end) if is_list_item(view.sentence_text(row))]
     # as many bullets as things announced: "launched in two waves" is not what five bullets after it list
-    number = announced.group(1).lower()
-    return bullets if len(bullets) == _NUMBERS.get(number, int(number) if number.isdigit() else 0) else []
+    return bullets if len(bullets) == number_value(announced.group(1).lower()) else []
 
 
 def _enumerated_until(view: IndexView, lead_in: int, end: int) -> int | None:

@@ -30,7 +30,7 @@ _APPENDIX_NAMES = {1: "One", 2: "Two", 3: "Three", 4: "Four"}
 REFERENCE_PATTERNS: tuple[tuple[re.Pattern, callable], ...] = (
     (re.compile(r"\bsummary\s*(?:para(?:graph)?s?\.?|¶)?\s*(\d{1,3})\b"), lambda m: f"Summary para {m[1]}"),
     (re.compile(r"\bappendix\s+(one|two|three|[123])\s*,?\s*(?:para(?:graph)?\.?|¶)?\s*(\d{1,3})\b"),
-     lambda m: f"Appendix {_APPENDIX_NAMES[_number(m[1])]} para {m[2]}"),
+     lambda m: f"Appendix {_APPENDIX_NAMES[number_value(m[1])]} para {m[2]}"),
     (re.compile(r"\bfig(?:ure)?s?\.?\s*([a-z]?\d{1,3})\b"), lambda m: f"Figure {m[1].upper()}"),
     (re.compile(r"\btables?\.?\s*([a-z]?\d{1,3})\b"), lambda m: f"Table {m[1].upper()}"),
     (re.compile(r"\bbox(?:es)?\.?\s*(\d{1,3})\b"), lambda m: f"Box {m[1]}"),
@@ -71,7 +71,8 @@ class Reference:
         return f"a passage about {self.about!r}" if self.about else "this place"
 
 
-def _number(word: str) -> int:
+def number_value(word: str) -> int:
+    """"3", "three" or "third" as 3; 0 for another word."""
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, _ORDINALS.get(word, 0))
 
 
@@ -138,12 +139,12 @@ def _locator(found: dict[str, re.Match]) -> tuple[str, int | None, int | None]:
     if "para" in found or "ordinal_para" in found:
         if "para" in found:
             m = found["para"]
-            number = f"{_number(m[1])}" + (f".{m[2]}" if m[2] else "")
+            number = f"{number_value(m[1])}" + (f".{m[2]}" if m[2] else "")
             letter = m[3] or m[4] or ""
         else:
             number, letter = str(_ORDINALS[found["ordinal_para"][1]]), ""
         if "appendix" in found:
-            return f"Appendix {_APPENDIX_NAMES[_number(found['appendix'][1])]} para {number}", page, chapter
+            return f"Appendix {_APPENDIX_NAMES[number_value(found['appendix'][1])]} para {number}", page, chapter
         prefix = "Summary " if "summary" in found and "." not in number else ""
         return f"{prefix}para {number}" + (f"({letter})" if letter else ""), page, chapter
     if "recommendation" in found:
@@ -167,9 +168,9 @@ def _locator(found: dict[str, re.Match]) -> tuple[str, int | None, int | None]:
     if "key_points" in found:
         return "Key points", page, chapter
     if "appendix" in found:
-        return f"Appendix {_APPENDIX_NAMES[_number(found['appendix'][1])]}", page, chapter
+        return f"Appendix {_APPENDIX_NAMES[number_value(found['appendix'][1])]}", page, chapter
     if "part" in found:
-        return f"Part {_APPENDIX_NAMES[_number(found['part'][1])]}", page, chapter
+        return f"Part {_APPENDIX_NAMES[number_value(found['part'][1])]}", page, chapter
     return "", page, chapter
 
 
