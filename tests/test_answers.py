@@ -106,6 +106,7 @@ def test_asking_for_what_the_corpus_does_not_hold_of_a_report_says_so(engine):
     ("What did the MPs conclude about adult social care when they looked at its workforce in May 2018?", "pac2018"),
     ("How much was pooled in the Better Care Fund in 2015-16?", "nao2017"),
     ("What does the Nuffield Trust say about pooled budgets in Wales?", "nuffield2022"),
+    ("BCF care home admissions per 100k improvement digest", "nhsconfed2017"),  # as typed, without "the"
 ])
 def test_a_question_naming_a_report_is_answered_from_it(engine, question, doc):
     answer = engine.ask(question)
