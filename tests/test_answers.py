@@ -345,7 +345,15 @@ def test_a_month_shortened_before_a_year_is_read_as_the_month(engine):
     assert "November" in analyse("DTOC rise Nov 2014 to Nov 2016", engine.documents).expanded
     answer = engine.ask("DTOC rise Nov 2014 to Nov 2016")
     assert answer.found and "Nov" not in answer.caveat
-    assert "November 2016" in answer.sentences[0].text
+    # The sentence stating both months asked for leads, not "Between August 2010 and November 2016 ... 76%".
+    assert "37%" in " ".join(s.text for s in answer.sentences[:2]) and "2010" not in answer.sentences[0].text
+
+
+def test_a_sentence_stating_the_whole_period_asked_leads(engine):
+    """"2010-11 2016-17" typed in a search box: PAC's "Between 2010–11 and 2016–17 ... 5.3%" answers, not the
+    NAO's "2010-11 to 2015-16", which shares only the start."""
+    answer = engine.ask("councils real-terms ASC spending cut 2010-11 2016-17")
+    assert answer.found and "5.3%" in answer.sentences[0].text and answer.sentences[0].citation.doc_id == "pac2018"
 
 
 def test_a_nation_named_earlier_in_its_paragraph_carries_to_the_sentences_after_it(engine):

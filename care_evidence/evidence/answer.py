@@ -340,7 +340,10 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                               or counts(text, analysis.counted | analysis.question_terms))
                          for f in figures)
         stated = {time_key(f) for f in figures if f.kind in ("year", "period")}
-        other_times = bool(analysis.times and stated and not analysis.times & stated)
+        # A sentence dated by other years than those asked is penalised, in the share of them it misses:
+        # for "Nov 2014 to Nov 2016", "between August 2010 and November 2016" shares an end, not the period.
+        times_missed = len(analysis.times - stated) / len(analysis.times) if analysis.times and stated else 0.0
+        every_time = len(analysis.times) >= 2 and analysis.times <= stated
         # Prefer the best-ranked passage: a sentence elsewhere must be clearly better to win.
         score = (view.sentence_similarity(row, vector)
                  + settings.sentence_overlap_weight * overlap(analysis.question_terms, view.sentence_terms(row))
@@ -348,7 +351,8 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
                  + (settings.reason_sentence_bonus if analysis.asks_why and GIVING_A_REASON.search(text) else 0.0)
                  + (_finding_bonus(text, settings) if finding_here else 0.0)
                  + (settings.speaker_sentence_bonus if _in_their_words(analysis, view, row, text) else 0.0)
-                 - (settings.time_mismatch_penalty if other_times else 0.0)
+                 - settings.time_mismatch_penalty * times_missed
+                 + (settings.every_time_bonus if every_time else 0.0)
                  + settings.passage_rank_weight * behind_top - penalty
                  - (settings.footnote_sentence_penalty if source_line else 0.0))
         out.append(ScoredSentence(score, row, passage, citation, text, figures, has_wanted))

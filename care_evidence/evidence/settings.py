@@ -137,6 +137,8 @@ SETTINGS: tuple[Setting, ...] = (
             "question's other content words ('What does NAO Figure 13 show?')", minimum=0),
     Setting("time_mismatch_penalty", 0.15, "answer sentence: penalty when the question names years and it states "
             "only other ones", minimum=0),
+    Setting("every_time_bonus", 0.2, "answer sentence: bonus when the question names two or more years or months "
+            "('Nov 2014 to Nov 2016') and it states every one of them", minimum=0),
     Setting("finding_sentence_bonus", 0.25, "answer sentence: bonus when the question asks what came of something "
             "and it states a finding or outcome ('found', 'did not', 'was disbanded'); the same off one setting it "
             "up ('commissioned', 'established')", minimum=0),
