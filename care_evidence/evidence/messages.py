@@ -201,8 +201,10 @@ def place_not_stated(nation: str, closest: str) -> str:
 
 
 def figure_of_another_period(stated: list[str], asked: list[str]) -> str:
-    return (f"For {', '.join(stated)}, not {' or '.join(asked)}: the reports' figure below is for another "
-            "period; none closer to the question is given for the one asked.")
+    # Said of the passages searched, not of the reports as a whole: another passage may give another year
+    # ("£5.8 billion in 2016-17") without giving the one asked.
+    return (f"For {', '.join(stated)}, not {' or '.join(asked)}: the figure below is for another period; the "
+            f"passages closest to the question give none for {' or '.join(asked)}.")
 
 
 PART_NOT_IN_REPORTS = "Not in these reports: no passage close to the question speaks to this part."
