@@ -349,6 +349,14 @@ def test_a_month_shortened_before_a_year_is_read_as_the_month(engine):
     assert "37%" in " ".join(s.text for s in answer.sentences[:2]) and "2010" not in answer.sentences[0].text
 
 
+def test_what_a_search_box_query_counts_is_read_before_how_many(engine):
+    from care_evidence.evidence.analysis import counted_noun
+
+    assert "rpbs" in counted_noun("Wales RPBs how many") and counted_noun("NHS Wales how many") == frozenset()
+    answer = engine.ask("Wales RPBs how many")
+    assert answer.found and "seven regional partnership boards" in answer.sentences[0].text
+
+
 def test_a_sentence_stating_the_whole_period_asked_leads(engine):
     """"2010-11 2016-17" typed in a search box: PAC's "Between 2010–11 and 2016–17 ... 5.3%" answers, not the
     NAO's "2010-11 to 2015-16", which shares only the start."""

@@ -187,6 +187,7 @@ def speaker_asked(question: str) -> frozenset[str]:
 # What "how many" counts: the words after it up to the first plural one, since "how many" takes a plural
 # noun ("How many integrated care systems are there?"); "how many came in each wave" names none.
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'’-]+\s*){1,4})", re.IGNORECASE)
+_HOW_MANY_LAST = re.compile(r"(.*)\bhow many\W*$", re.IGNORECASE)
 # A plural: a lower-case word in -s (not "-ss", "-us", "-is": "analysis", "status"), an acronym's plural ("CCGs"),
 # or an irregular one; "NHS" and "Wales" are not.
 PLURAL = re.compile(r"^[a-z][\w'’-]*(?<![sui])s$|^[A-Z]{2,}s$|^(?i:people|staff|children|men|women|personnel)$")
@@ -197,7 +198,10 @@ def counted_noun(question: str) -> frozenset[str]:
     "sustainability and transformation plans"); empty when it names no plural noun."""
     found = _HOW_MANY.search(question)
     if not found:
-        return frozenset()
+        # As typed in a search box, what is counted comes first: "Wales RPBs how many".
+        before = _HOW_MANY_LAST.search(question)
+        plural = next((w for w in reversed(before.group(1).split()) if PLURAL.search(w)), None) if before else None
+        return content_terms(plural) | content_terms(expand(plural)) if plural else frozenset()
     words = []
     for word in found.group(1).split():
         if word.lower() in STOPWORDS or not content_terms(word):
