@@ -155,6 +155,23 @@ def test_a_support_is_held_by_any_report_stating_it_word_for_word():
     assert _same_words_elsewhere("nao2017", "the principal financial goal for 2015-16 was that the Fund") == ()
 
 
+def test_an_audited_support_is_accepted_beside_the_rows_own_and_only_when_asked():
+    """wild/audited_supports.jsonl: sentences an independent judge found to answer a part as well as its
+    expected support. Each names a question and part of the eval set and a document of the corpus, and
+    is read only by the audited grading."""
+    from care_evidence.eval.answers import _audited, _corpus_texts
+
+    questions = {q.id: q for q in load_questions(audited=False)}
+    for qid, parts in _audited().items():
+        assert qid in questions, qid
+        for label, places in parts.items():
+            assert label in {p.label for p in questions[qid].parts}, (qid, label)
+            assert all(doc in _corpus_texts() for doc, _ in places), (qid, places)
+    audited = next(q for q in load_questions() if q.id == "kw-001")
+    assert any("principal financial goal" in support for _, support in audited.parts[0].also)
+    assert not any("principal financial goal" in support for _, support in questions["kw-001"].parts[0].also)
+
+
 def test_grading_reads_what_the_user_reads(engine):
     unanswerable = Question("un-900", "unanswerable", "How long are dentistry waiting lists in 2024?")
     assert grade(engine, unanswerable).right

@@ -21,6 +21,7 @@ Run: .venv/bin/python -m care_evidence.eval.answers [--index index] [--show 5]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import re
@@ -94,7 +95,9 @@ def _same_words_elsewhere(doc: str, support: str) -> tuple[tuple[str, str], ...]
     return tuple((other, support) for other, text in _corpus_texts().items() if other != doc and wanted in text)
 
 
-def load_questions() -> list[Question]:
+def load_questions(audited: bool = True) -> list[Question]:
+    """Every question of the wild rows and the known facts; with `audited`, each part also accepts the
+    sentences the audit of wrong-graded answers found to answer it (wild/audited_supports.jsonl)."""
     out = [Question(r["id"], "unanswerable", r["question"]) for r in _wild("unanswerable.jsonl")]
     for r in _wild("findings.jsonl"):
         also = tuple((a["doc"], a["support"]) for a in r.get("also", []))
@@ -119,7 +122,25 @@ def load_questions() -> list[Question]:
         also = tuple((s.doc, s.quote) for s in f.supports[1:])
         kind = "figure" if f.qtype == "figure" else "fact"
         out.append(Question(f.id, kind, f.question, (Part("fact", f.doc, f.supports[0].quote, also),), f.answer))
-    return out
+    return [_with_audited_supports(q) for q in out] if audited else out
+
+
+def _with_audited_supports(question: Question) -> Question:
+    """The question with the other sentences an independent judge found to answer its parts as well as
+    the expected support does (wild/audited_supports.jsonl, by question id and part label)."""
+    found = _audited().get(question.id)
+    if not found:
+        return question
+    parts = tuple(dataclasses.replace(p, also=p.also + tuple(found.get(p.label, ()))) for p in question.parts)
+    return dataclasses.replace(question, parts=parts)
+
+
+@functools.cache
+def _audited() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    by_question: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for r in _wild("audited_supports.jsonl"):
+        by_question[r["id"]][r["part"]].append((r["doc"], r["support"]))
+    return by_question
 
 
 def holds(answer_text: str, support: str) -> bool:
@@ -252,11 +273,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=0, help="print this many wrong answers of each kind")
     parser.add_argument("--kind", default="", help="only questions of this kind")
     parser.add_argument("--json", type=Path, default=None, help="write every graded answer here")
+    parser.add_argument("--unaudited", action="store_true",
+                        help="grade against the eval rows' own supports only, without wild/audited_supports.jsonl")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a measure over all questions passes its limit in eval/thresholds.toml")
     args = parser.parse_args(argv)
     engine = Engine.load(args.index, settings=settings_from(args))
-    questions = [q for q in load_questions() if not args.kind or q.kind == args.kind]
+    questions = [q for q in load_questions(audited=not args.unaudited) if not args.kind or q.kind == args.kind]
     graded = [grade(engine, q) for q in questions]
     print(f"{len(graded)} questions ({sum(q.held_out for q in questions)} held out)\n")
     print(table(summarise(graded)))
