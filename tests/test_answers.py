@@ -46,6 +46,10 @@ def test_what_the_reports_do_not_hold_is_said(engine, question, message):
      "Not found: none of the closest passages stating a figure of the kind asked for names \u201cMedicare\u201d"),
     # a name the reports never use: no figure of theirs is one for it (a lone lay word is only a caveat)
     ("How much did Torbay save by integrating care?", "Not found: these reports do not mention \u201cTorbay\u201d"),
+    # "what was the ... rate" asks for a figure, however many words name the rate ("Emergency admission rates
+    # worsened in Wales" states none)
+    ("What was the social care workforce vacancy rate in Wales in 2021?",
+     "Not found: the passages closest to this question"),
 ])
 def test_what_a_question_requires_is_checked_before_answering(engine, question, message):
     answer = engine.ask(question)

@@ -55,7 +55,7 @@ _ASKS_FOR_A_FIGURE = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (shar
                                 r"(?:[\w'’]+ ){0,6}?cost\b(?![-\w])"
                                 r"|\bin days\W*$"
                                 r"|\bhow (big|large)\b|\bwhat(?: is|['’]s| was| are| were) (?:the |[\w'’-]+['’]s )"
-                                r"(?:[\w'’-]+ ){0,3}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
+                                r"(?:[\w'’-]+ ){0,5}(?:rate|total|amount|cost|value|size|percentage|proportion|share|"
                                 r"allocation|budget|(?:pay|wage|salary) gap)\b"
                                 r"|\bwhat (?:is|was|are|were) .{0,60}\bworth\b(?! it\b)", re.IGNORECASE)
 # A question asking for numbers of no kind it says.
