@@ -139,7 +139,8 @@ def _with_audited_supports(question: Question) -> Question:
 def _audited() -> dict[str, dict[str, list[tuple[str, str]]]]:
     by_question: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for r in _wild("audited_supports.jsonl"):
-        by_question[r["id"]][r["part"]].append((r["doc"], r["support"]))
+        # the pieces of a sentence (or of several) as its document prints them, each on one line
+        by_question[r["id"]][r["part"]].append((r["doc"], " ".join(r["supports"])))
     return by_question
 
 
