@@ -378,6 +378,14 @@ def test_what_a_search_box_query_counts_is_read_before_how_many(engine):
     assert answer.found and "seven regional partnership boards" in answer.sentences[0].text
 
 
+def test_a_date_asked_for_is_taken_from_further_on_in_the_paragraph(engine):
+    """The paragraph naming the framework dates it three sentences on; the sentence between dates another
+    thing (a 2018 parliamentary review) and is not taken for the answer."""
+    answer = engine.ask("When was Wales's Single Integrated Outcomes Framework for health and social care introduced?")
+    assert answer.found and any("only introduced in 2020" in s.text for s in answer.sentences)
+    assert not any("parliamentary review" in s.text for s in answer.sentences)
+
+
 def test_a_sentence_stating_the_whole_period_asked_leads(engine):
     """"2010-11 2016-17" typed in a search box: PAC's "Between 2010–11 and 2016–17 ... 5.3%" answers, not the
     NAO's "2010-11 to 2015-16", which shares only the start."""

@@ -504,6 +504,39 @@ def with_runner_up(view: IndexView, analysis: QueryAnalysis, result: Answer, vec
     return result
 
 
+def with_asked_figure_of_its_paragraph(view: IndexView, analysis: QueryAnalysis, result: Answer, vector: np.ndarray,
+                                       settings: Settings) -> Answer:
+    """The answer with the best sentence of its first sentence's paragraph that states a figure of the kind
+    asked for, when no sentence shown states one: "When was Wales's Single Integrated Outcomes Framework
+    introduced?" is answered by "Wales has since developed a Single Integrated Outcomes Framework ..." and,
+    three sentences on, "However, the framework was only introduced in 2020". Tried only where the answer
+    would otherwise be refused for want of the figure; the requirements then check it again."""
+    if not result.found or not result.sentences or result.table is not None or not analysis.wanted_figures:
+        return result
+    first = result.sentences[0]
+    passage = view.passage(first.citation.passage_id)
+    if passage.kind in (FIGURE, TABLE) or item_holding(passage, first.text) is not passage:
+        return result
+    scored = _scored_sentences(view, analysis, passage, first.citation, 0.0, vector, settings, None)
+    best = next((s for s in scored if s.text == first.text), None)
+    if best is None:
+        return result
+    rows = {view.sentence_text(r): r for r in view.sentence_rows(view.row(passage.id))}
+    shown = {s.text for s in result.sentences}
+    shown_rows = {rows[t] for t in shown if t in rows}
+    for other in sorted(scored, key=lambda s: -s.score):
+        # It must bring a word of the question the first sentence lacks ("introduced"): one sharing only the
+        # subject's words ("A parliamentary review of health and social care in Wales in 2018") dates another thing.
+        brings = (analysis.question_terms & view.sentence_terms(other.row)) - view.sentence_terms(best.row)
+        if (other.text in shown or not brings or not any(f.kind in analysis.wanted_figures for f in other.figures)
+                or not _may_stand_beside(view, analysis, best, other, rows, shown_rows)):
+            continue
+        at = _reading_place(result.sentences, best, other.row, rows)
+        added = AnswerSentence(other.text, first.citation, other.figures)
+        return dataclasses.replace(result, sentences=[*result.sentences[:at], added, *result.sentences[at:]])
+    return result
+
+
 # A sentence speaking of what the one before it said ("Further challenges include ...", "One way of doing
 # this is ..."): a pointer, though it does not open with one.
 _POINTS_BACK_WITHIN = re.compile(r"^\W*(?:Further|(?:[\w'’-]+\s+){0,4}(?:this|these|those|such)\b)", re.IGNORECASE)

@@ -13,7 +13,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from care_evidence.evidence.analysis import analyse, speaks_of_what_was_asked
-from care_evidence.evidence.answer import answer, answer_from_citation, with_runner_up
+from care_evidence.evidence.answer import (
+    answer,
+    answer_from_citation,
+    with_asked_figure_of_its_paragraph,
+    with_runner_up,
+)
 from care_evidence.evidence.candidates import CandidateSearch
 from care_evidence.evidence.claims import CheckResult, ClaimChecker
 from care_evidence.evidence.comparison import compare
@@ -30,6 +35,7 @@ from care_evidence.evidence.requirements import (
     figure_of_another_period,
     later_years_not_stated,
     misleads,
+    states_no_date_asked,
     unmet,
 )
 from care_evidence.evidence.rerank import rerank
@@ -169,6 +175,13 @@ class Engine:
         result = self._only_the_reports_named(analysis, result)
         result = self._read_tables(analysis, result, passages, lists.searched if lists else "")
         reason = unmet(self.view, analysis, result, filters, self.settings) if result.found else None
+        # "When was X introduced?": the date may be a few sentences on in the paragraph naming X. (Tried for
+        # any figure asked for, it answered five questions the reports cannot: a paragraph of figures holds
+        # one of every kind.)
+        if reason and result.found and states_no_date_asked(analysis, result):
+            completed = with_asked_figure_of_its_paragraph(self.view, analysis, result, lists.vector, self.settings)
+            if completed is not result and not unmet(self.view, analysis, completed, filters, self.settings):
+                result, reason = completed, None
         if result.found and not reason:
             # The runner-up is added to an answer the requirements passed (it must not make a question the
             # reports cannot answer look answered), then what it shows is checked too.

@@ -265,7 +265,13 @@ class _NuffieldParser:
         ends_open = not closed or previous.endswith((",", "-", "–"))
         goes_on = first[:1].islower() or first[:1].isdigit() or first.startswith(("- ", "– ")) or (
             first[:1] == "(" and first[1:2].islower())  # "... main aims of integration" / "(see Table A2)."
-        return ends_open and goes_on
+        # A page break inside a sentence: its last line runs the full width of body text and stops on no
+        # sentence's end, so the next page's first word goes on with it, capital or not ("... revenue
+        # raising such as Council" / "Tax. Local revenue-raising powers ..."): a paragraph of prose never
+        # ends without its full stop.
+        broken = (not closed and _is_prose(current.blocks[-1])
+                  and len(current.blocks[-1].lines[-1].strip()) >= _PROSE_LINE and _is_prose(block))
+        return (ends_open and goes_on) or broken
 
     def _assign_pages(self) -> None:
         """Pages only where certain: a passage between the footers of consecutive pages, or one that

@@ -14,7 +14,7 @@ _OCR_BULLET = re.compile(r"^\s*(?:[eo»«•¢*]|M-BM-;)\s+(?=\S)")
 _SOURCE = re.compile(r"^\s?(?:Source|Sources|Note|Notes)\b")
 _SOURCE_LINE = re.compile(r"^\s?Sources?(?::| as\b)")  # "Sources: ...", "Sources as Figure 10."
 _TERMINAL = re.compile(r"[.!?”\"’:;)]$")
-_SENTENCE_END = re.compile(r"[.!?][’”)]?\d{0,3}$")  # "... in 2019.", "... Welsh government.85"
+_SENTENCE_END = re.compile(r"[.!?][’”)]?(?:\d{1,3}(?:[;,]\d{1,3})*)?$")  # "in 2019.", "government.85", "work.113;114"
 # A chapter title broken over lines goes on when a line ends with one of these words.
 _OPEN_ENDINGS = {"the", "a", "an", "of", "in", "and", "to", "for", "on", "with", "across", "four", "has", "each"}
 _UNIT_KINDS = {"Box": BOX, "Figure": FIGURE, "Table": TABLE}
