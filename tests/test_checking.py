@@ -130,6 +130,27 @@ def test_a_claim_the_reports_do_not_make_is_not_supported(engine):
     assert "abolished" in claim.message
 
 
+@pytest.mark.parametrize(("claim", "unsaid"), [
+    ("The Nuffield Trust ranked Wales as the best-performing UK country on health and social care integration.",
+     "'best'"),
+    ("The NAO found that the Better Care Fund was fully integrated into every local area's plans.", "'fully'"),
+])
+def test_a_ranking_or_all_of_it_the_passage_never_says_is_not_in_the_reports(engine, claim, unsaid):
+    """A claim made of a judgement ("the best-performing", "fully") is not made by a passage close in meaning
+    that never uses the word: Nuffield's "Wales has since developed a Single Integrated Outcomes Framework
+    for health and social care to support integration" ranks nothing."""
+    checked = engine.check(claim).claims[0]
+    assert checked.verdict == Verdict.NOT_IN_REPORTS and unsaid in checked.message, checked.message
+
+
+def test_fully_and_full_say_the_same():
+    from care_evidence.evidence.claim_text import emphatic_unsaid
+
+    passage = "Northern Ireland has had full structural integration since 1973."
+    assert emphatic_unsaid("Northern Ireland has been fully integrated since 1973.", passage) == []
+    assert emphatic_unsaid("It was ranked the best in the UK.", passage) == ["ranked", "best"]
+
+
 def test_an_excluded_document_is_never_evidence(engine):
     digest = "The report shows that the BCF failed to deliver on its targets for savings."
     result = engine.check(digest, exclude_docs=("NHS Confederation",))
@@ -213,6 +234,8 @@ def test_a_sentence_longer_than_a_question_is_still_checked(engine):
     ('The National Audit Office called the Better Care Fund "a complete failure".', "a complete failure"),
     ('The Public Accounts Committee said integration "must be abandoned in favour of merging councils into '
      'the NHS".', "must be abandoned in favour of merging councils into the NHS"),
+    ('The Nuffield Trust concluded that "Wales has achieved full integration of health and social care".',
+     "full"),
 ])
 def test_words_put_in_a_reports_mouth_are_not_a_paraphrase(engine, quote, unsaid):
     """A quote whose words in quotation marks the closest passage never uses is not found, and the

@@ -241,6 +241,22 @@ def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) 
     return sorted(terms - said - units), len(terms)
 
 
+# Words that rank or say "all of it" ("the best-performing country", "full integration"): a claim made of
+# one is that judgement, and a passage without the word does not make it, however close in meaning.
+_EMPHATIC = re.compile(r"(?<![\w-])(best|worst|highest|lowest|largest|biggest|smallest|greatest|ranked|ranking|"
+                       r"full|fully)(?![\w])", re.IGNORECASE)
+
+
+_EMPHATIC_ROOT = {"fully": "full", "ranking": "ranked"}  # "fully integrated" says what "full integration" does
+
+
+def emphatic_unsaid(claim: str, evidence_text: str) -> list[str]:
+    """The claim's ranking or all-of-it words ("best", "ranked", "full") its evidence never uses."""
+    said = {_EMPHATIC_ROOT.get(m.group(1).lower(), m.group(1).lower()) for m in _EMPHATIC.finditer(evidence_text)}
+    words = dict.fromkeys(m.group(1).lower() for m in _EMPHATIC.finditer(claim_core(claim)))
+    return [w for w in words if _EMPHATIC_ROOT.get(w, w) not in said]
+
+
 # Words that turn a statement round: a claim and its evidence must agree on them, however close their
 # meaning vectors (which barely tell "increased" from "decreased").
 _UP = re.compile(r"\b(?:rise|rises|rose|risen|rising|increase|increases|increased|increasing|grew|grow|grows|grown|"

@@ -21,6 +21,7 @@ from care_evidence.evidence.claim_text import (
     checkable_items,
     claims_in_context,
     differences,
+    emphatic_unsaid,
     opposite,
     shortened_names,
     stands_in,
@@ -177,6 +178,11 @@ class ClaimChecker:
         # Words of the claim its evidence never uses ("abolished"): close in meaning is not the same claim.
         unsaid, counted = unsaid_words(claim, best.passage.search_text, self.name_terms)
         share = len(unsaid) / max(counted, 1)
+        ranked = emphatic_unsaid(claim, best.passage.search_text)
+        if ranked:  # "ranked Wales as the best-performing": the judgement is the claim
+            return ClaimCheck(claim, Verdict.NOT_IN_REPORTS,
+                              f"Not in these reports: the closest passage, {best.citation}, does not say this "
+                              f"({', '.join(repr(w) for w in ranked)} not there).", evidence[:3])
         if self.says_too_little(claim, best):
             return ClaimCheck(claim, Verdict.NOT_IN_REPORTS,
                               f"Not in these reports: the closest passage, {best.citation}, does not say this "

@@ -13,6 +13,7 @@ from care_evidence.evidence.claim_text import (
     NUMBER_WORDS,
     checkable_items,
     claim_core,
+    emphatic_unsaid,
     opposite,
     said_terms,
     stands_in,
@@ -438,6 +439,7 @@ class Lookup:
         missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage, self.claims.shortened)
                    and not NUMBER_WORDS.fullmatch(i)
                    and not (i in NATIONS and re.search(NATIONS[i], passage)) and not content_terms(i) <= name_terms]
+        missing += emphatic_unsaid(core, passage)  # "achieved full integration": the word is the claim
         said = said_terms(passage)
         spans = self.quoted_words(text)
         if stands_out or not spans:
