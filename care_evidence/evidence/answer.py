@@ -569,14 +569,17 @@ def _sets_nations_side_by_side(question: str) -> bool:
 def _reading_place(sentences: list[AnswerSentence], best: ScoredSentence, row: int, rows: dict[str, int]) -> int:
     """Where a sentence of the best one's paragraph goes among the answer's sentences: in the order the
     paragraph prints them, but never ahead of the answer's first sentence (the one most like the
-    question leads)."""
+    question leads), unless that sentence points back to it."""
     at = next(i for i, s in enumerate(sentences) if s.text == best.text)
     while at > 0 and sentences[at - 1].citation.passage_id == best.passage.id:
         at -= 1  # the start of the paragraph's run of sentences
     while (at < len(sentences) and sentences[at].citation.passage_id == best.passage.id
            and rows.get(sentences[at].text, -1) < row):
         at += 1
-    if at == 0:
+    # ... unless the answer's first sentence points back to it ("Most of this increase has taken place in the
+    # past two years" after "... delayed transfers of care increased by 76%"): then it is read first.
+    points_back = POINTS_BACK.match(best.text) or _POINTS_BACK_WITHIN.match(best.text)
+    if at == 0 and not (points_back and row == best.row - 1):
         at = next(i for i, s in enumerate(sentences) if s.text == best.text) + 1
     # not between a sentence and the one pointing back to it ("This has led to concern ...")
     while at < len(sentences) and POINTS_BACK.match(sentences[at].text):
