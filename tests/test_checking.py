@@ -133,7 +133,7 @@ def test_a_claim_the_reports_do_not_make_is_not_supported(engine):
 @pytest.mark.parametrize(("claim", "unsaid"), [
     ("The Nuffield Trust ranked Wales as the best-performing UK country on health and social care integration.",
      "'best'"),
-    ("The NAO found that the Better Care Fund was fully integrated into every local area's plans.", "'fully'"),
+    ("The Better Care Fund delivered the biggest savings of any integration programme.", "'biggest'"),
 ])
 def test_a_ranking_or_all_of_it_the_passage_never_says_is_not_in_the_reports(engine, claim, unsaid):
     """A claim made of a judgement ("the best-performing", "fully") is not made by a passage close in meaning
@@ -143,12 +143,26 @@ def test_a_ranking_or_all_of_it_the_passage_never_says_is_not_in_the_reports(eng
     assert checked.verdict == Verdict.NOT_IN_REPORTS and unsaid in checked.message, checked.message
 
 
-def test_fully_and_full_say_the_same():
+def test_words_of_one_rank_say_the_same_and_full_counts_only_when_quoted():
     from care_evidence.evidence.claim_text import emphatic_unsaid
 
-    passage = "Northern Ireland has had full structural integration since 1973."
-    assert emphatic_unsaid("Northern Ireland has been fully integrated since 1973.", passage) == []
+    passage = "Northern Ireland has had full structural integration since 1973. England spends least per head."
     assert emphatic_unsaid("It was ranked the best in the UK.", passage) == ["ranked", "best"]
+    assert emphatic_unsaid("England spends the lowest amount per head.", passage) == []  # "least"
+    assert emphatic_unsaid("Hospitals are the largest cost.", "Hospitals are the biggest cost.") == []
+    assert emphatic_unsaid("the full £197 million", "£197 million") == []  # said in passing
+    assert emphatic_unsaid("achieved full integration", "developed a framework", all_of_it=True) == ["full"]
+    assert emphatic_unsaid("fully integrated", passage, all_of_it=True) == []
+
+
+@pytest.mark.parametrize("claim", [
+    "England spends the lowest amount per head on social care of the four nations.",
+    "Hospital services are the largest cost for local health economies, according to the NAO.",
+    "The government committed to full integration of health and social care across England by 2020.",
+])
+def test_a_ranking_said_in_other_words_or_full_in_passing_is_still_supported(engine, claim):
+    """The reports' "least", "the biggest cost", and "full" in passing, found by a reviewer rejected."""
+    assert engine.check(claim).claims[0].verdict != Verdict.NOT_IN_REPORTS
 
 
 def test_an_excluded_document_is_never_evidence(engine):

@@ -241,20 +241,26 @@ def unsaid_words(claim: str, evidence_text: str, ignored_terms: frozenset[str]) 
     return sorted(terms - said - units), len(terms)
 
 
-# Words that rank or say "all of it" ("the best-performing country", "full integration"): a claim made of
-# one is that judgement, and a passage without the word does not make it, however close in meaning.
-_EMPHATIC = re.compile(r"(?<![\w-])(best|worst|highest|lowest|largest|biggest|smallest|greatest|ranked|ranking|"
-                       r"full|fully)(?![\w])", re.IGNORECASE)
+# Words that rank ("the best-performing country", "the largest fall"): a claim made of one is that judgement,
+# and passages that never rank so do not make it, however close in meaning. Words of one rank say the same
+# ("biggest" for "largest", "least" for "lowest"). "Full" and "fully" say all of it, but are said in passing
+# as often ("the full £197 million"): they count only inside quotation marks ("achieved full integration").
+_RANKS = {"best": "best", "worst": "worst", "ranked": "ranked", "ranking": "ranked",
+          "highest": "most", "largest": "most", "biggest": "most", "greatest": "most", "most": "most",
+          "lowest": "least", "smallest": "least", "least": "least", "fewest": "least",
+          "full": "full", "fully": "full"}
+_RANK_WORD = re.compile(rf"(?<![\w-])({'|'.join(_RANKS)})(?![\w])", re.IGNORECASE)
+_CLAIMING = frozenset(_RANKS) - {"most", "least", "full", "fully"}  # what makes a claim a ranking
 
 
-_EMPHATIC_ROOT = {"fully": "full", "ranking": "ranked"}  # "fully integrated" says what "full integration" does
-
-
-def emphatic_unsaid(claim: str, evidence_text: str) -> list[str]:
-    """The claim's ranking or all-of-it words ("best", "ranked", "full") its evidence never uses."""
-    said = {_EMPHATIC_ROOT.get(m.group(1).lower(), m.group(1).lower()) for m in _EMPHATIC.finditer(evidence_text)}
-    words = dict.fromkeys(m.group(1).lower() for m in _EMPHATIC.finditer(claim_core(claim)))
-    return [w for w in words if _EMPHATIC_ROOT.get(w, w) not in said]
+def emphatic_unsaid(claim: str, evidence_texts: list[str] | str, all_of_it: bool = False) -> list[str]:
+    """The claim's ranking words ("best", "ranked", "largest"), and with `all_of_it` its "full" and "fully",
+    that none of the evidence texts says in a word of the same rank."""
+    texts = [evidence_texts] if isinstance(evidence_texts, str) else evidence_texts
+    said = {_RANKS[m.group(1).lower()] for text in texts for m in _RANK_WORD.finditer(text)}
+    claimed = [m.group(1).lower() for m in _RANK_WORD.finditer(claim_core(claim))]
+    words = dict.fromkeys(w for w in claimed if w in _CLAIMING or (all_of_it and _RANKS[w] == "full"))
+    return [w for w in words if _RANKS[w] not in said]
 
 
 # Words that turn a statement round: a claim and its evidence must agree on them, however close their

@@ -178,7 +178,7 @@ class ClaimChecker:
         # Words of the claim its evidence never uses ("abolished"): close in meaning is not the same claim.
         unsaid, counted = unsaid_words(claim, best.passage.search_text, self.name_terms)
         share = len(unsaid) / max(counted, 1)
-        ranked = emphatic_unsaid(claim, best.passage.search_text)
+        ranked = emphatic_unsaid(claim, [e.passage.search_text for e in evidence[:3]])
         if ranked:  # "ranked Wales as the best-performing": the judgement is the claim
             return ClaimCheck(claim, Verdict.NOT_IN_REPORTS,
                               f"Not in these reports: the closest passage, {best.citation}, does not say this "

@@ -42,8 +42,21 @@ def find_documents(text: str, documents: dict[str, DocumentInfo]) -> tuple[tuple
     dropped = {id(m) for name, following in itertools.pairwise(matches)
                for m in _not_named(lowered, name, following, by_name, documents)}
     found = [by_name[m.group(0)] for m in matches
-             if id(m) not in dropped and not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])]
+             if id(m) not in dropped and not _names_another_report(lowered[m.end():], documents[by_name[m.group(0)]])
+             and not _a_common_noun(lowered, m, documents[by_name[m.group(0)]])]
     return tuple(dict.fromkeys(found)), pattern.sub(" ", lowered)
+
+
+# A name the metadata gives in lower case is a common noun too ("digest"): it names no document in "give me
+# a digest of what the PAC said", only as "the digest" or as typed in a search box ("admissions digest").
+_A_NOUN_BEFORE = re.compile(r"\b(?:a|an|any|some|short|quick|brief)\s+$")
+_A_NOUN_AFTER = re.compile(r"^\s+of\b")
+
+
+def _a_common_noun(text: str, name: re.Match, doc: DocumentInfo) -> bool:
+    if name.group(0) not in doc.aliases or " " in name.group(0):  # "NAO": a proper name, however typed;
+        return False                                                  # "the digest of the NAO report" is one
+    return bool(_A_NOUN_BEFORE.search(text[:name.start()]) or _A_NOUN_AFTER.match(text[name.end():]))
 
 
 def _not_named(text: str, name: re.Match, following: re.Match, by_name: dict[str, str],

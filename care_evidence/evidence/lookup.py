@@ -439,9 +439,12 @@ class Lookup:
         missing = [i for i in dict.fromkeys(items) if not stands_in(i, passage, self.claims.shortened)
                    and not NUMBER_WORDS.fullmatch(i)
                    and not (i in NATIONS and re.search(NATIONS[i], passage)) and not content_terms(i) <= name_terms]
-        missing += emphatic_unsaid(core, passage)  # "achieved full integration": the word is the claim
-        said = said_terms(passage)
         spans = self.quoted_words(text)
+        # "the best-performing country": the ranking is the claim; so is "full" in quotation marks
+        ranked = emphatic_unsaid(core, passage) + (emphatic_unsaid(" ".join(spans), passage, all_of_it=True)
+                                                   if spans else [])
+        missing += list(dict.fromkeys(ranked))
+        said = said_terms(passage)
         if stands_out or not spans:
             return missing
         lexical = self.view.index.lexical
