@@ -388,6 +388,16 @@ def test_a_date_asked_for_is_taken_from_further_on_in_the_paragraph(engine):
     assert not any("parliamentary review" in s.text for s in answer.sentences)
 
 
+def test_when_something_happened_is_not_answered_by_the_date_it_was_proposed(engine):
+    """Nuffield dates only the proposal ("In January 2021, the Welsh government proposed ... RPBs would then
+    be able to directly employ staff"): it is said to be planned, not given as when it happened; asked of
+    the proposal itself, or of a plan's due date, that date answers."""
+    answer = engine.ask("When did RPBs get the power to employ staff?")
+    assert not answer.found and "only as planned" in answer.message
+    assert engine.ask("When did the Welsh government propose making RPBs legal entities?").found
+    assert engine.ask("When was the green paper on paying for elderly care originally due?").found
+
+
 def test_a_sentence_stating_the_whole_period_asked_leads(engine):
     """"2010-11 2016-17" typed in a search box: PAC's "Between 2010–11 and 2016–17 ... 5.3%" answers, not the
     NAO's "2010-11 to 2015-16", which shares only the start."""

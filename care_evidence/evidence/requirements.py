@@ -1062,4 +1062,35 @@ def unmet(view: IndexView, analysis: QueryAnalysis, answer, filters, settings) -
         return messages.only_expected(str(answer.sentences[0].citation), expected)
     if only_planned(view, analysis, answer):
         return messages.only_planned(str(answer.sentences[0].citation), answer.sentences[0].text)
+    proposal = dated_only_as_proposed(analysis, answer)
+    if proposal:
+        return messages.only_planned(str(proposal.citation), proposal.text)
+    return None
+
+
+# "When did RPBs get the power to employ staff?": asked when something came about ...
+_ASKS_WHEN_IT_HAPPENED = re.compile(r"^\W*(?:when|in what year|what year|in which year)\s+"
+                                    r"(?:did|was|were|has|have|had)\b", re.IGNORECASE)
+# ... answered by a date of its proposal ("In January 2021, the Welsh government proposed changes ... RPBs
+# would then be able to directly employ staff"), which says it was planned, not that it happened.
+_PROPOSED = re.compile(r"\b(?:propos(?:ed|es|als?)|would then|plans? to|intends? to|is expected to|will be able)\b",
+                       re.IGNORECASE)
+
+
+# "When was the green paper due?", "When did Wales propose ...?": the plan itself is asked for.
+_ASKS_OF_A_PLAN = re.compile(r"\b(?:plan|planned|propose|announced?|commit|committed|due|expected|supposed|meant|"
+                             r"scheduled|intended|target|aim|aimed)\b", re.IGNORECASE)
+
+
+def dated_only_as_proposed(analysis: QueryAnalysis, answer):
+    """The answer's first dated sentence, when a question asks when something came about and every
+    sentence shown that states a date speaks of it as proposed or planned; else None. A question about
+    the proposal itself ("When did Wales propose ...?") is answered by it."""
+    if not _ASKS_WHEN_IT_HAPPENED.search(analysis.question) or _PROPOSED.search(analysis.question) \
+            or _ASKS_OF_A_PLAN.search(analysis.question):
+        return None
+    dated = [s for s in answer.sentences
+             if any(f.kind in ("year", "period") for f in s.figures) or _A_MONTH.search(s.text)]
+    if dated and all(_PROPOSED.search(s.text) for s in dated):
+        return dated[0]
     return None
