@@ -398,6 +398,22 @@ def test_when_something_happened_is_not_answered_by_the_date_it_was_proposed(eng
     assert engine.ask("When was the green paper on paying for elderly care originally due?").found
 
 
+@pytest.mark.parametrize("question,unused", [
+    ("Does the PAC report mention the Disabled Facilities Grant?", "\u201cDisabled\u201d, \u201cFacilities\u201d"),
+    ("Does the NHS Confederation digest mention the council tax precept for adult social care?", "\u201cprecept\u201d"),
+])
+def test_whether_a_report_mentions_something_it_never_names_is_answered_no(engine, question, unused):
+    """The words are the NAO's, not the PAC's or the digest's: the answer is not a passage of the report
+    named that happens to be closest."""
+    answer = engine.ask(question)
+    assert not answer.found and f"never uses {unused}" in answer.message, answer.message
+
+
+def test_whether_a_report_mentions_something_it_does_is_answered(engine):
+    assert engine.ask("Does the PAC report mention vanguards?").found
+    assert engine.ask("Does the NAO summary page mention the Better Care Fund?").found
+
+
 def test_a_sentence_stating_the_whole_period_asked_leads(engine):
     """"2010-11 2016-17" typed in a search box: PAC's "Between 2010–11 and 2016–17 ... 5.3%" answers, not the
     NAO's "2010-11 to 2015-16", which shares only the start."""

@@ -111,6 +111,12 @@ def named_document_silent(labels: str, coverage: str, closest: str) -> str:
             f"from another report ({closest}); it is listed below with the others, not as an answer from {labels}.")
 
 
+def named_document_never_uses(label: str, words: list[str], held: str, closest: str) -> str:
+    used = ", ".join(f"\u201c{w}\u201d" for w in words)
+    return (f"Not found in {label}: the text held here{held} never uses {used}, though other reports do. The "
+            f"closest passages ({closest} first) are listed below; they do not answer it from {label}.")
+
+
 def period_not_stated(asked: list[int] | list[str], stated: list[int] | list[str], closest: str) -> str:
     years = " or ".join(str(y) for y in asked)
     other = f" They state {', '.join(str(y) for y in stated)} instead." if stated else ""

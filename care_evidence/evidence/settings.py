@@ -93,6 +93,9 @@ SETTINGS: tuple[Setting, ...] = (
             "report named if its best sentence's cosine is within this of the other's first", minimum=0),
     Setting("comparison_aspect_share", 0.5, "comparison of two measures or groups ('X vs Y'): share of a side's "
             "own words a sentence must hold to speak of it", minimum=0),
+    Setting("named_term_max_share", 0.05, "'does <report> mention <it>?': a word of it the report never uses, "
+            "though others do in at most this share of passages ('Disabled Facilities Grant' of the PAC), is "
+            "not found in it", minimum=0),
     Setting("unprinted_name_max_passages", 3, "a name of two words or more that no passage prints, with a word "
             "held in at most this many passages ('Healthwatch England'), is one the reports do not mention", minimum=0),
     Setting("figure_subject_max_passages", 20, "a figure question's name ('the Health and Care Levy') held in at "

@@ -45,6 +45,14 @@ class IndexView:
         self.sentence_terms = lru_cache(maxsize=settings.terms_cache)(
             lambda srow: content_terms(self.sentence_text(srow)))
 
+    def document_terms(self, doc_id: str) -> frozenset[str]:
+        """Every content word (stemmed) any passage of the document uses; read once per document."""
+        cache = self.__dict__.setdefault("_document_terms", {})
+        if doc_id not in cache:
+            rows = self.passages.rows_of_documents([doc_id])
+            cache[doc_id] = frozenset().union(*(self.passage_terms(r) for r in rows))
+        return cache[doc_id]
+
     def clear_caches(self) -> None:
         self.passages.clear_cache()
         self.passage_terms.cache_clear()
