@@ -63,9 +63,14 @@ _ASKS_FOR_ANY_FIGURE = re.compile(r"\bwhat\s+(?:figures|numbers|statistics)\s+(?
                                   re.IGNORECASE)
 # A question asking what a study, review, plan or bill found, decided or came to.
 _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|findings|decide[ds]?|decision|propose[ds]?"
-                                  r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?)\b", re.IGNORECASE)
+                                  r"|outcomes?|results?|deliver(ed)?|get through|pass(ed)?|reveal(ed|s)?|"
+                                  r"achieve[ds]?|perform(ed)?|impact)\b", re.IGNORECASE)
 _A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(green|white) paper|bill|consultation|"
-                              r"survey|inquiry|fund|programme|strategy)\b", re.IGNORECASE)
+                              r"survey|inquiry|fund|programme|strategy|pilots?|trials?|scheme|index|framework|"
+                              r"boards?)\b", re.IGNORECASE)
+# ... and what is said of it as not yet done: planned, under way, or in the future tense
+_NOT_DONE_YET = re.compile(r"\b(?:will|in progress|being (?:developed|piloted|tested|trialled)|yet to)\b",
+                           re.IGNORECASE)
 _REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|shows that|decided|reported that|"
                                  r"(?:was|were) not achieved)\b")
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
@@ -956,7 +961,7 @@ def only_planned(view: IndexView, analysis: QueryAnalysis, answer) -> bool:
             and _A_STUDY_OR_PLAN.search(analysis.question)):
         return False
     first = answer.sentences[0]
-    if not NOT_YET.search(first.text) or _REPORTS_AN_OUTCOME.search(first.text):
+    if not (NOT_YET.search(first.text) or _NOT_DONE_YET.search(first.text)) or _REPORTS_AN_OUTCOME.search(first.text):
         return False  # "An April 2016 review ... commissioned by the government found that ..." says what came of it
     rows = view.sentence_rows(view.row(first.citation.passage_id))
     following = [view.sentence_text(r + 1) for r in rows if r + 1 < rows.stop and view.sentence_text(r) == first.text]
