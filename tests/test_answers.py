@@ -10,7 +10,7 @@ import pytest
 from care_evidence.eval.answers import Question, grade, holds, load_questions
 from care_evidence.eval.data import load_facts
 from care_evidence.evidence.analysis import analyse
-from care_evidence.evidence.answer import POINTS_BACK, _is_bare_title
+from care_evidence.evidence.answer import POINTS_BACK, POINTS_TO_A_UNIT, _is_bare_title
 from care_evidence.evidence.doc_names import find_documents, reporting_document
 from care_evidence.evidence.intent import asked_figure_kinds
 from care_evidence.evidence.models import Filters
@@ -142,7 +142,14 @@ def test_no_answer_opens_with_a_bare_title_or_a_pointer_over_the_eval_set(engine
         passage = engine.passage(first.citation.passage_id)
         asks_for_unit = re.search(r"\b(figure|fig|chart|table|graph|box)\b", question, re.IGNORECASE)
         assert asks_for_unit or not _is_bare_title(passage, first.text), (question, first.text)
+        # nor one only sending the reader to a chart ("Figure 6 presents a diagrammatic illustration of ...")
+        assert asks_for_unit or not any(POINTS_TO_A_UNIT.match(s.text) for s in answer.sentences), question
         assert not POINTS_BACK.match(first.text) or engine.sentences(passage)[0] == first.text, (question, first.text)
+
+
+def test_a_comparison_part_is_not_a_pointer_to_a_chart(engine):
+    answer = engine.ask("Compare how Scotland and Northern Ireland fund social care")
+    assert answer.found and not any("diagrammatic illustration" in s.text for s in answer.sentences)
 
 
 def test_support_is_held_by_its_content_words():

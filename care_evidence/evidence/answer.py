@@ -321,7 +321,7 @@ def _scored_sentences(view: IndexView, analysis: QueryAnalysis, passage: Passage
         chart = passage.kind == FIGURE
         in_notes = after_notes or bool(chart and _NOTES_LINE.search(text))
         after_notes = in_notes or bool(chart and _NOTES_FOLLOW_ON.search(text))  # "... Wales Notes:"
-        if not analysis.asks_for_unit and _is_bare_title(passage, text):
+        if not analysis.asks_for_unit and (_is_bare_title(passage, text) or POINTS_TO_A_UNIT.match(text)):
             continue  # "Figure 6: Funding and accountability in ..." names a chart; it states nothing
         if (row == rows_of_passage.stop - 1 and _cut_off(passage, text)) or (
                 row == rows_of_passage.start and _ends_a_cut_sentence(view, passage)):
@@ -421,6 +421,13 @@ _NOTES_LINE = re.compile(r"^\W*(?:[\w-]+\s+){0,3}(?:Sources?|Notes?):")  # "Note
 _NOTES_FOLLOW_ON = re.compile(r"\b(?:Sources?|Notes?):\s*$")
 _ASKS_ABOUT_DATA = re.compile(r"\b(?:data|measured|measures?|counted|counts|published|publish|recorded|defined|"
                               r"definitions?|worded|wording|comparable|methodology|collected|notes?)\b", re.IGNORECASE)
+
+
+# A sentence that only sends the reader to a chart or table ("Figure 6 presents a diagrammatic illustration of
+# funding and accountability in ... Scotland.", "See Figure 5 for ..."): what it shows is not said.
+POINTS_TO_A_UNIT = re.compile(r"^\W*(?:See\s+)?(?:Figure|Table|Box)\s+[A-Z]?\d+\w*\s+(?:for|presents|illustrates|"
+                              r"provides|gives|sets out)\b.{0,80}\b(?:illustration|diagram\w*|overview|summary|"
+                              r"details?)\b", re.IGNORECASE)
 
 
 def _is_bare_title(passage: Passage, sentence: str) -> bool:
