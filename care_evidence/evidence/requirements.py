@@ -37,6 +37,7 @@ from care_evidence.evidence.analysis import (
 from care_evidence.evidence.answer import figures_in
 from care_evidence.evidence.glossary import expand, has_entry_for, load_glossary
 from care_evidence.evidence.intent import sets_the_scene
+from care_evidence.evidence.models import AnswerSentence
 from care_evidence.evidence.view import IndexView
 from care_evidence.indexer.lexical import STOPWORDS, content_terms, query_tokens
 from care_evidence.indexer.models import FIGURE, TABLE
@@ -1096,10 +1097,10 @@ _ASKS_WHETHER_IT_MENTIONS = re.compile(r"^\W*(?:does|did|do|is|are|was|were)\b.{
 
 
 def words_the_named_report_never_uses(view: IndexView, analysis: QueryAnalysis, settings) -> list[str]:
-    """Words of what a question asks one named report about that the report never uses, though other reports
-    do, rarely ("What did the PAC say about the pay-for-performance pot?": the PAC's chapter never writes
-    "pay-for-performance"; "Does the digest mention the council tax precept?"). A word the glossary knows
-    counts as used when the report uses its gloss ("BCF": "Better Care Fund")."""
+    """Words of what a question asks whether one named report mentions that the report never uses, though
+    other reports do, rarely ("Does the PAC report mention the Disabled Facilities Grant?": only the NAO's
+    writes "Disabled Facilities"; "Does the digest mention the council tax precept?"). A word the glossary
+    knows counts as used when the report uses its gloss ("BCF": "Better Care Fund")."""
     if len(analysis.named_documents) != 1 or not _ASKS_WHETHER_IT_MENTIONS.search(analysis.question):
         return []
     doc_id = analysis.named_documents[0]
@@ -1137,7 +1138,7 @@ _ASKS_OF_A_PLAN = re.compile(r"\b(?:plan|planned|propose|announced?|commit|commi
                              r"scheduled|intended|target|aim|aimed)\b", re.IGNORECASE)
 
 
-def dated_only_as_proposed(analysis: QueryAnalysis, answer):
+def dated_only_as_proposed(analysis: QueryAnalysis, answer) -> AnswerSentence | None:
     """The answer's first dated sentence, when a question asks when something came about and every
     sentence shown that states a date speaks of it as proposed or planned; else None. A question about
     the proposal itself ("When did Wales propose ...?") is answered by it."""

@@ -44,17 +44,18 @@ class IndexView:
             lambda row: content_terms(self.passages[row].retrieval_text))
         self.sentence_terms = lru_cache(maxsize=settings.terms_cache)(
             lambda srow: content_terms(self.sentence_text(srow)))
+        self._document_terms: dict[str, frozenset[str]] = {}  # by document id, read when first asked
 
     def document_terms(self, doc_id: str) -> frozenset[str]:
         """Every content word (stemmed) any passage of the document uses; read once per document."""
-        cache = self.__dict__.setdefault("_document_terms", {})
-        if doc_id not in cache:
+        if doc_id not in self._document_terms:
             rows = self.passages.rows_of_documents([doc_id])
-            cache[doc_id] = frozenset().union(*(self.passage_terms(r) for r in rows))
-        return cache[doc_id]
+            self._document_terms[doc_id] = frozenset().union(*(self.passage_terms(r) for r in rows))
+        return self._document_terms[doc_id]
 
     def clear_caches(self) -> None:
         self.passages.clear_cache()
+        self._document_terms.clear()
         self.passage_terms.cache_clear()
         self.sentence_terms.cache_clear()
 
