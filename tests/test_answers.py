@@ -421,6 +421,23 @@ def test_whether_a_report_mentions_something_it_never_names_is_answered_no(engin
 def test_whether_a_report_mentions_something_it_does_is_answered(engine):
     assert engine.ask("Does the PAC report mention vanguards?").found
     assert engine.ask("Does the NAO summary page mention the Better Care Fund?").found
+    # the words of asking ("address", "explicitly", "briefly") are not what is asked about
+    assert engine.ask("Does the PAC report address funding for vanguards?").found
+    assert engine.ask("Does the NAO summary page briefly mention the Better Care Fund?").found
+
+
+@pytest.mark.parametrize("question", [
+    "What did the NAO report find about whether integration will ease financial pressures?",
+    "What did the Nuffield Trust report find about the impact of pooled budgets?",
+    "What did the digest report find about the future of the BCF?",
+    "When did the green paper get delayed?",
+    "When did the Department say the green paper would be published?",
+])
+def test_a_finding_in_the_future_tense_or_a_plan_asked_about_is_still_an_answer(engine, question):
+    """'... it is not clear that integration will alleviate these pressures' is a finding, not a plan; a
+    delay or what a body said it would do is asked about the plan itself (a second review found these
+    refused)."""
+    assert engine.ask(question).found
 
 
 def test_a_sentence_stating_the_whole_period_asked_leads(engine):

@@ -69,9 +69,9 @@ _ASKS_FOR_AN_OUTCOME = re.compile(r"\b(conclu(de|ded|sion|sions)|find|found|find
 _A_STUDY_OR_PLAN = re.compile(r"\b(study|review|evaluation|report|briefing|(green|white) paper|bill|consultation|"
                               r"survey|inquiry|fund|programme|strategy|pilots?|trials?|scheme|index|framework|"
                               r"boards?)\b", re.IGNORECASE)
-# ... and what is said of it as not yet done: planned, under way, or in the future tense
-_NOT_DONE_YET = re.compile(r"\b(?:will|in progress|being (?:developed|piloted|tested|trialled)|yet to)\b",
-                           re.IGNORECASE)
+# ... and what is said of it as not yet done: under way. (Not the future tense: "it is not clear that integration
+# will alleviate these pressures" and "pooled budgets will have a limited impact if ..." are findings.)
+_NOT_DONE_YET = re.compile(r"\b(?:in progress|being (?:developed|piloted|tested|trialled)|yet to)\b", re.IGNORECASE)
 _REPORTS_AN_OUTCOME = re.compile(r"\b(found|concluded|showed|shows that|decided|reported that|"
                                  r"(?:was|were) not achieved)\b")
 # ... unless the next sentence says what came of it ("... commissioned a review ... It found that").
@@ -1085,7 +1085,10 @@ _ASKING_WORDS = content_terms("say says said find finds found conclude concludes
                               "mention mentions mentioned discuss discusses discussed cover covers covered describe "
                               "describes described claim claims claimed write writes wrote give gives gave show shows "
                               "showed tell tells told note notes noted state states stated view views verdict argue "
-                              "argued suggest suggested comment comments commented")
+                              "argued suggest suggested comment comments commented address addresses addressed deal "
+                              "deals dealt refer refers referred look looks looked talk talks talked include includes "
+                              "included explicitly specifically actually really briefly even directly all anywhere "
+                              "anything at")
 
 
 # Only a question asking whether a report speaks of something at all: asked what a report says of it, a
@@ -1101,8 +1104,10 @@ def words_the_named_report_never_uses(view: IndexView, analysis: QueryAnalysis, 
     other reports do, rarely ("Does the PAC report mention the Disabled Facilities Grant?": only the NAO's
     writes "Disabled Facilities"; "Does the digest mention the council tax precept?"). A word the glossary
     knows counts as used when the report uses its gloss ("BCF": "Better Care Fund")."""
-    if len(analysis.named_documents) != 1 or not _ASKS_WHETHER_IT_MENTIONS.search(analysis.question):
+    asks = _ASKS_WHETHER_IT_MENTIONS.search(analysis.question)
+    if len(analysis.named_documents) != 1 or not asks:
         return []
+    subject = content_terms(analysis.question[asks.end():])  # what it is asked to mention, not how it is asked
     doc_id = analysis.named_documents[0]
     used = view.document_terms(doc_id)
     names = content_terms(" ".join(view.document_names))
@@ -1114,7 +1119,7 @@ def words_the_named_report_never_uses(view: IndexView, analysis: QueryAnalysis, 
     rare = settings.named_term_max_share * len(view.passages)
     others = [d for d in view.documents if d != doc_id]
     out = []
-    for term in sorted(analysis.question_terms - _ASKING_WORDS - names - glossed - used):
+    for term in sorted((analysis.question_terms & subject) - _ASKING_WORDS - names - glossed - used):
         # how many passages use it, by the search index's own words ("pay-for-performance" is three there)
         frequency = min((view.index.lexical.document_frequency(t) for t in query_tokens(term)), default=0)
         if (0 < frequency <= rare and not re.search(r"\d", term)
@@ -1134,8 +1139,9 @@ _PROPOSED = re.compile(r"\b(?:propos(?:ed|es|als?)|would then|plans? to|intends?
 
 
 # "When was the green paper due?", "When did Wales propose ...?": the plan itself is asked for.
-_ASKS_OF_A_PLAN = re.compile(r"\b(?:plan|planned|propose|announced?|commit|committed|due|expected|supposed|meant|"
-                             r"scheduled|intended|target|aim|aimed)\b", re.IGNORECASE)
+_ASKS_OF_A_PLAN = re.compile(r"\b(?:plans?|planned|propose|announce[ds]?|commit|committed|due|expected|supposed|meant|"
+                             r"scheduled|intended|target|aim|aimed|say|says|said|tell|told|consult\w*|delay\w*|"
+                             r"postpone\w*)\b", re.IGNORECASE)
 
 
 def dated_only_as_proposed(analysis: QueryAnalysis, answer) -> AnswerSentence | None:
